@@ -1,0 +1,131 @@
+"""The values that flow through the pipeline: sites -> table references -> findings.
+
+All are frozen dataclasses that sort and compare, so every output is
+deterministic and easy to snapshot.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+class Operation(enum.IntEnum):
+    """What a statement does to a table; the value orders strength (ddl strongest)."""
+
+    READ = 1
+    FK = 2
+    WRITE = 3
+    DDL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A 1-based line and a 1-based *character* column in a source file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class SqlSite:
+    """SQL text found in a source file, with the file position of every character.
+
+    ``positions[i]`` is where ``text[i]`` stands in the file. Characters that
+    come from a run-time value (an f-string hole) are replaced in ``text`` by a
+    synthetic identifier (see ``HOLE_PREFIX``) and map to the hole's position.
+    """
+
+    text: str
+    positions: Tuple[Position, ...]
+    from_sink: bool  # passed to a known SQL sink (execute, text(), ...) vs a SQL-looking literal
+
+    @property
+    def start(self) -> Position:
+        return self.positions[0] if self.positions else Position(1, 1)
+
+    def position_at(self, offset: int) -> Position:
+        if not self.positions:
+            return Position(1, 1)
+        return self.positions[max(0, min(offset, len(self.positions) - 1))]
+
+
+HOLE_PREFIX = "bl_hole_"
+"""Identifier substituted for a run-time value inside SQL text (``bl_hole_0``...)."""
+
+
+@dataclass(frozen=True, order=True)
+class TableName:
+    """A table name as written: parts lower-cased unless quoted."""
+
+    schema: Optional[str]
+    name: str
+    schema_is_dynamic: bool = False
+    name_is_dynamic: bool = False
+
+    @property
+    def is_dynamic(self) -> bool:
+        return self.schema_is_dynamic or self.name_is_dynamic
+
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+
+@dataclass(frozen=True, order=True)
+class TableRef:
+    """One table a statement touches, before the registry has a say.
+
+    ``offset`` is the character offset of the (qualified) name in the SQL
+    text; ``statement_offset`` that of the statement it belongs to.
+    """
+
+    offset: int
+    table: TableName
+    operation: Operation
+    statement_offset: int = 0
+    statement_fingerprint: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """A boundary crossing, located in a file; what every reporter prints."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    table: str
+    service: str = ""
+    owner: str = ""
+    operation: str = ""
+    message: str = field(default="", compare=False)
+    statement_line: int = field(default=0, compare=False)
+    fingerprint: str = field(default="", compare=False)
+
+    def as_json(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "service": self.service,
+            "table": self.table,
+            "owner": self.owner,
+            "operation": self.operation,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Input the checker could not fully read (bad Python, unparsable SQL...)."""
+
+    path: str
+    line: int
+    message: str
+    fatal: bool = True  # the file (or a site) could not be vouched for: exit 1
