@@ -1,0 +1,1 @@
+"""The order service: orders, trades, positions and GTT triggers of a trading platform."""

@@ -1,0 +1,1 @@
+"""Business logic of the order service."""
