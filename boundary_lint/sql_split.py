@@ -1,0 +1,271 @@
+"""Lexical helpers for SQL text: statements, masks, dollar-quoted bodies, PL/pgSQL.
+
+Everything here works on character offsets into the caller's text and never
+changes lengths, so a position found in a masked copy is a position in the
+original. Only PostgreSQL lexing rules matter here (quotes, ``E''`` strings,
+``$tag$`` strings, ``--`` and nested ``/* */`` comments).
+
+>>> sql = "SELECT ';' FROM a; -- x;\\nDELETE FROM b"
+>>> [sql[s:e] for s, e in split_statements(sql)]
+["SELECT ';' FROM a", 'DELETE FROM b']
+>>> mask("SELECT 'x' -- c")
+'SELECT         '
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Tuple
+
+# A segment is (kind, start, end, inner_start, inner_end); kind is "s" (string
+# literal, dollar strings included), "i" (quoted identifier) or "c" (comment).
+Segment = Tuple[str, int, int, int, int]
+
+_SPECIAL = re.compile(r"""['"`;]|--|/\*|\$(?:[A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$""")
+_COMMENT_TOKEN = re.compile(r"/\*|\*/")
+_BLANK = re.compile(r"\s*")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+
+
+def _quote_end(text: str, i: int, end: int, quote: str, backslash: bool) -> int:
+    """Offset just past the quote closing at or after ``i`` (``end`` if unterminated)."""
+    while True:
+        j = text.find(quote, i, end)
+        if j < 0:
+            return end
+        if backslash:
+            k = j - 1
+            while k >= i and text[k] == "\\":
+                k -= 1
+            if (j - 1 - k) % 2:
+                i = j + 1
+                continue
+        if j + 1 < end and text[j + 1] == quote:
+            i = j + 2
+            continue
+        return j + 1
+
+
+def lex(text: str, start: int = 0, end: Optional[int] = None) -> Tuple[List[Segment], List[int]]:
+    """Find literals, quoted identifiers and comments in ``text[start:end]``, and the
+    semicolons outside them. One regex search per special character: fast on long text."""
+    end = len(text) if end is None else end
+    segments: List[Segment] = []
+    semicolons: List[int] = []
+    pos = start
+    while True:
+        m = _SPECIAL.search(text, pos, end)
+        if m is None:
+            break
+        tok, s = m.group(), m.start()
+        if tok == ";":
+            semicolons.append(s)
+            pos = s + 1
+        elif tok == "'":
+            escaped = s > start and text[s - 1] in "eE" and (s - 1 == start or text[s - 2] not in _WORD_CHARS)
+            e = _quote_end(text, s + 1, end, "'", escaped)
+            segments.append(("s", s, e, s + 1, max(s + 1, e - 1)))
+            pos = e
+        elif tok in "\"`":
+            e = _quote_end(text, s + 1, end, tok, False)
+            segments.append(("i", s, e, s + 1, max(s + 1, e - 1)))
+            pos = e
+        elif tok == "--":
+            e = text.find("\n", s, end)
+            e = end if e < 0 else e
+            segments.append(("c", s, e, s, e))
+            pos = e
+        elif tok == "/*":
+            depth, i = 1, s + 2
+            while depth:
+                c = _COMMENT_TOKEN.search(text, i, end)
+                if c is None:
+                    i = end
+                    break
+                depth += 1 if c.group() == "/*" else -1
+                i = c.end()
+            segments.append(("c", s, i, s, i))
+            pos = i
+        else:  # $tag$ -- unless glued to an identifier (a$b$ is a name)
+            if s > start and text[s - 1] in _WORD_CHARS:
+                pos = s + 1
+                continue
+            close = text.find(tok, m.end(), end)
+            inner_end = end if close < 0 else close
+            e = end if close < 0 else close + len(tok)
+            segments.append(("s", s, e, m.end(), inner_end))
+            pos = e
+    return segments, semicolons
+
+
+def mask(text: str, start: int = 0, end: Optional[int] = None,
+         segments: Optional[List[Segment]] = None) -> str:
+    """``text[start:end]`` with string literals and comments turned into spaces.
+
+    Quoted identifiers stay: they can be table names. Same length as the input slice.
+    """
+    end = len(text) if end is None else end
+    if segments is None:
+        segments = lex(text, start, end)[0]
+    parts, pos = [], start
+    for kind, s, e, _, _ in segments:
+        if kind == "i" or s < start or e > end:
+            continue
+        parts.append(text[pos:s])
+        parts.append(" " * (e - s))
+        pos = e
+    parts.append(text[pos:end])
+    return "".join(parts)
+
+
+def _skip_blank(text: str, i: int, end: int, comment_ends: dict) -> int:
+    """First offset at or after ``i`` that is neither whitespace nor inside a comment."""
+    while i < end:
+        i = _BLANK.match(text, i, end).end()
+        if i in comment_ends:
+            i = comment_ends[i]
+        else:
+            break
+    return i
+
+
+def split_statements(text: str, start: int = 0, end: Optional[int] = None,
+                     lexed: Optional[Tuple[List[Segment], List[int]]] = None) -> List[Tuple[int, int]]:
+    """(start, end) of each ``;``-separated statement, leading blanks and comments
+    skipped, trailing blanks stripped; empty statements dropped."""
+    end = len(text) if end is None else end
+    segments, semicolons = lexed if lexed is not None else lex(text, start, end)
+    comment_ends = {s: e for kind, s, e, _, _ in segments if kind == "c"}
+    spans = []
+    pos = start
+    for stop in semicolons + [end]:
+        s = _skip_blank(text, pos, stop, comment_ends)
+        if s < stop:
+            e = stop
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            spans.append((s, e))
+        pos = stop + 1
+    return spans
+
+
+def dollar_bodies(text: str, start: int, end: int) -> List[Tuple[int, int]]:
+    """Inner (start, end) of each ``$tag$ ... $tag$`` string in ``text[start:end]``."""
+    return [(a, b) for kind, s, e, a, b in lex(text, start, end)[0]
+            if kind == "s" and text[s] == "$"]
+
+
+# --- PL/pgSQL bodies ------------------------------------------------------------
+
+_PL_WORD = re.compile(r"\s*(<<\s*\w+\s*>>|[A-Za-z_][\w$]*|\S)")
+_ASSIGN = re.compile(r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*(?:\[[^\]]*\])?\s*:?=(?!=)")
+_SQL_START = frozenset("""SELECT WITH INSERT UPDATE DELETE MERGE CREATE ALTER DROP TRUNCATE
+    GRANT REVOKE COMMENT COPY LOCK REFRESH VALUES TABLE EXPLAIN""".split())
+_SKIP_WORDS = frozenset("BEGIN ELSE LOOP THEN DECLARE EXCEPTION".split())
+_TERMINATORS = {w: re.compile(r"[()]|\b%s\b" % w, re.I) for w in ("THEN", "LOOP", "IN", "WHEN")}
+_CURSOR = re.compile(r"[A-Za-z_][\w$]*\s+(?:NO\s+)?(?:SCROLL\s+)?CURSOR\b[^;]*?\b(?:FOR|IS)\s+", re.I)
+_INTO_TARGET = re.compile(r"(\b[A-Za-z_][\w$]*\s+)?\bINTO\s+(?:STRICT\s+)?"
+                          r"[A-Za-z_][\w$.]*(?:\s*,\s*[A-Za-z_][\w$.]*)*", re.I)
+
+# A unit of a body: (start, end, is_expression). An expression (an IF condition,
+# a PERFORM list) is analysed as ``SELECT <expression>``.
+Unit = Tuple[int, int, bool]
+
+
+def _find_word(masked: str, i: int, end: int, word: str) -> int:
+    """Offset of ``word`` at parenthesis depth 0 in ``masked[i:end]``, or -1."""
+    depth = 0
+    for m in _TERMINATORS[word].finditer(masked, i, end):
+        tok = m.group()
+        if tok == "(":
+            depth += 1
+        elif tok == ")":
+            depth -= 1
+        elif depth <= 0:
+            return m.start()
+    return -1
+
+
+def _piece_units(masked: str, pos: int, end: int, out: List[Unit]) -> None:
+    """Peel PL/pgSQL control words off one ``;``-terminated piece of a body."""
+    while pos < end:
+        m = _PL_WORD.match(masked, pos, end)
+        if m is None:
+            return
+        word, upper, after = m.group(1), m.group(1).upper(), m.end()
+        if word.startswith("<<") or upper in _SKIP_WORDS:
+            pos = after
+        elif upper in ("IF", "ELSIF", "ELSEIF", "WHILE", "WHEN"):
+            term = "LOOP" if upper == "WHILE" else "THEN"
+            t = _find_word(masked, after, end, term)
+            if t < 0:
+                return
+            if upper != "WHEN":  # WHEN <condition name> in an EXCEPTION block
+                out.append((after, t, True))
+            pos = t + len(term)
+        elif upper in ("FOR", "FOREACH"):
+            i = _find_word(masked, after, end, "IN")
+            loop = _find_word(masked, i, end, "LOOP") if i >= 0 else -1
+            if loop < 0:
+                return
+            q = _PL_WORD.match(masked, i + 2, loop)
+            if q and q.group(1).upper() in ("SELECT", "WITH", "VALUES", "TABLE"):
+                out.append((q.start(1), loop, False))
+            pos = loop + 4
+        elif upper == "RETURN":
+            q = _PL_WORD.match(masked, after, end)
+            if q and q.group(1).upper() == "QUERY":
+                pos = q.end()
+            elif q and q.group(1).upper() == "NEXT":
+                return
+            else:
+                out.append((after, end, True))
+                return
+        elif upper == "CASE":  # CASE x WHEN ... THEN: go on at the first WHEN
+            pos = _find_word(masked, after, end, "WHEN")
+            if pos < 0:
+                return
+        elif upper == "PERFORM":
+            out.append((after, end, True))
+            return
+        elif upper in _SQL_START:
+            out.append((m.start(1), end, False))
+            return
+        else:
+            a = _ASSIGN.match(masked, m.start(1), end)
+            c = a or _CURSOR.match(masked, m.start(1), end)
+            if c:  # v := <expr>, or a cursor declaration: c CURSOR FOR <query>
+                out.append((c.end(), end, a is not None))
+            return  # END, RAISE, EXECUTE, NULL, other declarations...
+
+
+def plpgsql_units(text: str, start: int, end: int) -> Tuple[List[Unit], str]:
+    """The SQL inside a function or DO body ``text[start:end]``, as units whose
+    offsets are into ``text``; plus the body masked (index 0 = ``text[start]``).
+
+    >>> body = " BEGIN IF NOT EXISTS (SELECT 1 FROM t) THEN DROP TABLE u; END IF; END "
+    >>> [(body[s:e], x) for s, e, x in plpgsql_units(body, 0, len(body))[0]]
+    [(' NOT EXISTS (SELECT 1 FROM t) ', True), ('DROP TABLE u', False)]
+    """
+    lexed = lex(text, start, end)
+    masked = mask(text, start, end, lexed[0])
+    units: List[Unit] = []
+    pos = start
+    for stop in lexed[1] + [end]:
+        found: List[Unit] = []
+        _piece_units(masked, pos - start, stop - start, found)
+        units.extend((s + start, e + start, x) for s, e, x in found)
+        pos = stop + 1
+    return units, masked
+
+
+def blank_into_targets(masked: str) -> List[Tuple[int, int]]:
+    """Ranges of ``INTO var[, var]`` clauses that name PL/pgSQL variables, not
+    tables (SELECT ... INTO v, RETURNING ... INTO v); ``INSERT INTO`` and
+    ``MERGE INTO`` are kept."""
+    ranges = []
+    for m in _INTO_TARGET.finditer(masked):
+        before = (m.group(1) or "").strip().upper()
+        if before not in ("INSERT", "MERGE"):
+            ranges.append((m.end(1) if m.group(1) else m.start(), m.end()))
+    return ranges
