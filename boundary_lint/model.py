@@ -6,6 +6,7 @@ deterministic and easy to snapshot.
 
 from __future__ import annotations
 
+import bisect
 import enum
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
@@ -36,20 +37,27 @@ class Position:
 class SqlSite:
     """SQL text found in a source file, with the file position of every character.
 
-    ``positions[i]`` is where ``text[i]`` stands in the file. Characters that
-    come from a run-time value (an f-string hole) are replaced in ``text`` by a
-    synthetic identifier (see ``HOLE_PREFIX``) and map to the hole's position.
+    Python strings carry ``positions``: ``positions[i]`` is where ``text[i]``
+    stands in the file (escapes and implicit concatenation make that
+    irregular). Characters from a run-time value (an f-string hole) are
+    replaced in ``text`` by a synthetic identifier (see ``HOLE_PREFIX``) and
+    map to the hole's position. A whole ``.sql`` file carries ``line_starts``
+    instead (the offset of each line), which is far smaller.
     """
 
     text: str
-    positions: Tuple[Position, ...]
-    from_sink: bool  # passed to a known SQL sink (execute, text(), ...) vs a SQL-looking literal
+    positions: Tuple[Position, ...] = ()
+    from_sink: bool = True  # passed to a known SQL sink, or a whole .sql file
+    line_starts: Tuple[int, ...] = ()
 
     @property
     def start(self) -> Position:
-        return self.positions[0] if self.positions else Position(1, 1)
+        return self.position_at(0)
 
     def position_at(self, offset: int) -> Position:
+        if self.line_starts:
+            index = bisect.bisect_right(self.line_starts, offset) - 1
+            return Position(index + 1, offset - self.line_starts[index] + 1)
         if not self.positions:
             return Position(1, 1)
         return self.positions[max(0, min(offset, len(self.positions) - 1))]
@@ -89,6 +97,23 @@ class TableRef:
     operation: Operation
     statement_offset: int = 0
     statement_fingerprint: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Reference:
+    """A table reference located in a file: what the rules decide on.
+
+    ``statement`` identifies the statement (for one finding per table per
+    statement); ``mapping`` marks an ORM mapping (BND106) rather than SQL.
+    """
+
+    position: Position
+    table: TableName
+    operation: Operation
+    statement: Tuple[int, int] = (0, 0)
+    statement_line: int = 0
+    fingerprint: str = ""
+    mapping: bool = False
 
 
 @dataclass(frozen=True, order=True)

@@ -1,0 +1,162 @@
+"""The one checker behind every entry point: a file's text -> findings and problems.
+
+Sites (Python or SQL) -> table references (sqlglot) -> findings (rules) ->
+suppression. The CLI reads files and calls :func:`check_file`; the flake8
+plugin already has the tree and calls :func:`check_python_source`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tokenize
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from . import noqa
+from .model import Finding, Problem, Reference, SqlSite
+from .registry import Registry
+from .rules import findings_for
+from .sites_python import python_sql_sites
+from .sites_sql import sql_file_site
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+SQL_SUFFIXES = (".sql",)
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass
+class FileResult:
+    """What checking one file gave; ``checked`` is False for files of no service."""
+
+    path: str
+    service: Optional[str] = None
+    findings: List[Finding] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)
+    checked: bool = True
+
+
+def site_references(
+    sites: Sequence[SqlSite], dialect: str, path: str
+) -> Tuple[List[Reference], List[Problem]]:
+    """Analyse each site's SQL and locate its table references in the file."""
+    if not sites:
+        return [], []
+    from .sql_refs import analyze_sql  # sqlglot is imported only when there is SQL
+
+    refs: List[Reference] = []
+    problems: List[Problem] = []
+    for index, site in enumerate(sites):
+        analysis = analyze_sql(site.text, dialect, fallback_scan=site.from_sink)
+        if not site.from_sink and (not analysis.parsed or not analysis.refs):
+            continue  # a literal that does not parse as SQL is prose, not SQL
+        for notice in analysis.notices:
+            problems.append(_notice_problem(path, site, notice))
+        for ref in analysis.refs:
+            refs.append(
+                Reference(
+                    position=site.position_at(ref.offset),
+                    table=ref.table,
+                    operation=ref.operation,
+                    statement=(index, ref.statement_offset),
+                    statement_line=site.position_at(ref.statement_offset).line,
+                    fingerprint=ref.statement_fingerprint,
+                )
+            )
+    return refs, problems
+
+
+_AT_OFFSET = re.compile(r"statement at offset (\d+) ")
+
+
+def _notice_problem(path: str, site: SqlSite, notice: str) -> Problem:
+    """A SQL notice located at its statement's line in the file."""
+    match = _AT_OFFSET.match(notice)
+    offset = int(match.group(1)) if match else 0
+    text = notice[match.end():] if match else notice
+    return Problem(path, site.position_at(offset).line, f"SQL statement {text}", fatal=False)
+
+
+def check_python_source(
+    path: str,
+    source: str,
+    registry: Registry,
+    service: str,
+    tree: Optional[ast.AST] = None,
+    lines: Optional[List[str]] = None,
+) -> FileResult:
+    """Check Python source of a known service (``tree`` when the caller parsed it)."""
+    if tree is None:
+        try:
+            tree = ast.parse(source, filename=path)
+        except (SyntaxError, ValueError) as exc:
+            line = getattr(exc, "lineno", None) or 1
+            reason = getattr(exc, "msg", None) or str(exc)
+            message = f"cannot parse as Python ({reason}); fix the syntax or exclude the file"
+            return FileResult(path, service, problems=[Problem(path, line, message)])
+    lines = lines if lines is not None else source.splitlines(keepends=True)
+    sites = python_sql_sites(tree, lines, registry.settings.sinks)
+    refs, problems = site_references(sites, registry.settings.dialect, path)
+    findings = findings_for(refs, registry, service, path)
+    if findings:
+        findings = noqa.without_suppressed(findings, noqa.python_noqa_map(source))
+    return FileResult(path, service, _unique(findings), problems)
+
+
+def check_sql_source(path: str, source: str, registry: Registry, service: str) -> FileResult:
+    """Check a ``.sql`` file of a known service."""
+    site = sql_file_site(source)
+    refs, problems = site_references([site], registry.settings.dialect, path)
+    findings = findings_for(refs, registry, service, path)
+    if findings:
+        findings = noqa.without_suppressed(findings, noqa.text_noqa_map(source.splitlines()))
+    return FileResult(path, service, _unique(findings), problems)
+
+
+def check_file(
+    path: Path, display: str, registry: Registry, service_override: Optional[str] = None
+) -> FileResult:
+    """Read one file from disk and check it; every failure becomes a Problem."""
+    service = service_override or registry.service_for_path(path)
+    if service is None:
+        return FileResult(display, None, checked=False)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return FileResult(display, service, problems=[Problem(display, 1, f"cannot read file ({reason})")])
+    if len(data) > MAX_FILE_BYTES:
+        message = f"skipped: larger than {MAX_FILE_BYTES // 1_000_000} MB; exclude it or split it"
+        return FileResult(display, service, problems=[Problem(display, 1, message)])
+    if b"\0" in data:
+        message = "skipped: binary content (NUL bytes); exclude it"
+        return FileResult(display, service, problems=[Problem(display, 1, message)])
+    is_python = path.suffix in PYTHON_SUFFIXES
+    text, problem = decode_source(data, display, is_python)
+    if problem is not None:
+        return FileResult(display, service, problems=[problem])
+    if is_python:
+        return check_python_source(display, text, registry, service)
+    return check_sql_source(display, text, registry, service)
+
+
+def decode_source(data: bytes, display: str, is_python: bool) -> Tuple[str, Optional[Problem]]:
+    """Bytes -> text, honouring a PEP 263 coding cookie in Python files."""
+    encoding = "utf-8"
+    try:
+        if is_python:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        message = f"cannot decode as {encoding} ({exc}); save it as UTF-8 or declare its coding"
+        return "", Problem(display, 1, message)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n"), None
+
+
+def _unique(findings: Iterable[Finding]) -> List[Finding]:
+    """One finding per place, code and table (a statement reached twice is one finding)."""
+    return sorted(set(findings))

@@ -1,0 +1,126 @@
+"""`boundary-lint` command line: argument parsing and printing only.
+
+Exit status is a contract: 0 clean, 1 findings (or a file the gate cannot
+vouch for), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional, Sequence
+
+from . import __version__
+from .checker import check_file
+from .codes import RULES, explain
+from .config import check_service_name, load_for
+from .discovery import iter_files
+from .registry import ConfigError
+from .reporters import FORMATTERS, RunResult, format_problem
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+NOT_YET = {
+    "fix": "the codemod (`boundary-lint fix`) is not available yet in this version",
+    "db-audit": "`boundary-lint db-audit` is not available yet in this version",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="boundary-lint",
+        description="Find code that reads, writes, foreign-keys or alters tables owned by another service.",
+    )
+    parser.add_argument("--version", action="version", version=f"boundary-lint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check Python and SQL files against the registry")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--config", help="registry file (default: boundaries.toml found upwards)")
+    check.add_argument("--service", help="treat every file as belonging to this service")
+    check.add_argument("--select", help="comma-separated codes or prefixes to report")
+    check.add_argument("--ignore", help="comma-separated codes or prefixes not to report")
+    check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                       help="skip files and folders matching GLOB (repeatable)")
+    check.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+
+    explain_cmd = commands.add_parser("explain", help="describe a rule code")
+    explain_cmd.add_argument("code", nargs="?", help="e.g. BND102; all rules when omitted")
+
+    for name, message in NOT_YET.items():
+        commands.add_parser(name, help=f"(not yet) {message}", add_help=False).add_argument(
+            "rest", nargs=argparse.REMAINDER
+        )
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if args.command in NOT_YET:
+        print(f"boundary-lint: {NOT_YET[args.command]}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "explain":
+        return run_explain(args.code)
+    return run_check(args)
+
+
+def run_explain(code: Optional[str]) -> int:
+    if code is None:
+        for rule in RULES.values():
+            print(f"{rule.code}  {rule.title}")
+        return EXIT_CLEAN
+    if code.upper() not in RULES:
+        print(f"boundary-lint: unknown code {code!r}; known: {', '.join(RULES)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(explain(code), end="")
+    return EXIT_CLEAN
+
+
+def _codes(option: Optional[str]) -> List[str]:
+    return [c.strip().upper() for c in (option or "").split(",") if c.strip()]
+
+
+def run_check(args: argparse.Namespace) -> int:
+    try:
+        registry, _ = load_for(args.paths, args.config)
+        if args.service:
+            check_service_name(registry, args.service)
+    except ConfigError as exc:
+        print(f"boundary-lint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    missing = [p for p in args.paths if not _exists(p)]
+    if missing:
+        print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    select, ignore = _codes(args.select), _codes(args.ignore)
+    result = RunResult()
+    excludes = list(registry.settings.exclude) + list(args.exclude)
+    for path, display in iter_files(args.paths, excludes):
+        file_result = check_file(path, display, registry, args.service)
+        if not file_result.checked:
+            result.unowned_files += 1
+            continue
+        result.files += 1
+        result.problems.extend(file_result.problems)
+        result.findings.extend(
+            f for f in file_result.findings
+            if (not select or f.code.startswith(tuple(select))) and not f.code.startswith(tuple(ignore) or ("\0",))
+        )
+    result.findings.sort()
+    for problem in sorted(result.problems):
+        print(format_problem(problem), file=sys.stderr)
+    sys.stdout.write(FORMATTERS[args.format](result))
+    return EXIT_FINDINGS if result.findings or result.errors else EXIT_CLEAN
+
+
+def _exists(path: str) -> bool:
+    import os
+
+    return os.path.exists(path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The one table of rule codes: titles, message templates and docs.
+
+Everything that prints a code (CLI, flake8, JSON, `explain`, README) formats
+from here, so a code's wording lives in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    template: str  # fields: service, table, owner, verb
+    why: str
+    example: str
+    fix: str
+
+
+RULES: Dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule(
+            "BND100",
+            "cross-service read",
+            "{service} reads {table}, owned by {owner}",
+            "Reading another service's table couples both to one schema: the owner cannot "
+            "change or move it without breaking you, and you bypass its rules.",
+            "SELECT name FROM public.strategy WHERE strategy_id = :id   -- in order_service",
+            "Call the owner's API (its service client), or ask the owner for a view and "
+            "list it under may_read.",
+        ),
+        Rule(
+            "BND101",
+            "cross-service write",
+            "{service} writes {table}, owned by {owner}",
+            "Writing another service's table bypasses its invariants and makes two services "
+            "responsible for one row.",
+            "INSERT INTO public.portfolio (name) VALUES (:name)   -- in order_service",
+            "Send the write to the owning service through its client.",
+        ),
+        Rule(
+            "BND102",
+            "cross-service foreign key",
+            "{service} has a foreign key to {table}, owned by {owner}",
+            "A foreign key across services ties their databases together: neither can be "
+            "moved, restored or migrated alone.",
+            "strategy_id BIGINT REFERENCES public.strategies(id)",
+            "Keep the id as a plain column, validate it through the owner's API, and drop "
+            "the constraint (ALTER TABLE ... DROP CONSTRAINT).",
+        ),
+        Rule(
+            "BND103",
+            "cross-service schema change",
+            "{service} changes the schema of {table}, owned by {owner}",
+            "Only the owner may create, alter, drop, grant or comment on its objects; a "
+            "migration elsewhere will fight the owner's.",
+            "ALTER TABLE public.strategy ADD COLUMN note TEXT   -- in order_service",
+            "Ask the owning team for the change in their migrations.",
+        ),
+        Rule(
+            "BND104",
+            "table with no owner",
+            "{service} {verb} {table}, which no service in the registry owns",
+            "A table nobody owns cannot be checked; it is usually a missing registry entry "
+            "or a typo.",
+            "SELECT * FROM public.legacy_thing",
+            "Add the table to the owning service's owns list in boundaries.toml, or to "
+            "settings.ignore.",
+        ),
+        Rule(
+            "BND105",
+            "table name built at run time",
+            "{service} {verb} {table}, a table name built at run time: ownership cannot be checked",
+            "A table or schema name interpolated at run time can point anywhere.",
+            'f"SELECT * FROM {schema}.orders"',
+            "Write the schema and table literally, or restrict the interpolation to a "
+            "schema your service owns entirely.",
+        ),
+        Rule(
+            "BND106",
+            "ORM mapping of another service's table",
+            "{service} maps {table}, owned by {owner}, in its ORM",
+            "An ORM model of another service's table lets any query through it cross the "
+            "boundary silently.",
+            'class Strategy(Base):\n    __tablename__ = "strategy"\n    __table_args__ = {"schema": "public"}',
+            "Remove the mapping and use the owner's client.",
+        ),
+    )
+}
+
+VERBS = {"read": "reads", "write": "writes", "fk": "has a foreign key to", "ddl": "changes"}
+
+
+def format_message(code: str, service: str, table: str, owner: str, operation: str) -> str:
+    """The human message for a finding (without the code)."""
+    return RULES[code].template.format(
+        service=service, table=table, owner=owner, verb=VERBS.get(operation, operation)
+    )
+
+
+def explain(code: str) -> str:
+    """Long help for one rule, used by `boundary-lint explain` and SARIF."""
+    rule = RULES[code.upper()]
+    return (
+        f"{rule.code}: {rule.title}\n\n{rule.why}\n\nExample:\n    "
+        + rule.example.replace("\n", "\n    ")
+        + f"\n\nFix: {rule.fix}\n"
+    )

@@ -1,0 +1,253 @@
+"""The ownership registry: which service owns which table, and which files are whose.
+
+Loaded from ``boundaries.toml`` or ``[tool.boundary_lint]`` in ``pyproject.toml``.
+Everything here is pure lookups over frozen data; reading the file is done once
+by :func:`load_registry` and validated by :mod:`boundary_lint.registry_schema`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Dict, Iterable, Mapping, Optional, Tuple
+
+from .model import TableName
+
+SYSTEM_SCHEMAS = frozenset(
+    {
+        "pg_catalog",
+        "information_schema",
+        "pg_toast",
+        "pg_temp",
+        "mysql",
+        "performance_schema",
+        "sys",
+        "sqlite_schema",
+        "sqlite_master",
+    }
+)
+"""Schemas that are the database's own catalog: never a finding."""
+
+
+class ConfigError(Exception):
+    """A registry that cannot be used; the message names the file and the key."""
+
+
+class NoRegistry(ConfigError):
+    """No registry file was found (the flake8 plugin then stays silent)."""
+
+
+def normalize_name(part: str) -> str:
+    """Registry names compare like unquoted SQL names, unless written in double quotes.
+
+    >>> normalize_name('Public'), normalize_name('"Public"')
+    ('public', 'Public')
+    """
+    part = part.strip()
+    if len(part) >= 2 and part[0] == part[-1] == '"':
+        return part[1:-1]
+    return part.lower()
+
+
+def split_entry(entry: str) -> Tuple[Optional[str], str]:
+    """``"schema.table"`` -> ``("schema", "table")``; a bare ``"table"`` -> ``(None, "table")``.
+
+    >>> split_entry('public.*'), split_entry('orders')
+    (('public', '*'), (None, 'orders'))
+    """
+    parts = [p for p in re.split(r'\.(?=(?:[^"]*"[^"]*")*[^"]*$)', entry)]
+    if len(parts) == 1:
+        return None, normalize_name(parts[0])
+    return normalize_name(parts[-2]), normalize_name(parts[-1])
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service's entry in the registry."""
+
+    name: str
+    owns: Tuple[str, ...] = ()
+    paths: Tuple[str, ...] = ()
+    search_path: Tuple[str, ...] = ()
+    may_read: Tuple[str, ...] = ()
+    role: Optional[str] = None
+    client: Optional[Mapping[str, object]] = None
+    rewrites: Tuple[Mapping[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    dialect: str = "postgres"
+    search_path: Tuple[str, ...] = ("public",)
+    ignore: Tuple[str, ...] = ()
+    sinks: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Services, their tables and files, with the lookups the rules need."""
+
+    services: Mapping[str, Service]
+    settings: Settings = Settings()
+    root: Path = Path(".")
+    source: Optional[Path] = None
+    _exact: Dict[Tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
+    _schemas: Dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _bare: Dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _path_globs: Tuple[Tuple[int, "re.Pattern[str]", str], ...] = field(
+        default=(), repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        seen: Dict[Tuple[Optional[str], str], str] = {}
+        for service in self.services.values():
+            for entry in service.owns:
+                key = split_entry(entry)
+                other = seen.get(key)
+                if other is not None and other != service.name:
+                    raise ConfigError(
+                        f"{self._where()}: {entry!r} is owned by both services "
+                        f"{other!r} and {service.name!r}; give it to one of them"
+                    )
+                seen[key] = service.name
+                schema, table = key
+                if schema is None:
+                    self._bare[table] = service.name
+                elif table == "*":
+                    self._schemas[schema] = service.name
+                else:
+                    self._exact[(schema, table)] = service.name
+        globs = []
+        for service in self.services.values():
+            for pattern in service.paths:
+                globs.append((glob_specificity(pattern), glob_to_regex(pattern), service.name))
+        globs.sort(key=lambda g: -g[0])
+        object.__setattr__(self, "_path_globs", tuple(globs))
+
+    def _where(self) -> str:
+        return str(self.source) if self.source else "registry"
+
+    # -- tables ---------------------------------------------------------
+
+    def owner_of(self, schema: Optional[str], name: str) -> Optional[str]:
+        """The owning service of ``schema.name``: exact entry > ``schema.*`` > bare name."""
+        if schema is not None:
+            owner = self._exact.get((schema, name)) or self._schemas.get(schema)
+            if owner:
+                return owner
+        return self._bare.get(name)
+
+    def sole_owner_of_schema(self, schema: str) -> Optional[str]:
+        """The service owning every table of ``schema``, if one service does."""
+        owner = self._schemas.get(schema)
+        if owner is None:
+            return None
+        if any(s == schema and o != owner for (s, _), o in self._exact.items()):
+            return None
+        return owner
+
+    def names_explicitly(self, schema: str, name: str) -> bool:
+        """Does any ``owns`` or ``may_read`` entry name ``schema.name`` itself?"""
+        if (schema, name) in self._exact:
+            return True
+        return any(
+            split_entry(entry) == (schema, name)
+            for service in self.services.values()
+            for entry in service.may_read
+        )
+
+    def search_path_for(self, service: Optional[str]) -> Tuple[str, ...]:
+        own = self.services[service].search_path if service in self.services else ()
+        return tuple(normalize_name(s) for s in (own or self.settings.search_path)) or ("public",)
+
+    def resolve(self, table: TableName, service: Optional[str]) -> Tuple[str, str]:
+        """Schema-qualify a table as PostgreSQL would through the service's search_path."""
+        if table.schema is not None:
+            return table.schema, table.name
+        path = self.search_path_for(service)
+        for schema in path:
+            if self.names_explicitly(schema, table.name):
+                return schema, table.name
+        return path[0], table.name
+
+    def may_read(self, service: str, schema: str, name: str) -> bool:
+        grants = self.services[service].may_read if service in self.services else ()
+        for entry in grants:
+            g_schema, g_name = split_entry(entry)
+            if g_schema in (None, schema) and g_name in ("*", name):
+                return True
+        return False
+
+    def is_ignored(self, schema: Optional[str], name: str) -> bool:
+        """System catalogs and ``settings.ignore`` entries are never findings."""
+        if schema in SYSTEM_SCHEMAS or (schema is None and name.startswith("pg_")):
+            return True
+        if schema is None and name.startswith("sqlite_"):
+            return True
+        for entry in self.settings.ignore:
+            if "." not in entry:
+                if normalize_name(entry) == schema:
+                    return True
+                continue
+            i_schema, i_name = split_entry(entry)
+            if i_schema in ("*", schema) and i_name in ("*", name):
+                return True
+        return False
+
+    # -- files ----------------------------------------------------------
+
+    def service_for_path(self, path: Path) -> Optional[str]:
+        """The service whose ``paths`` glob matches ``path`` most specifically."""
+        try:
+            rel = Path(path).resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return None
+        text = PurePosixPath(rel).as_posix()
+        for _, regex, service in self._path_globs:
+            if regex.fullmatch(text):
+                return service
+        return None
+
+
+def glob_to_regex(pattern: str) -> "re.Pattern[str]":
+    """Compile a path glob where ``**`` spans folders and ``*``/``?`` stay inside one.
+
+    >>> bool(glob_to_regex('app/**').fullmatch('app/services/x.py'))
+    True
+    >>> bool(glob_to_regex('app/*.py').fullmatch('app/services/x.py'))
+    False
+    """
+    pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(c))
+        i += 1
+    if pattern.endswith("/"):
+        out.append(".*")
+    return re.compile("".join(out))
+
+
+def glob_specificity(pattern: str) -> int:
+    """More literal characters means a more specific glob (``app/services/**`` > ``app/**``)."""
+    return len(re.sub(r"[*?]", "", pattern))
+
+
+def service_names(registry: Registry) -> Iterable[str]:
+    return sorted(registry.services)

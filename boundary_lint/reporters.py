@@ -1,0 +1,77 @@
+"""Reporters: findings and problems -> text or JSON. No analysis happens here."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, List
+
+from .model import Finding, Problem
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced, in the order it will be printed."""
+
+    findings: List[Finding] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)
+    files: int = 0
+    unowned_files: int = 0
+
+    @property
+    def errors(self) -> List[Problem]:
+        return [p for p in self.problems if p.fatal]
+
+    @property
+    def warnings(self) -> List[Problem]:
+        return [p for p in self.problems if not p.fatal]
+
+    def by_code(self) -> Dict[str, int]:
+        return dict(sorted(Counter(f.code for f in self.findings).items()))
+
+
+def format_text(result: RunResult) -> str:
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in result.findings]
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(result: RunResult) -> str:
+    count = len(result.findings)
+    parts = [f"{count} finding{'s' if count != 1 else ''} in {result.files} file{'s' if result.files != 1 else ''}"]
+    if result.by_code():
+        parts.append("(" + ", ".join(f"{code}: {n}" for code, n in result.by_code().items()) + ")")
+    if result.unowned_files:
+        parts.append(f"; {result.unowned_files} file{'s' if result.unowned_files != 1 else ''} of no service not checked")
+    if result.errors:
+        parts.append(f"; {len(result.errors)} file error{'s' if len(result.errors) != 1 else ''}")
+    return " ".join(parts).replace(" ;", ";")
+
+
+def format_problem(problem: Problem) -> str:
+    level = "error" if problem.fatal else "warning"
+    return f"{problem.path}:{problem.line}: {level}: {problem.message}"
+
+
+def format_json(result: RunResult) -> str:
+    document = {
+        "version": 1,
+        "findings": [f.as_json() for f in result.findings],
+        "summary": {
+            "files": result.files,
+            "findings": len(result.findings),
+            "by_code": result.by_code(),
+            "unowned_files": result.unowned_files,
+        },
+        "errors": [
+            {"path": p.path, "line": p.line, "message": p.message} for p in result.errors
+        ],
+        "warnings": [
+            {"path": p.path, "line": p.line, "message": p.message} for p in result.warnings
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+FORMATTERS = {"text": format_text, "json": format_json}

@@ -1,0 +1,136 @@
+"""Rules: located table references + the registry + the file's service -> findings.
+
+Pure functions, no I/O. One finding per table per statement, with the
+strongest operation (ddl > write > fk > read).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from .codes import format_message
+from .model import HOLE_PREFIX, Finding, Operation, Reference, TableName
+from .registry import Registry
+
+CODE_FOR_OPERATION = {
+    Operation.READ: "BND100",
+    Operation.WRITE: "BND101",
+    Operation.FK: "BND102",
+    Operation.DDL: "BND103",
+}
+
+_HOLE = re.compile(re.escape(HOLE_PREFIX) + r"\d+")
+
+
+def display_name(schema: Optional[str], name: str) -> str:
+    """``schema.table`` as users read it, with run-time parts shown as ``{}``.
+
+    >>> display_name('public', 'bl_hole_0')
+    'public.{}'
+    """
+    text = f"{schema}.{name}" if schema else name
+    return _HOLE.sub("{}", text)
+
+
+def findings_for(
+    refs: Iterable[Reference], registry: Registry, service: str, path: str
+) -> List[Finding]:
+    """Decide which references cross the service's boundary."""
+    strongest: Dict[Tuple, Reference] = {}
+    resolved: Dict[Tuple, Tuple[Optional[str], str]] = {}
+    for ref in refs:
+        target = _resolve(ref.table, registry, service)
+        if target is None:
+            continue
+        key = (ref.statement, ref.mapping, target)
+        best = strongest.get(key)
+        if best is None or _stronger(ref, best):
+            strongest[key] = ref
+            resolved[key] = target
+    findings = []
+    for key, ref in strongest.items():
+        finding = _decide(ref, resolved[key], registry, service, path)
+        if finding is not None:
+            findings.append(finding)
+    return sorted(findings)
+
+
+def _stronger(ref: Reference, best: Reference) -> bool:
+    if ref.operation != best.operation:
+        return ref.operation > best.operation
+    return ref.position < best.position
+
+
+def _resolve(
+    table: TableName, registry: Registry, service: str
+) -> Optional[Tuple[Optional[str], str]]:
+    """The table's ``(schema, name)``; ``None`` when it is never a finding (system, ignored)."""
+    if table.is_dynamic:
+        return table.schema, table.name
+    schema, name = registry.resolve(table, service)
+    if registry.is_ignored(schema, name) or registry.is_ignored(table.schema, name):
+        return None
+    return schema, name
+
+
+def _decide(
+    ref: Reference,
+    target: Tuple[Optional[str], str],
+    registry: Registry,
+    service: str,
+    path: str,
+) -> Optional[Finding]:
+    schema, name = target
+    operation = ref.operation.label
+    table = display_name(schema, name)
+    if ref.table.is_dynamic:
+        owner = _owner_of_dynamic(ref.table, registry, service)
+        if owner == service:
+            return None
+        if owner is None:
+            return _finding(ref, path, "BND105", service, table, "", operation)
+    else:
+        owner = registry.owner_of(schema, name)
+        if owner is None:
+            return _finding(ref, path, "BND104", service, table, "", operation)
+    if owner == service:
+        return None
+    if ref.mapping:
+        return _finding(ref, path, "BND106", service, table, owner, "map")
+    if ref.operation == Operation.READ and schema and registry.may_read(service, schema, name):
+        return None
+    return _finding(ref, path, CODE_FOR_OPERATION[ref.operation], service, table, owner, operation)
+
+
+def _owner_of_dynamic(table: TableName, registry: Registry, service: str) -> Optional[str]:
+    """Who owns a table whose name is built at run time, when that can still be decided.
+
+    A run-time table name in a schema one service owns entirely belongs to that
+    service; a run-time schema, or a schema with several owners, cannot be decided.
+    """
+    if table.schema_is_dynamic:
+        return None
+    schemas = (table.schema,) if table.schema else registry.search_path_for(service)
+    owners = {registry.sole_owner_of_schema(s) for s in schemas}
+    if len(owners) == 1:
+        return owners.pop()
+    return None
+
+
+def _finding(
+    ref: Reference, path: str, code: str, service: str, table: str, owner: str, operation: str
+) -> Finding:
+    return Finding(
+        path=path,
+        line=ref.position.line,
+        column=ref.position.column,
+        code=code,
+        table=table,
+        service=service,
+        owner=owner,
+        operation=operation,
+        message=format_message(code, service, table, owner, operation),
+        statement_line=ref.statement_line,
+        fingerprint=ref.fingerprint,
+    )

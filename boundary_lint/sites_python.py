@@ -1,0 +1,438 @@
+"""Python source -> SQL sites: strings that reach a SQL sink, and SQL-looking literals.
+
+Uses the stdlib ``ast`` only (flake8 hands us its tree). Strings are rebuilt
+from their constant parts (implicit concatenation, ``+``, f-strings, ``%``,
+``.format()`` and names bound once to a string); every run-time value becomes
+a hole identifier so the SQL still parses and a hole in a table name is seen.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+
+from .literal_positions import LiteralPiece, literal_pieces, node_position
+from .model import HOLE_PREFIX, Position, SqlSite
+
+SINK_METHODS = frozenset(
+    {
+        "execute",
+        "executemany",
+        "executescript",
+        "exec_driver_sql",
+        "fetch",
+        "fetchrow",
+        "fetchval",
+        "fetch_all",
+        "fetch_one",
+        "fetch_val",
+        "copy_from_query",
+        "text",
+        "read_sql",
+        "read_sql_query",
+        "mogrify",
+    }
+)
+"""Callables whose first argument (or ``sql=``/``query=``/``statement=``) is SQL."""
+
+SQL_KEYWORDS = ("sql", "query", "statement", "stmt", "operation", "sqltext")
+
+LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
+)
+EXCLUDED_CALLS = frozenset({"print", "warn", "echo", "secho", "gettext", "_"})
+
+STATEMENT_START = re.compile(
+    r"\A(?:\s|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*"
+    r"(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|TRUNCATE|MERGE|COPY|GRANT|REVOKE|COMMENT|DO|REPLACE|UPSERT"
+    r"|select|insert|update|delete|with|create|alter|drop|truncate|merge|copy|grant|revoke|comment|do|replace|upsert)\b",
+    re.DOTALL,
+)
+"""A SQL-looking literal starts with a statement keyword in one case (not "Select the...")."""
+
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsab%]")
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class PySite:
+    """A SQL site plus where it came from in the tree (for de-duplication)."""
+
+    site: SqlSite
+    key: Tuple[Tuple[int, int], ...]
+
+
+def python_sql_sites(
+    tree: ast.AST, lines: Sequence[str], extra_sinks: Iterable[str] = ()
+) -> List[SqlSite]:
+    """Every SQL site in a module: sink arguments first, then SQL-looking literals."""
+    finder = _SiteFinder(lines, SINK_METHODS | frozenset(extra_sinks))
+    finder.visit(tree)
+    return finder.result()
+
+
+class _Scopes:
+    """Names bound exactly once to an expression, per function and for the module."""
+
+    def __init__(self, tree: ast.AST) -> None:
+        self.by_scope: Dict[int, Dict[str, Optional[ast.expr]]] = {}
+        self._collect(tree, tree)
+
+    def _collect(self, scope: ast.AST, node: ast.AST) -> None:
+        bindings = self.by_scope.setdefault(id(scope), {})
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                self._collect(child, child)
+                continue
+            if isinstance(child, ast.ClassDef):
+                self._collect(child, child)
+                continue
+            if isinstance(child, ast.Assign) and len(child.targets) == 1:
+                self._bind(bindings, child.targets[0], child.value)
+            elif isinstance(child, ast.AnnAssign) and child.value is not None:
+                self._bind(bindings, child.target, child.value)
+            elif isinstance(child, ast.AugAssign) and isinstance(child.target, ast.Name):
+                bindings[child.target.id] = None
+            self._collect(scope, child)
+
+    @staticmethod
+    def _bind(bindings: Dict[str, Optional[ast.expr]], target: ast.expr, value: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            name = target.id
+            bindings[name] = value if name not in bindings else None
+
+    def lookup(self, name: str, scopes: Sequence[ast.AST]) -> Optional[ast.expr]:
+        for scope in reversed(scopes):
+            bindings = self.by_scope.get(id(scope), {})
+            if name in bindings:
+                return bindings[name]
+        return None
+
+
+class _SiteFinder(ast.NodeVisitor):
+    def __init__(self, lines: Sequence[str], sinks: frozenset) -> None:
+        self.lines = lines
+        self.sinks = sinks
+        self.scope_stack: List[ast.AST] = []
+        self.scopes: Optional[_Scopes] = None
+        self.excluded = 0
+        self.sites: Dict[Tuple, SqlSite] = {}
+        self.used_by_sink: Set[int] = set()
+        self.literal_roots: List[Tuple[ast.expr, Tuple[ast.AST, ...]]] = []
+
+    # -- traversal ---------------------------------------------------------
+
+    def visit_Module(self, node: ast.Module) -> None:
+        self.scopes = _Scopes(node)
+        self.scope_stack.append(node)
+        self._visit_body(node)
+        self.scope_stack.pop()
+
+    def _visit_body(self, node: ast.AST) -> None:
+        body = getattr(node, "body", [])
+        for index, child in enumerate(body):
+            if index == 0 and _is_docstring(child):
+                continue
+            self.visit(child)
+        for field_name, value in ast.iter_fields(node):
+            if field_name == "body":
+                continue
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
+    def visit_FunctionDef(self, node: ast.AST) -> None:
+        self.scope_stack.append(node)
+        self._visit_body(node)
+        self.scope_stack.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_ClassDef = visit_FunctionDef
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if _is_string_expr(node.value):
+            return  # a bare string statement is never executed as SQL
+        self.generic_visit(node)
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        self._excluded(node)
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        self._excluded(node)
+
+    def _excluded(self, node: ast.AST) -> None:
+        self.excluded += 1
+        self.generic_visit(node)
+        self.excluded -= 1
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = _callee_name(node.func)
+        if name in self.sinks:
+            argument = _sql_argument(node)
+            if argument is not None:
+                self._add_site(argument, from_sink=True)
+        if _is_excluded_call(node.func, name):
+            self._excluded(node)
+            return
+        self.generic_visit(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.expr) and _is_string_expr(node):
+            if not self.excluded:
+                self.literal_roots.append((node, tuple(self.scope_stack)))
+            # Calls inside a composition (.format args, f-string holes) still matter.
+            for child in ast.walk(node):
+                if isinstance(child, ast.Call) and child is not node:
+                    self.visit_Call(child)
+            return
+        super().generic_visit(node)
+
+    # -- sites -------------------------------------------------------------
+
+    def _add_site(self, expr: ast.expr, from_sink: bool, scopes: Optional[Tuple] = None) -> None:
+        scopes = scopes if scopes is not None else tuple(self.scope_stack)
+        composer = _Composer(self.lines, self.scopes, scopes)
+        pieces = composer.compose(expr, 0)
+        if pieces is None or not any(p.text for p in pieces):
+            return
+        if from_sink:
+            self.used_by_sink.update(composer.used)
+        key = tuple(sorted(composer.literal_keys))
+        site = build_site(pieces, from_sink)
+        previous = self.sites.get(key)
+        if previous is None or (from_sink and not previous.from_sink):
+            self.sites[key] = site
+
+    def result(self) -> List[SqlSite]:
+        for node, scopes in self.literal_roots:
+            if id(node) in self.used_by_sink:
+                continue
+            if not _looks_like_sql(node):
+                continue
+            self._add_site(node, from_sink=False, scopes=scopes)
+        return [self.sites[k] for k in sorted(self.sites)]
+
+
+class _Composer:
+    """Rebuild a string expression from its constant parts, holes for the rest."""
+
+    def __init__(self, lines: Sequence[str], scopes: Optional[_Scopes], stack: Tuple) -> None:
+        self.lines = lines
+        self.scopes = scopes
+        self.stack = stack
+        self.used: Set[int] = set()
+        self.literal_keys: Set[Tuple[int, int]] = set()
+
+    def compose(self, expr: ast.expr, depth: int) -> Optional[List[LiteralPiece]]:
+        if depth > _MAX_DEPTH:
+            return None
+        self.used.add(id(expr))
+        if isinstance(expr, ast.Constant):
+            if not isinstance(expr.value, str):
+                return None
+            return self._literal(expr)
+        if isinstance(expr, ast.JoinedStr):
+            return self._literal(expr)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            left = self.compose(expr.left, depth + 1)
+            right = self.compose(expr.right, depth + 1)
+            if left is None and right is None:
+                return None
+            return (left or [self._hole(expr.left)]) + (right or [self._hole(expr.right)])
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
+            left = self.compose(expr.left, depth + 1)
+            return None if left is None else _percent_format(left, expr.right)
+        if isinstance(expr, ast.Call):
+            return self._call(expr, depth)
+        if isinstance(expr, ast.Name) and self.scopes is not None:
+            bound = self.scopes.lookup(expr.id, self.stack)
+            if bound is not None:
+                return self.compose(bound, depth + 1)
+        return None
+
+    def _call(self, call: ast.Call, depth: int) -> Optional[List[LiteralPiece]]:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            base = self.compose(func.value, depth + 1)
+            return None if base is None else _brace_format(base)
+        if _callee_name(func) in ("text", "dedent", "strip", "str") and call.args:
+            return self.compose(call.args[0], depth + 1)
+        if isinstance(func, ast.Attribute) and func.attr in ("strip", "lstrip", "rstrip"):
+            return self.compose(func.value, depth + 1)
+        return None
+
+    def _literal(self, node: ast.expr) -> List[LiteralPiece]:
+        self.literal_keys.add((node.lineno, node.col_offset))
+        pieces = literal_pieces(node, self.lines)
+        if pieces is not None:
+            return pieces
+        start = node_position(node, self.lines)
+        if isinstance(node, ast.Constant):
+            return [LiteralPiece(node.value, (start,) * len(node.value))]
+        out: List[LiteralPiece] = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                out.append(LiteralPiece(value.value, (start,) * len(value.value)))
+            elif isinstance(value, ast.FormattedValue):
+                out.append(LiteralPiece("", (start,), value.value))
+        return out
+
+    def _hole(self, expr: ast.expr) -> LiteralPiece:
+        return LiteralPiece("", (node_position(expr, self.lines),), expr)
+
+
+def build_site(pieces: Sequence[LiteralPiece], from_sink: bool) -> SqlSite:
+    """Join pieces into SQL text, each hole becoming ``bl_hole_N``."""
+    text: List[str] = []
+    positions: List[Position] = []
+    holes = 0
+    for piece in pieces:
+        if piece.hole is not None or (not piece.text and piece.positions):
+            name = f"{HOLE_PREFIX}{holes}"
+            holes += 1
+            text.append(name)
+            positions.extend(piece.positions[:1] * len(name))
+        else:
+            text.append(piece.text)
+            positions.extend(piece.positions)
+    return SqlSite("".join(text), tuple(positions), from_sink)
+
+
+def _split_piece(piece: LiteralPiece, spans: List[Tuple[int, int, Optional[str]]]) -> List[LiteralPiece]:
+    """Replace spans of a constant piece: ``None`` -> a hole, else the given literal text."""
+    out: List[LiteralPiece] = []
+    last = 0
+    for start, end, replacement in spans:
+        if start > last:
+            out.append(LiteralPiece(piece.text[last:start], piece.positions[last:start]))
+        if replacement is None:
+            out.append(LiteralPiece("", piece.positions[start : start + 1], ast.Constant(value=None)))
+        else:
+            out.append(LiteralPiece(replacement, piece.positions[start : start + 1] * len(replacement)))
+        last = end
+    if last < len(piece.text):
+        out.append(LiteralPiece(piece.text[last:], piece.positions[last:]))
+    return out
+
+
+def _percent_format(pieces: List[LiteralPiece], _args: ast.expr) -> List[LiteralPiece]:
+    """``"... %s" % x``: each conversion is a run-time value, ``%%`` a percent sign."""
+    out: List[LiteralPiece] = []
+    for piece in pieces:
+        if piece.hole is not None or not piece.text:
+            out.append(piece)
+            continue
+        spans = [
+            (m.start(), m.end(), "%" if m.group() == "%%" else None)
+            for m in _PERCENT_SPEC.finditer(piece.text)
+        ]
+        out.extend(_split_piece(piece, spans))
+    return out
+
+
+def _brace_format(pieces: List[LiteralPiece]) -> List[LiteralPiece]:
+    """``"... {x}".format(...)``: fields are run-time values, ``{{``/``}}`` are braces."""
+    out: List[LiteralPiece] = []
+    for piece in pieces:
+        if piece.hole is not None or not piece.text:
+            out.append(piece)
+            continue
+        out.extend(_split_piece(piece, _brace_spans(piece.text)))
+    return out
+
+
+def _brace_spans(text: str) -> List[Tuple[int, int, Optional[str]]]:
+    spans: List[Tuple[int, int, Optional[str]]] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c in "{}" and text.startswith(c * 2, i):
+            spans.append((i, i + 2, c))
+            i += 2
+        elif c == "{":
+            depth, j = 1, i + 1
+            while j < len(text) and depth:
+                depth += {"{": 1, "}": -1}.get(text[j], 0)
+                j += 1
+            spans.append((i, j, None))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
+def _is_docstring(node: ast.AST) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(
+        node.value.value, str
+    )
+
+
+def _is_string_expr(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _is_string_expr(node.left) or (
+            isinstance(node.op, ast.Add) and _is_string_expr(node.right)
+        )
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr == "format" and _is_string_expr(node.func.value)
+    return False
+
+
+def _callee_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def _sql_argument(call: ast.Call) -> Optional[ast.expr]:
+    for keyword in call.keywords:
+        if keyword.arg in SQL_KEYWORDS:
+            return keyword.value
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        return call.args[0]
+    return None
+
+
+def _is_excluded_call(func: ast.expr, name: str) -> bool:
+    """Logging, printing, warnings and exception constructors carry prose, not SQL."""
+    if name in EXCLUDED_CALLS:
+        return True
+    if isinstance(func, ast.Attribute) and name in LOG_METHODS:
+        return True
+    return bool(name) and name[0].isupper() and name.endswith(("Error", "Exception", "Warning"))
+
+
+def _looks_like_sql(node: ast.expr) -> bool:
+    """Cheap test before parsing: the first constant text starts with a statement keyword."""
+    first = _first_constant(node)
+    return first is not None and STATEMENT_START.match(first) is not None
+
+
+def _first_constant(node: ast.expr) -> Optional[str]:
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                return value.value
+            return None
+        return None
+    if isinstance(node, ast.BinOp):
+        return _first_constant(node.left)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return _first_constant(node.func.value)
+    return None
+
+
+def iter_sites(sites: Iterable[SqlSite]) -> Iterator[SqlSite]:
+    return iter(sites)

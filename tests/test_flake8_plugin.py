@@ -1,0 +1,75 @@
+"""The flake8 plugin gives the same findings as the CLI, with ``--jobs`` too."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PLATFORM
+
+LINE = re.compile(r"^(?:\./)?(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>BND\d+) (?P<message>.*)$")
+
+
+def flake8(*args: str, cwd: Path = PLATFORM) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "BND", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120,
+    )
+
+
+def parse(output: str) -> set:
+    return {
+        (m["path"], int(m["line"]), int(m["col"]), m["code"], m["message"])
+        for m in map(LINE.match, output.splitlines()) if m
+    }
+
+
+def cli_python_findings(run_cli, *args: str) -> set:
+    findings = run_cli("check", "--format", "json", *args).json["findings"]
+    return {
+        (f["path"], f["line"], f["column"], f["code"], f["message"])
+        for f in findings if f["path"].endswith(".py")
+    }
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_flake8_matches_cli_on_the_fixture_platform(run_cli, jobs):
+    proc = flake8("--jobs", jobs, "--exclude", "broken.py", ".")
+    assert proc.returncode == 1, proc.stderr
+    assert parse(proc.stdout) == cli_python_findings(run_cli, "--exclude", "broken.py", ".")
+
+
+def test_flake8_noqa_works(run_cli):
+    proc = flake8("order_service/app/suppressed.py")
+    assert [(p[1], p[3]) for p in sorted(parse(proc.stdout))] == [(4, "BND101")]
+
+
+def test_flake8_options_config_and_service(tmp_path):
+    (tmp_path / "registry.toml").write_text(
+        '[services.orders]\nowns = ["orders.*"]\n[services.algo]\nowns = ["public.strategy"]\n'
+    )
+    (tmp_path / "x.py").write_text('Q = "SELECT * FROM public.strategy"\n')
+    proc = flake8("--boundary-config", "registry.toml", "--boundary-service", "orders", "x.py", cwd=tmp_path)
+    assert parse(proc.stdout) == {
+        ("x.py", 1, 20, "BND100", "orders reads public.strategy, owned by algo")
+    }, proc.stderr
+    proc = flake8("--boundary-config", "registry.toml", "x.py", cwd=tmp_path)
+    assert proc.stdout == ""  # x.py belongs to no service: not checked
+
+
+def test_flake8_reports_a_bad_registry(tmp_path):
+    (tmp_path / "boundaries.toml").write_text("[services.orders]\nown = []\n")
+    (tmp_path / "x.py").write_text("x = 1\n")
+    proc = flake8("--boundary-service", "orders", "x.py", cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "did you mean 'owns'" in proc.stderr + proc.stdout
+
+
+def test_flake8_without_a_registry_stays_silent(tmp_path):
+    (tmp_path / "x.py").write_text('Q = "SELECT * FROM public.strategy"\n')
+    proc = flake8("x.py", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout == "", proc.stderr
