@@ -7,16 +7,16 @@ vouch for), 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import List, Optional, Sequence
 
 from . import __version__
-from .checker import check_file
 from .codes import RULES, explain
 from .config import check_service_name, load_for
-from .discovery import iter_files
 from .registry import ConfigError
-from .reporters import FORMATTERS, RunResult, format_problem
+from .reporters import FORMATTERS, format_problem
+from .runner import run_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 NOT_YET = {
@@ -95,30 +95,16 @@ def run_check(args: argparse.Namespace) -> int:
     if missing:
         print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    select, ignore = _codes(args.select), _codes(args.ignore)
-    result = RunResult()
-    excludes = list(registry.settings.exclude) + list(args.exclude)
-    for path, display in iter_files(args.paths, excludes):
-        file_result = check_file(path, display, registry, args.service)
-        if not file_result.checked:
-            result.unowned_files += 1
-            continue
-        result.files += 1
-        result.problems.extend(file_result.problems)
-        result.findings.extend(
-            f for f in file_result.findings
-            if (not select or f.code.startswith(tuple(select))) and not f.code.startswith(tuple(ignore) or ("\0",))
-        )
-    result.findings.sort()
-    for problem in sorted(result.problems):
+    result = run_paths(
+        args.paths, registry, args.service, args.exclude, _codes(args.select), _codes(args.ignore)
+    )
+    for problem in result.problems:
         print(format_problem(problem), file=sys.stderr)
     sys.stdout.write(FORMATTERS[args.format](result))
     return EXIT_FINDINGS if result.findings or result.errors else EXIT_CLEAN
 
 
 def _exists(path: str) -> bool:
-    import os
-
     return os.path.exists(path)
 
 
