@@ -17,6 +17,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 from . import noqa
 from .model import Finding, Problem, Reference, SqlSite
+from .prefilter import may_hold_findings
 from .registry import Registry
 from .rules import findings_for
 from .sites_python import python_sql_sites
@@ -116,7 +117,11 @@ def check_sql_source(path: str, source: str, registry: Registry, service: str) -
 
 
 def check_file(
-    path: Path, display: str, registry: Registry, service_override: Optional[str] = None
+    path: Path,
+    display: str,
+    registry: Registry,
+    service_override: Optional[str] = None,
+    prefilter: bool = True,
 ) -> FileResult:
     """Read one file from disk and check it; every failure becomes a Problem."""
     service = service_override or registry.service_for_path(path)
@@ -125,8 +130,23 @@ def check_file(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return FileResult(display, service, problems=[Problem(display, 1, f"cannot read file ({reason})")])
+        return unreadable(display, service, exc)
+    return check_bytes(data, path, display, registry, service, prefilter)
+
+
+def unreadable(display: str, service: Optional[str], exc: OSError) -> FileResult:
+    reason = exc.strerror or str(exc)
+    return FileResult(display, service, problems=[Problem(display, 1, f"cannot read file ({reason})")])
+
+
+def check_bytes(
+    data: bytes, path: Path, display: str, registry: Registry, service: str, prefilter: bool = True
+) -> FileResult:
+    """Check a file's raw content.
+
+    With ``prefilter``, a Python file whose bytes show no SQL or ORM shape is
+    not decoded or parsed at all (see :mod:`boundary_lint.prefilter`).
+    """
     if len(data) > MAX_FILE_BYTES:
         message = f"skipped: larger than {MAX_FILE_BYTES // 1_000_000} MB; exclude it or split it"
         return FileResult(display, service, problems=[Problem(display, 1, message)])
@@ -134,6 +154,8 @@ def check_file(
         message = "skipped: binary content (NUL bytes); exclude it"
         return FileResult(display, service, problems=[Problem(display, 1, message)])
     is_python = path.suffix in PYTHON_SUFFIXES
+    if is_python and prefilter and not may_hold_findings(data):
+        return FileResult(display, service)
     text, problem = decode_source(data, display, is_python)
     if problem is not None:
         return FileResult(display, service, problems=[problem])

@@ -16,6 +16,7 @@ from .codes import RULES, explain
 from .config import check_service_name, load_for
 from .registry import ConfigError
 from .reporters import FORMATTERS, format_problem
+from .cache import CACHE_DIR
 from .runner import run_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -42,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                        help="skip files and folders matching GLOB (repeatable)")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="worker processes (default: the number of cores)")
+    check.add_argument("--no-cache", action="store_true",
+                       help=f"neither read nor write the results cache ({CACHE_DIR}/ beside the registry)")
 
     explain_cmd = commands.add_parser("explain", help="describe a rule code")
     explain_cmd.add_argument("code", nargs="?", help="e.g. BND102; all rules when omitted")
@@ -95,8 +100,12 @@ def run_check(args: argparse.Namespace) -> int:
     if missing:
         print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
+    if args.jobs is not None and args.jobs < 1:
+        print("boundary-lint: --jobs takes a whole number of at least 1", file=sys.stderr)
+        return EXIT_USAGE
     result = run_paths(
-        args.paths, registry, args.service, args.exclude, _codes(args.select), _codes(args.ignore)
+        args.paths, registry, args.service, args.exclude, _codes(args.select), _codes(args.ignore),
+        jobs=args.jobs, use_cache=not args.no_cache,
     )
     for problem in result.problems:
         print(format_problem(problem), file=sys.stderr)

@@ -12,6 +12,7 @@ from typing import Any, Iterator, List, Optional, Tuple, Type
 
 from . import __version__
 from .checker import check_python_source
+from .prefilter import may_hold_findings
 from .config import check_service_name, load_for
 from .registry import ConfigError, NoRegistry, Registry
 
@@ -80,6 +81,8 @@ class BoundaryLintPlugin:
         if service is None:
             return
         source = "".join(self.lines)
+        if not may_hold_findings(source):
+            return
         result = check_python_source(
             self.filename, source, registry, service, tree=self.tree, lines=self.lines
         )

@@ -1,0 +1,132 @@
+"""Pre-filter, lazy imports, parallel jobs and the results cache: fast, and never different."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from boundary_lint import runner
+from boundary_lint.checker import check_file
+from boundary_lint.config import load_registry
+from boundary_lint.discovery import iter_files
+from boundary_lint.prefilter import may_hold_findings
+from conftest import FIXTURES, PLATFORM
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = [p for p in (PLATFORM, ROOT / "examples" / "order_service", Path(__file__).parent / "corpus") if (p / "boundaries.toml").exists()]
+
+
+@pytest.mark.parametrize("root", CORPORA, ids=lambda p: p.name)
+def test_prefilter_loses_nothing(root):
+    registry = load_registry(root / "boundaries.toml")
+    skipped = 0
+    for path, display in iter_files([str(root)]):
+        fast = check_file(path, display, registry, prefilter=True)
+        slow = check_file(path, display, registry, prefilter=False)
+        assert fast.findings == slow.findings, display
+        skipped += not may_hold_findings(path.read_bytes())
+    if root.name == "order_service":
+        assert skipped > 0  # its clients and models hold no SQL: the filter skips them, losing nothing
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (b"import os\nfrom typing import List\nd.update(x)\nselect(Model)\n", False),
+        (b'"select id from orders"', True),
+        (b'("SELECT id "\n "FROM orders")', True),
+        (b"class T(Base):\n    __tablename__ = 'strategy'\n", True),
+        (b'Column(ForeignKey("public.strategy.id"))', True),
+        (b'op.create_foreign_key("fk", "a", "b", ["x"], ["id"])', True),
+        (b"cur.execute(q % 'UPDATE t SET a = 1')", True),
+        (b'"insert into t values (1)"', True),
+        (b'"TRUNCATE public.holdings"', True),
+        (b"raise ValueError('bad') from exc\n", False),
+    ],
+)
+def test_prefilter_shapes(text, expected):
+    assert may_hold_findings(text) is expected
+
+
+def test_check_without_sql_does_not_import_sqlglot_or_libcst(tmp_path):
+    (tmp_path / "boundaries.toml").write_text('[services.a]\nowns = ["a.*"]\npaths = ["**"]\n')
+    (tmp_path / "plain.py").write_text("import os\n\ndef f(x):\n    return os.path.join(x, 'y')\n")
+    code = (
+        "import sys\nfrom boundary_lint.cli import main\n"
+        "rc = main(['check', '--no-cache', 'plain.py'])\n"
+        "print(rc, 'sqlglot' in sys.modules, 'libcst' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.stdout.split()[-3:] == ["0", "False", "False"], proc.stderr
+
+
+def test_jobs_give_identical_output(run_cli):
+    one = run_cli("check", "--no-cache", "--jobs", "1", "--format", "json", ".")
+    two = run_cli("check", "--no-cache", "--jobs", "2", "--format", "json", ".")
+    assert one.out == two.out and one.err == two.err and one.code == two.code
+
+
+def test_bad_jobs_value_is_a_usage_error(run_cli):
+    assert run_cli("check", "--jobs", "0", ".").code == 2
+
+
+@pytest.fixture
+def project(tmp_path):
+    shutil.copytree(PLATFORM, tmp_path / "p", ignore=shutil.ignore_patterns(".boundary_lint_cache"))
+    return tmp_path / "p"
+
+
+def counting(monkeypatch):
+    calls = []
+    original = runner.check_bytes
+
+    def spy(data, path, display, *args, **kwargs):
+        calls.append(display)
+        return original(data, path, display, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "check_bytes", spy)
+    return calls
+
+
+def test_warm_run_comes_from_the_cache_and_edits_invalidate(run_cli, project, monkeypatch):
+    first = run_cli("check", "--jobs", "1", "--format", "json", ".", cwd=project)
+    calls = counting(monkeypatch)
+    second = run_cli("check", "--jobs", "1", "--format", "json", ".", cwd=project)
+    assert calls == [] and second.out == first.out and second.err == first.err
+
+    target = project / "order_service" / "app" / "clean.py"
+    target.write_text(target.read_text() + '\nLATE = "SELECT * FROM public.portfolio"\n')
+    third = run_cli("check", "--jobs", "1", "--format", "json", ".", cwd=project)
+    assert calls == ["order_service/app/clean.py"]
+    assert any(f["path"] == "order_service/app/clean.py" for f in third.json["findings"])
+
+
+def test_registry_change_invalidates_the_cache(run_cli, project, monkeypatch):
+    run_cli("check", "--jobs", "1", ".", cwd=project)
+    registry = project / "boundaries.toml"
+    registry.write_text(registry.read_text().replace('"public.holdings"', '"public.holdings", "public.x"'))
+    calls = counting(monkeypatch)
+    run_cli("check", "--jobs", "1", ".", cwd=project)
+    assert calls  # everything re-checked under the new registry
+
+
+def test_no_cache_writes_nothing(run_cli, project):
+    run_cli("check", "--no-cache", ".", cwd=project)
+    assert not (project / ".boundary_lint_cache").exists()
+
+
+def test_cache_prunes_deleted_files_and_survives_corruption(run_cli, project):
+    run_cli("check", "--jobs", "1", ".", cwd=project)
+    cache_file = next((project / ".boundary_lint_cache").glob("results-*.json"))
+    assert "order_service/app/quoted.py" in json.loads(cache_file.read_text())["entries"]
+    (project / "order_service" / "app" / "quoted.py").unlink()
+    run_cli("check", "--jobs", "1", ".", cwd=project)
+    assert "order_service/app/quoted.py" not in json.loads(cache_file.read_text())["entries"]
+    cache_file.write_text("{not json")
+    again = run_cli("check", "--jobs", "1", "--format", "json", ".", cwd=project)
+    assert again.code == 1 and again.json["findings"]
