@@ -20,6 +20,7 @@ from .model import Finding, Problem, Reference, SqlSite
 from .prefilter import may_hold_findings
 from .registry import Registry
 from .rules import findings_for
+from .sites_orm import orm_references
 from .sites_python import python_sql_sites
 from .sites_sql import sql_file_site
 
@@ -100,6 +101,7 @@ def check_python_source(
     lines = lines if lines is not None else source.splitlines(keepends=True)
     sites = python_sql_sites(tree, lines, registry.settings.sinks)
     refs, problems = site_references(sites, registry.settings.dialect, path)
+    refs.extend(orm_references(tree, lines))  # ORM mappings, foreign keys, Alembic ops
     findings = findings_for(refs, registry, service, path)
     if findings:
         findings = noqa.without_suppressed(findings, noqa.python_noqa_map(source))

@@ -92,7 +92,7 @@ RULES: Dict[str, Rule] = {
     )
 }
 
-VERBS = {"read": "reads", "write": "writes", "fk": "has a foreign key to", "ddl": "changes"}
+VERBS = {"read": "reads", "write": "writes", "fk": "has a foreign key to", "ddl": "changes", "map": "maps"}
 
 
 def format_message(code: str, service: str, table: str, owner: str, operation: str) -> str:

@@ -82,7 +82,7 @@ def _decide(
     path: str,
 ) -> Optional[Finding]:
     schema, name = target
-    operation = ref.operation.label
+    operation = "map" if ref.mapping else ref.operation.label
     table = display_name(schema, name)
     if ref.table.is_dynamic:
         owner = _owner_of_dynamic(ref.table, registry, service)

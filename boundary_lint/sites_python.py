@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
+from . import composed_sql
 from .literal_positions import LiteralPiece, literal_pieces, node_position
 from .model import HOLE_PREFIX, Position, SqlSite
 
@@ -33,6 +34,8 @@ SINK_METHODS = frozenset(
         "read_sql",
         "read_sql_query",
         "mogrify",
+        "RawSQL",
+        "RunSQL",
     }
 )
 """Callables whose first argument (or ``sql=``/``query=``/``statement=``) is SQL."""
@@ -78,30 +81,68 @@ class _Scopes:
 
     def __init__(self, tree: ast.AST) -> None:
         self.by_scope: Dict[int, Dict[str, Optional[ast.expr]]] = {}
+        self.functions: Dict[int, Dict[str, Optional[ast.AST]]] = {}  # scope -> def bound once
+        self.parent: Dict[int, ast.AST] = {}
         self._collect(tree, tree)
 
     def _collect(self, scope: ast.AST, node: ast.AST) -> None:
         bindings = self.by_scope.setdefault(id(scope), {})
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                self._collect(child, child)
-                continue
-            if isinstance(child, ast.ClassDef):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                self.parent[id(child)] = scope
+                if not isinstance(child, ast.ClassDef):
+                    inner = self.by_scope.setdefault(id(child), {})
+                    args = child.args
+                    for arg in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+                        if arg is not None:
+                            inner[arg.arg] = None  # a parameter: its value is not known here
+                if not isinstance(child, ast.Lambda):
+                    defs = self.functions.setdefault(id(scope), {})
+                    defs[child.name] = None if child.name in defs else child
                 self._collect(child, child)
                 continue
             if isinstance(child, ast.Assign) and len(child.targets) == 1:
                 self._bind(bindings, child.targets[0], child.value)
+            elif isinstance(child, ast.Assign):
+                for target in child.targets:
+                    self._bind(bindings, target, None)
             elif isinstance(child, ast.AnnAssign) and child.value is not None:
                 self._bind(bindings, child.target, child.value)
             elif isinstance(child, ast.AugAssign) and isinstance(child.target, ast.Name):
                 bindings[child.target.id] = None
+            elif isinstance(child, (ast.For, ast.AsyncFor)):
+                self._bind(bindings, child.target, None)
+            elif isinstance(child, ast.withitem) and child.optional_vars is not None:
+                self._bind(bindings, child.optional_vars, None)
             self._collect(scope, child)
 
     @staticmethod
-    def _bind(bindings: Dict[str, Optional[ast.expr]], target: ast.expr, value: ast.expr) -> None:
+    def _bind(bindings: Dict[str, Optional[ast.expr]], target: ast.expr, value: Optional[ast.expr]) -> None:
         if isinstance(target, ast.Name):
             name = target.id
             bindings[name] = value if name not in bindings else None
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:  # unpacking: no single value per name
+                _Scopes._bind(bindings, element, None)
+        elif isinstance(target, ast.Starred):
+            _Scopes._bind(bindings, target.value, None)
+
+    def function(self, name: str, scopes: Sequence[ast.AST]) -> Optional[ast.AST]:
+        """The function ``name`` refers to from ``scopes`` when it is defined once there."""
+        for scope in reversed(scopes):
+            if name in self.by_scope.get(id(scope), {}):
+                return None  # a variable shadows any function of that name
+            defs = self.functions.get(id(scope), {})
+            if name in defs:
+                return defs[name]
+        return None
+
+    def chain(self, scope: ast.AST) -> Tuple[ast.AST, ...]:
+        """The scopes from the module down to ``scope``."""
+        out = [scope]
+        while id(out[-1]) in self.parent:
+            out.append(self.parent[id(out[-1])])
+        return tuple(reversed(out))
 
     def lookup(self, name: str, scopes: Sequence[ast.AST]) -> Optional[ast.expr]:
         for scope in reversed(scopes):
@@ -121,6 +162,7 @@ class _SiteFinder(ast.NodeVisitor):
         self.sites: Dict[Tuple, SqlSite] = {}
         self.used_by_sink: Set[int] = set()
         self.literal_roots: List[Tuple[ast.expr, Tuple[ast.AST, ...]]] = []
+        self.composed_roots: List[Tuple[ast.expr, Tuple[ast.AST, ...]]] = []
 
     # -- traversal ---------------------------------------------------------
 
@@ -172,16 +214,20 @@ class _SiteFinder(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         name = _callee_name(node.func)
-        if name in self.sinks:
+        if name in self.sinks or (name == "raw" and _is_manager_raw(node.func)):
             argument = _sql_argument(node)
             if argument is not None:
                 self._add_site(argument, from_sink=True)
+        elif name in composed_sql.PSYCOPG_ROOTS and self._is_composed_sql(node):
+            self.composed_roots.append((node, tuple(self.scope_stack)))
         if _is_excluded_call(node.func, name):
             self._excluded(node)
             return
         self.generic_visit(node)
 
     def generic_visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.BinOp) and self._is_composed_sql(node):
+            self.composed_roots.append((node, tuple(self.scope_stack)))
         if isinstance(node, ast.expr) and _is_string_expr(node):
             if not self.excluded:
                 self.literal_roots.append((node, tuple(self.scope_stack)))
@@ -194,12 +240,27 @@ class _SiteFinder(ast.NodeVisitor):
 
     # -- sites -------------------------------------------------------------
 
-    def _add_site(self, expr: ast.expr, from_sink: bool, scopes: Optional[Tuple] = None) -> None:
+    def _is_composed_sql(self, node: ast.expr) -> bool:
+        stack = tuple(self.scope_stack)
+        return self.scopes is not None and composed_sql.is_composed_sql(
+            node, lambda name: self.scopes.lookup(name, stack)
+        )
+
+    def _add_site(
+        self, expr: ast.expr, from_sink: Optional[bool], scopes: Optional[Tuple] = None
+    ) -> Set[int]:
+        """Add the site ``expr`` composes to; ``from_sink=None``: a psycopg composition,
+        a sink when it reads as a whole statement. Returns the nodes it used."""
         scopes = scopes if scopes is not None else tuple(self.scope_stack)
         composer = _Composer(self.lines, self.scopes, scopes)
         pieces = composer.compose(expr, 0)
         if pieces is None or not any(p.text for p in pieces):
-            return
+            return composer.used
+        if from_sink is None:
+            if isinstance(expr, ast.Call) and _callee_name(expr.func) == "SQL":
+                pieces = _brace_format(pieces)  # a template whose fields are filled elsewhere
+            text = "".join(p.text for p in pieces)
+            from_sink = composed_sql.looks_like_statement(text)
         if from_sink:
             self.used_by_sink.update(composer.used)
         key = tuple(sorted(composer.literal_keys))
@@ -207,8 +268,26 @@ class _SiteFinder(ast.NodeVisitor):
         previous = self.sites.get(key)
         if previous is None or (from_sink and not previous.from_sink):
             self.sites[key] = site
+        return composer.used
+
+    def _composed_sites(self) -> None:
+        """psycopg compositions not passed to a sink: each outermost one is a site."""
+        used_by: Dict[int, int] = {}
+        roots = []
+        for node, scopes in self.composed_roots:
+            if id(node) in self.used_by_sink:
+                continue
+            composer = _Composer(self.lines, self.scopes, scopes)
+            composer.compose(node, 0)
+            roots.append((node, scopes))
+            for used in composer.used:
+                used_by[used] = used_by.get(used, 0) + 1
+        for node, scopes in roots:
+            if used_by.get(id(node), 0) == 1:  # no other composition contains it
+                self.used_by_sink.update(self._add_site(node, from_sink=None, scopes=scopes))
 
     def result(self) -> List[SqlSite]:
+        self._composed_sites()
         for node, scopes in self.literal_roots:
             if id(node) in self.used_by_sink:
                 continue
@@ -219,12 +298,17 @@ class _SiteFinder(ast.NodeVisitor):
 
 
 class _Composer:
-    """Rebuild a string expression from its constant parts, holes for the rest."""
+    """Rebuild a string expression from its constant parts, holes for the rest.
+
+    ``env`` binds the parameters of a helper function being composed for one
+    call (see :mod:`boundary_lint.composed_sql`) to the call's arguments.
+    """
 
     def __init__(self, lines: Sequence[str], scopes: Optional[_Scopes], stack: Tuple) -> None:
         self.lines = lines
         self.scopes = scopes
         self.stack = stack
+        self.env: Dict[str, Tuple[Optional[ast.expr], Tuple]] = {}
         self.used: Set[int] = set()
         self.literal_keys: Set[Tuple[int, int]] = set()
 
@@ -235,9 +319,9 @@ class _Composer:
         if isinstance(expr, ast.Constant):
             if not isinstance(expr.value, str):
                 return None
-            return self._literal(expr)
+            return self._literal(expr, depth)
         if isinstance(expr, ast.JoinedStr):
-            return self._literal(expr)
+            return self._literal(expr, depth)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
             left = self.compose(expr.left, depth + 1)
             right = self.compose(expr.right, depth + 1)
@@ -249,28 +333,63 @@ class _Composer:
             return None if left is None else _percent_format(left, expr.right)
         if isinstance(expr, ast.Call):
             return self._call(expr, depth)
+        if isinstance(expr, ast.Name) and expr.id in self.env:
+            value, (stack, env) = self.env[expr.id]
+            if value is None:
+                return None
+            return self.in_context(stack, env, lambda: self.compose(value, depth + 1))
         if isinstance(expr, ast.Name) and self.scopes is not None:
             bound = self.scopes.lookup(expr.id, self.stack)
             if bound is not None:
                 return self.compose(bound, depth + 1)
         return None
 
+    def lookup(self, name: str) -> Optional[ast.expr]:
+        if name in self.env:
+            return self.env[name][0]
+        return self.scopes.lookup(name, self.stack) if self.scopes is not None else None
+
+    def in_context(self, stack: Tuple, env: Dict, compute):
+        """Run ``compute()`` with names resolving from another scope (a helper's body, its caller)."""
+        saved = self.stack, self.env
+        self.stack, self.env = stack, env
+        try:
+            return compute()
+        finally:
+            self.stack, self.env = saved
+
     def _call(self, call: ast.Call, depth: int) -> Optional[List[LiteralPiece]]:
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr == "format":
-            base = self.compose(func.value, depth + 1)
-            return None if base is None else _brace_format(base)
         if _callee_name(func) in ("text", "dedent", "strip", "str") and call.args:
             return self.compose(call.args[0], depth + 1)
         if isinstance(func, ast.Attribute) and func.attr in ("strip", "lstrip", "rstrip"):
             return self.compose(func.value, depth + 1)
-        return None
+        return composed_sql.compose_call(self, call, depth)
 
-    def _literal(self, node: ast.expr) -> List[LiteralPiece]:
+    def _literal(self, node: ast.expr, depth: int = 0) -> List[LiteralPiece]:
         self.literal_keys.add((node.lineno, node.col_offset))
         pieces = literal_pieces(node, self.lines)
-        if pieces is not None:
+        if pieces is None:
+            pieces = self._rough_pieces(node)
+        if not isinstance(node, ast.JoinedStr):
             return pieces
+        # f-string holes naming constants ({SCHEMA}, {TABLE}) take the constant's text
+        plain = {
+            id(v.value) for v in node.values
+            if isinstance(v, ast.FormattedValue) and v.conversion == -1 and v.format_spec is None
+        }
+        out: List[LiteralPiece] = []
+        for piece in pieces:
+            if piece.hole is not None and id(piece.hole) in plain:
+                found = composed_sql.substitute(self, piece.hole, piece.positions[0], depth)
+                if found is not None:
+                    out.extend(found)
+                    continue
+            out.append(piece)
+        return out
+
+    def _rough_pieces(self, node: ast.expr) -> List[LiteralPiece]:
+        """Pieces positioned at the node's start, when exact positions are unknown."""
         start = node_position(node, self.lines)
         if isinstance(node, ast.Constant):
             return [LiteralPiece(node.value, (start,) * len(node.value))]
@@ -392,6 +511,21 @@ def _callee_name(func: ast.expr) -> str:
     if isinstance(func, ast.Name):
         return func.id
     return ""
+
+
+def _is_manager_raw(func: ast.expr) -> bool:
+    """``Model.objects.raw(...)`` (also through ``.using(...)``, ``_default_manager``):
+    Django's raw query. Any other ``.raw(...)`` is an unrelated method."""
+    node = func.value if isinstance(func, ast.Attribute) else None
+    for _ in range(3):
+        if isinstance(node, ast.Call):
+            node = node.func
+        if not isinstance(node, ast.Attribute):
+            return False
+        if node.attr in ("objects", "_default_manager", "_base_manager"):
+            return True
+        node = node.value
+    return False
 
 
 def _sql_argument(call: ast.Call) -> Optional[ast.expr]:
