@@ -20,7 +20,7 @@ from typing import Dict, Optional
 
 from . import __version__
 from .checker import FileResult
-from .model import Finding, Problem
+from .model import Finding, Problem, SuppressedFinding
 from .registry import Registry
 
 CACHE_DIR = ".boundary_lint_cache"
@@ -62,6 +62,10 @@ def result_to_json(result: FileResult) -> dict:
         "checked": result.checked,
         "findings": [asdict(f) for f in result.findings],
         "problems": [asdict(p) for p in result.problems],
+        "suppressed": [
+            {"finding": asdict(s.finding), "reason": s.reason, "comment_line": s.comment_line, "kind": s.kind}
+            for s in result.suppressed
+        ],
     }
 
 
@@ -72,6 +76,10 @@ def result_from_json(display: str, data: dict) -> FileResult:
         findings=[Finding(**f) for f in data["findings"]],
         problems=[Problem(**p) for p in data["problems"]],
         checked=data["checked"],
+        suppressed=[
+            SuppressedFinding(Finding(**s["finding"]), s["reason"], s["comment_line"], s["kind"])
+            for s in data.get("suppressed", ())
+        ],
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from . import noqa
-from .model import Finding, Problem, Reference, SqlSite
+from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
 from .prefilter import may_hold_findings
 from .registry import Registry
 from .rules import findings_for
@@ -38,6 +38,7 @@ class FileResult:
     findings: List[Finding] = field(default_factory=list)
     problems: List[Problem] = field(default_factory=list)
     checked: bool = True
+    suppressed: List[SuppressedFinding] = field(default_factory=list)  # by a noqa/allow comment
 
 
 def site_references(
@@ -103,9 +104,10 @@ def check_python_source(
     refs, problems = site_references(sites, registry.settings.dialect, path)
     refs.extend(orm_references(tree, lines))  # ORM mappings, foreign keys, Alembic ops
     findings = findings_for(refs, registry, service, path)
+    suppressed: List[SuppressedFinding] = []
     if findings:
-        findings = noqa.without_suppressed(findings, noqa.python_noqa_map(source))
-    return FileResult(path, service, _unique(findings), problems)
+        findings, suppressed = noqa.split_suppressed(findings, noqa.python_suppressions(source))
+    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)))
 
 
 def check_sql_source(path: str, source: str, registry: Registry, service: str) -> FileResult:
@@ -113,9 +115,28 @@ def check_sql_source(path: str, source: str, registry: Registry, service: str) -
     site = sql_file_site(source)
     refs, problems = site_references([site], registry.settings.dialect, path)
     findings = findings_for(refs, registry, service, path)
+    suppressed: List[SuppressedFinding] = []
     if findings:
-        findings = noqa.without_suppressed(findings, noqa.text_noqa_map(source.splitlines()))
-    return FileResult(path, service, _unique(findings), problems)
+        findings, suppressed = noqa.split_suppressed(findings, noqa.text_suppressions(source.splitlines()))
+    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)))
+
+
+def source_references(path: str, source: str, is_python: bool, settings) -> Tuple[List[Reference], List[Problem]]:
+    """Every table reference of a file, before any registry decides on it (for ``init``).
+
+    ``settings`` is a :class:`~boundary_lint.registry.Settings` (dialect, sinks).
+    """
+    if not is_python:
+        return site_references([sql_file_site(source)], settings.dialect, path)
+    try:
+        tree = ast.parse(source, filename=path)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        return [], [Problem(path, line, "cannot parse as Python; fix the syntax or exclude the file")]
+    lines = source.splitlines(keepends=True)
+    refs, problems = site_references(python_sql_sites(tree, lines, settings.sinks), settings.dialect, path)
+    refs.extend(orm_references(tree, lines))
+    return refs, problems
 
 
 def check_file(

@@ -147,6 +147,23 @@ class Finding:
 
 
 @dataclass(frozen=True, order=True)
+class SuppressedFinding:
+    """A finding a comment in the source suppressed, kept for ``--show-suppressed``.
+
+    ``kind`` is ``"noqa"`` (``# noqa``) or ``"allow"`` (``# boundary: allow``);
+    ``reason`` is the text after ``--`` in an allow comment ("" when none).
+    """
+
+    finding: Finding
+    reason: str = ""
+    comment_line: int = 0
+    kind: str = "noqa"
+
+    def as_json(self) -> dict:
+        return dict(self.finding.as_json(), reason=self.reason, comment_line=self.comment_line, kind=self.kind)
+
+
+@dataclass(frozen=True, order=True)
 class Problem:
     """Input the checker could not fully read (bad Python, unparsable SQL...)."""
 

@@ -1,8 +1,13 @@
-"""``# noqa`` / ``# noqa: BND101`` (and ``-- noqa`` in SQL) suppression.
+"""Suppression comments: ``# noqa`` / ``# noqa: BND101`` and ``# boundary: allow BND100 -- reason``.
 
 Follows flake8: a comment anywhere on a logical line (a multi-line string
 included) covers every physical line of it, and listed codes match by prefix.
-A finding is also suppressed by a comment on its statement's first line.
+A finding is also suppressed by a comment on its statement's first line. In
+``.sql`` files the comments start with ``--``.
+
+``# boundary: allow CODES -- reason`` suppresses like noqa but carries a
+reason; ``--require-reason`` turns suppressions without one back into findings
+(see :func:`boundary_lint.run_filters.require_reasons`).
 """
 
 from __future__ import annotations
@@ -10,14 +15,32 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
-from .model import Finding
+from .model import Finding, SuppressedFinding
 
 NOQA = re.compile(
     r"(?:#|--)\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.IGNORECASE
 )
+ALLOW = re.compile(
+    r"(?:#|--)\s*boundary:\s*allow\b(?P<codes>(?:[\s,]+[A-Z]+[0-9]+\b)*)[\s,]*(?:--)?\s*(?P<reason>.*?)\s*$",
+    re.IGNORECASE,
+)
 ALL = frozenset({""})  # a bare noqa: the empty prefix matches every code
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One suppression comment: where it is, what it covers, and why."""
+
+    line: int
+    codes: FrozenSet[str]
+    reason: str = ""
+    kind: str = "noqa"  # "noqa" or "allow"
+
+    def covers(self, code: str) -> bool:
+        return any(code.startswith(c) for c in self.codes)
 
 
 def codes_in(comment: str) -> Optional[FrozenSet[str]]:
@@ -36,9 +59,30 @@ def codes_in(comment: str) -> Optional[FrozenSet[str]]:
     return frozenset(c.upper() for c in re.split(r"[,\s]+", match.group("codes")) if c)
 
 
-def python_noqa_map(source: str) -> Dict[int, FrozenSet[str]]:
-    """line -> suppressed code prefixes, spreading each comment over its logical line."""
-    comments: Dict[int, FrozenSet[str]] = {}
+def suppressions_in(comment: str, line: int) -> List[Suppression]:
+    """The suppressions one comment holds (an allow comment, a noqa, or both).
+
+    >>> s = suppressions_in("# boundary: allow BND100, BND101 -- read model, ticket 42", 3)
+    >>> sorted(s[0].codes), s[0].reason, s[0].kind
+    (['BND100', 'BND101'], 'read model, ticket 42', 'allow')
+    >>> suppressions_in("-- boundary: allow BND102", 1)[0].reason
+    ''
+    """
+    found = []
+    allow = ALLOW.search(comment)
+    if allow is not None:
+        names = [c.upper() for c in re.split(r"[,\s]+", allow.group("codes")) if c]
+        codes = frozenset(names) if names else ALL
+        found.append(Suppression(line, codes, (allow.group("reason") or "").strip(), "allow"))
+    codes = codes_in(comment[: allow.start()] if allow is not None else comment)
+    if codes is not None:
+        found.append(Suppression(line, codes))
+    return found
+
+
+def python_suppressions(source: str) -> Dict[int, Tuple[Suppression, ...]]:
+    """line -> suppressions covering it, spreading each comment over its logical line."""
+    comments: Dict[int, Tuple[Suppression, ...]] = {}
     ranges: List[Tuple[int, int]] = []
     try:
         start: Optional[int] = None
@@ -46,9 +90,9 @@ def python_noqa_map(source: str) -> Dict[int, FrozenSet[str]]:
             if start is None and tok.type not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
                 start = tok.start[0]
             if tok.type == tokenize.COMMENT:
-                codes = codes_in(tok.string)
-                if codes is not None:
-                    comments[tok.start[0]] = comments.get(tok.start[0], frozenset()) | codes
+                found = suppressions_in(tok.string, tok.start[0])
+                if found:
+                    comments[tok.start[0]] = comments.get(tok.start[0], ()) + tuple(found)
             elif tok.type == tokenize.NEWLINE and start is not None:
                 ranges.append((start, tok.end[0]))
                 start = None
@@ -56,22 +100,67 @@ def python_noqa_map(source: str) -> Dict[int, FrozenSet[str]]:
         pass
     spread = dict(comments)
     for first, last in ranges:
-        codes = frozenset().union(*(comments.get(n, frozenset()) for n in range(first, last + 1)))
-        if codes:
+        found = tuple(s for n in range(first, last + 1) for s in comments.get(n, ()))
+        if found:
             for line in range(first, last + 1):
-                spread[line] = spread.get(line, frozenset()) | codes
+                spread[line] = tuple(dict.fromkeys(spread.get(line, ()) + found))
     return spread
 
 
-def text_noqa_map(lines: Sequence[str]) -> Dict[int, FrozenSet[str]]:
-    """line -> suppressed code prefixes, for SQL files (``-- noqa``)."""
+def text_suppressions(lines: Sequence[str]) -> Dict[int, Tuple[Suppression, ...]]:
+    """line -> suppressions on it, for SQL files (``-- noqa``, ``-- boundary: allow``)."""
     out = {}
     for number, line in enumerate(lines, start=1):
-        if "noqa" in line.lower():
-            codes = codes_in(line)
-            if codes is not None:
-                out[number] = codes
+        lowered = line.lower()
+        if "noqa" in lowered or "boundary:" in lowered:
+            found = suppressions_in(line, number)
+            if found:
+                out[number] = tuple(found)
     return out
+
+
+def python_noqa_map(source: str) -> Dict[int, FrozenSet[str]]:
+    """line -> suppressed code prefixes (any kind of suppression comment)."""
+    return _codes_map(python_suppressions(source))
+
+
+def text_noqa_map(lines: Sequence[str]) -> Dict[int, FrozenSet[str]]:
+    """line -> suppressed code prefixes, for SQL files."""
+    return _codes_map(text_suppressions(lines))
+
+
+def _codes_map(suppressions: Dict[int, Tuple[Suppression, ...]]) -> Dict[int, FrozenSet[str]]:
+    return {line: frozenset().union(*(s.codes for s in found)) for line, found in suppressions.items()}
+
+
+def suppression_for(
+    finding: Finding, suppressions: Dict[int, Tuple[Suppression, ...]]
+) -> Optional[Suppression]:
+    """The comment that suppresses ``finding``, preferring one that gives a reason."""
+    candidates = [
+        s
+        for line in dict.fromkeys((finding.line, finding.statement_line))
+        for s in suppressions.get(line, ())
+        if s.covers(finding.code)
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda s: (bool(s.reason), s.kind == "allow"))
+
+
+def split_suppressed(
+    findings: Iterable[Finding], suppressions: Dict[int, Tuple[Suppression, ...]]
+) -> Tuple[List[Finding], List[SuppressedFinding]]:
+    """Findings still reported, and the suppressed ones with the comment that did it."""
+    kept: List[Finding] = []
+    suppressed: List[SuppressedFinding] = []
+    for finding in findings:
+        by = suppression_for(finding, suppressions)
+        if by is None:
+            kept.append(finding)
+        else:
+            suppressed.append(SuppressedFinding(finding, by.reason, by.line, by.kind))
+    return kept, suppressed
 
 
 def is_suppressed(finding: Finding, noqa: Dict[int, FrozenSet[str]]) -> bool:

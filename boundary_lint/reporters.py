@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List
 
-from .model import Finding, Problem
+from .model import Finding, Problem, SuppressedFinding
 
 
 @dataclass
@@ -18,6 +18,10 @@ class RunResult:
     problems: List[Problem] = field(default_factory=list)
     files: int = 0
     unowned_files: int = 0
+    suppressed: List[SuppressedFinding] = field(default_factory=list)  # shown with --show-suppressed
+    paths: List[str] = field(default_factory=list)  # the files checked, as displayed
+    stale_baseline: list = field(default_factory=list)  # baseline.BaselineEntry no longer found
+    baselined: int = 0  # findings the baseline accepted (not in ``findings``)
 
     @property
     def errors(self) -> List[Problem]:

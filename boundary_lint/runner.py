@@ -41,10 +41,14 @@ def gather(results: Iterable[FileResult], keep=lambda code: True) -> RunResult:
             run.unowned_files += 1
             continue
         run.files += 1
+        run.paths.append(file_result.path)
         run.problems.extend(file_result.problems)
         run.findings.extend(f for f in file_result.findings if keep(f.code))
+        run.suppressed.extend(s for s in file_result.suppressed if keep(s.finding.code))
     run.findings.sort()
     run.problems.sort()
+    run.suppressed.sort()
+    run.paths.sort()
     return run
 
 
