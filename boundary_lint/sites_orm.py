@@ -129,8 +129,6 @@ class OrmFinder(ast.NodeVisitor):
         self.constructs = 0
         self.classes: Dict[str, ast.ClassDef] = {}
         self.metadata: Dict[str, Optional[ast.expr]] = {}  # name -> schema expr of its MetaData
-        self.single_metadata_schema: Optional[ast.expr] = None
-        self.class_schema: Dict[int, Optional[ast.expr]] = {}  # ClassDef -> metadata schema
         self._index(tree)
         from .sites_alembic import AlembicOps  # one concern per module
 
@@ -140,14 +138,9 @@ class OrmFinder(ast.NodeVisitor):
 
     def _index(self, tree: ast.AST) -> None:
         """Classes, and names bound to a ``MetaData(schema=...)`` (or a base made from one)."""
-        metadata_calls: List[ast.Call] = []
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 self.classes.setdefault(node.name, node)
-            elif isinstance(node, ast.Call) and call_name(node.func) == "MetaData":
-                metadata_calls.append(node)
-        if len(metadata_calls) == 1:
-            self.single_metadata_schema = argument(metadata_calls[0], 99, "schema")
         for node in ast.walk(tree):
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -201,10 +194,13 @@ class OrmFinder(ast.NodeVisitor):
         return _NO_METADATA
 
     def schema_of_class(self, node: ast.ClassDef) -> Optional[ast.expr]:
+        """The ``MetaData`` schema a class maps into, through its bases in this module.
+
+        A base imported from elsewhere is unknown: its tables resolve through the
+        search_path (a ``MetaData`` elsewhere in the module may belong to another base).
+        """
         found = self._class_metadata(node, {node.name})
-        if found is _NO_METADATA:
-            return self.single_metadata_schema
-        return found
+        return None if found is _NO_METADATA else found
 
     # -- traversal ---------------------------------------------------------
 

@@ -81,7 +81,7 @@ def test_select_and_ignore_filter_codes(run_cli):
     selected = run_cli("check", "--format", "json", "--select", "BND102", ".").json["findings"]
     assert {f["code"] for f in selected} == {"BND102"}
     ignored = run_cli("check", "--format", "json", "--ignore", "BND100,BND104", ".").json["findings"]
-    assert {f["code"] for f in ignored} == {"BND101", "BND102", "BND103", "BND105"}
+    assert {f["code"] for f in ignored} == {"BND101", "BND102", "BND103", "BND105", "BND106"}
 
 
 def test_exclude_skips_matching_files(run_cli):
