@@ -11,13 +11,14 @@ import os
 import sys
 from typing import List, Optional, Sequence
 
-from . import __version__
+from . import __version__, adoption, init_registry
 from .codes import RULES, explain
 from .config import check_service_name, load_for
 from .registry import ConfigError
 from .reporters import FORMATTERS, format_problem
 from .cache import CACHE_DIR
-from .runner import run_paths
+from .progress import Progress
+from .runner import code_filter, run_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 NOT_YET = {
@@ -47,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes (default: the number of cores)")
     check.add_argument("--no-cache", action="store_true",
                        help=f"neither read nor write the results cache ({CACHE_DIR}/ beside the registry)")
+    adoption.add_check_arguments(check)
+
+    init_cmd = commands.add_parser("init", help="draft a boundaries.toml from the tables the code uses")
+    init_registry.add_arguments(init_cmd)
 
     explain_cmd = commands.add_parser("explain", help="describe a rule code")
     explain_cmd.add_argument("code", nargs="?", help="e.g. BND102; all rules when omitted")
@@ -69,6 +74,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_USAGE
     if args.command == "explain":
         return run_explain(args.code)
+    if args.command == "init":
+        return init_registry.run(args)
     return run_check(args)
 
 
@@ -103,10 +110,21 @@ def run_check(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("boundary-lint: --jobs takes a whole number of at least 1", file=sys.stderr)
         return EXIT_USAGE
-    result = run_paths(
-        args.paths, registry, args.service, args.exclude, _codes(args.select), _codes(args.ignore),
-        jobs=args.jobs, use_cache=not args.no_cache,
-    )
+    try:
+        plan = adoption.plan_for(args, registry)
+    except adoption.UsageError as exc:
+        print(f"boundary-lint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    progress = Progress(sys.stderr)
+    try:
+        result = run_paths(
+            args.paths, registry, args.service, args.exclude, _codes(args.select), _codes(args.ignore),
+            jobs=args.jobs, use_cache=not args.no_cache, progress=progress,
+        )
+    finally:
+        progress.close()
+    keep = code_filter(_codes(args.select), _codes(args.ignore))
+    result = adoption.finish(result, plan, keep, sys.stderr, args.format)
     for problem in result.problems:
         print(format_problem(problem), file=sys.stderr)
     sys.stdout.write(FORMATTERS[args.format](result))

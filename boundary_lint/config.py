@@ -142,6 +142,7 @@ def registry_from_mapping(
         ignore=tuple(settings_raw.get("ignore", ())),
         sinks=tuple(settings_raw.get("sinks", ())),
         exclude=tuple(settings_raw.get("exclude", ())),
+        baseline=settings_raw.get("baseline"),
     )
     _check_dialect(settings.dialect, where, f"{key_prefix}settings.dialect")
     return Registry(services=services, settings=settings, root=root, source=source)

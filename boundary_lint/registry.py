@@ -83,6 +83,7 @@ class Settings:
     ignore: Tuple[str, ...] = ()
     sinks: Tuple[str, ...] = ()
     exclude: Tuple[str, ...] = ()
+    baseline: Optional[str] = None  # baseline file, relative to the registry file
 
 
 @dataclass(frozen=True)

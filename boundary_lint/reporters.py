@@ -1,4 +1,4 @@
-"""Reporters: findings and problems -> text or JSON. No analysis happens here."""
+"""Reporters: findings and problems -> text, JSON, SARIF or GitHub annotations. No analysis here."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List
 
+from .github_annotations import format_github
 from .model import Finding, Problem, SuppressedFinding
+from .owner_summary import by_owner, owner_lines
+from .sarif import format_sarif
 
 
 @dataclass
@@ -36,7 +39,15 @@ class RunResult:
 
 
 def format_text(result: RunResult) -> str:
+    """Findings, suppressed findings (when kept), the count by service pair, then the summary line."""
     lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in result.findings]
+    for item in result.suppressed:
+        f = item.finding
+        why = f"suppressed: {item.reason}" if item.reason else f"suppressed by {item.kind}, no reason given"
+        lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} ({why})")
+    if result.findings:
+        lines.append("by owning service:")
+        lines.extend(f"  {line}" for line in owner_lines(result.findings))
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
 
@@ -50,6 +61,10 @@ def summary_line(result: RunResult) -> str:
         parts.append(f"; {result.unowned_files} file{'s' if result.unowned_files != 1 else ''} of no service not checked")
     if result.errors:
         parts.append(f"; {len(result.errors)} file error{'s' if len(result.errors) != 1 else ''}")
+    if result.baselined:
+        parts.append(f"; {result.baselined} more accepted by the baseline")
+    if result.suppressed:
+        parts.append(f"; {len(result.suppressed)} suppressed")
     return " ".join(parts).replace(" ;", ";")
 
 
@@ -66,8 +81,12 @@ def format_json(result: RunResult) -> str:
             "files": result.files,
             "findings": len(result.findings),
             "by_code": result.by_code(),
+            "by_owner": by_owner(result.findings),
             "unowned_files": result.unowned_files,
+            "baselined": result.baselined,
         },
+        "suppressed": [s.as_json() for s in result.suppressed],
+        "stale_baseline": [e.as_json() for e in result.stale_baseline],
         "errors": [
             {"path": p.path, "line": p.line, "message": p.message} for p in result.errors
         ],
@@ -78,4 +97,4 @@ def format_json(result: RunResult) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-FORMATTERS = {"text": format_text, "json": format_json}
+FORMATTERS = {"text": format_text, "json": format_json, "sarif": format_sarif, "github": format_github}

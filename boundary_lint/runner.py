@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from .cache import CACHE_DIR, ResultCache, content_hash, registry_key
 from .checker import FileResult, check_bytes, check_file, unreadable
@@ -65,8 +65,12 @@ def run_paths(
     ignore: Sequence[str] = (),
     jobs: Optional[int] = None,
     use_cache: bool = True,
+    progress: Optional[Callable[[int, int], None]] = None,
 ) -> RunResult:
-    """Check every file under ``paths`` against ``registry``."""
+    """Check every file under ``paths`` against ``registry``.
+
+    ``progress(done, total)`` is called as files finish (for a terminal progress line).
+    """
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes)))
     cache = ResultCache(registry.root / CACHE_DIR, registry_key(registry, service)) if use_cache else None
     results: List[FileResult] = []
@@ -90,7 +94,8 @@ def run_paths(
             results.append(hit)
         else:
             todo.append((path, display, owner, digest))
-    checked = _check_all(todo, registry, jobs or default_jobs())
+    tick = _ticker(progress, len(results), len(files))
+    checked = _check_all(todo, registry, jobs or default_jobs(), tick)
     results.extend(checked)
     if cache is not None:
         for (_, display, _, digest), result in zip(todo, checked):
@@ -99,14 +104,37 @@ def run_paths(
     return gather(results, code_filter(select, ignore))
 
 
-def _check_all(todo: List[Tuple[Path, str, str, str]], registry: Registry, jobs: int) -> List[FileResult]:
+def _ticker(progress: Optional[Callable[[int, int], None]], done: int, total: int) -> Callable[[], None]:
+    """A no-argument callback counting finished files for ``progress``."""
+    if progress is None:
+        return lambda: None
+    count = [done]
+    progress(done, total)
+
+    def tick() -> None:
+        count[0] += 1
+        progress(count[0], total)
+
+    return tick
+
+
+def _check_all(
+    todo: List[Tuple[Path, str, str, str]], registry: Registry, jobs: int, tick: Callable[[], None] = lambda: None
+) -> List[FileResult]:
     jobs = min(jobs, len(todo) // MIN_FILES_PER_JOB)
+    out: List[FileResult] = []
     if jobs <= 1:
-        return [_check_one(item, registry) for item in todo]
+        for item in todo:
+            out.append(_check_one(item, registry))
+            tick()
+        return out
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(registry,)) as pool:
         chunk = max(1, len(todo) // (jobs * 8))
-        return list(pool.map(_check_in_worker, todo, chunksize=chunk))
+        for result in pool.map(_check_in_worker, todo, chunksize=chunk):
+            out.append(result)
+            tick()
+        return out
 
 
 def _check_one(item: Tuple[Path, str, str, str], registry: Registry) -> FileResult:
