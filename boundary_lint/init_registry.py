@@ -196,7 +196,8 @@ def draft_registry(groups: Sequence[Group], files: int, paths: Sequence[str], se
         "",
     ]
     for group in sorted(groups, key=lambda g: g.name):
-        lines.append(f"# {group.glob}: {group.files} file{'s' if group.files != 1 else ''}")
+        where = f"{group.glob} (files at the top level)" if group.glob.endswith("/*") or group.glob == "*" else group.glob
+        lines.append(f"# {where}: {group.files} file{'s' if group.files != 1 else ''}")
         lines.append(f"[services.{_key(group.name)}]")
         lines.append(f"paths = [{_toml(group.glob)}]")
         owned = [t for t in tables if owner[t] == group.name]

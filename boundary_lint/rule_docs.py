@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from .codes import RULES, Rule
+from .codes import RULES, Rule, format_message
 
 
 def rule_markdown(rule: Rule, level: int = 2) -> str:
@@ -19,7 +19,7 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
     example = rule.example.rstrip("\n")
     return (
         f"{heading} {rule.code}: {rule.title}\n\n"
-        f"Reported as: `{rule.code} {rule.template}`\n\n"
+        f"Reported as: `{rule.code} {_sample_message(rule)}`\n\n"
         f"**Why it matters.** {rule.why}\n\n"
         f"**Example.**\n\n```\n{example}\n```\n\n"
         f"**Fix.** {rule.fix}\n\n"
@@ -27,6 +27,11 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
         f"(`-- boundary: allow {rule.code} -- reason` in SQL), or accept today's findings "
         f"with a baseline (`boundary-lint check --write-baseline FILE`).\n"
     )
+
+
+def _sample_message(rule: Rule) -> str:
+    operation = {"BND101": "write", "BND102": "fk", "BND103": "ddl", "BND106": "map"}.get(rule.code, "read")
+    return format_message(rule.code, "<service>", "<schema.table>", "<owner>", operation)
 
 
 def rules_markdown() -> str:
