@@ -182,6 +182,57 @@ def format_fields(composer: "_Composer", base: Pieces, call: ast.Call, depth: in
     return out
 
 
+_PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?([#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?)([diouxXeEfFgGcrsab%])")
+
+
+def percent_fields(composer: "_Composer", base: Pieces, right: ast.expr, depth: int) -> Pieces:
+    """``base % args``: a plain ``%s`` / ``%(key)s`` takes its argument's text when that is
+    built from constants; any other conversion is a run-time value; ``%%`` is a percent sign."""
+    if isinstance(right, ast.Name):
+        bound = composer.lookup(right.id)
+        if isinstance(bound, (ast.Tuple, ast.Dict)):
+            right = bound  # a name for the whole argument tuple (a single value stays a name)
+    if isinstance(right, ast.Tuple):
+        positional: List[Optional[ast.expr]] = list(right.elts)
+        if any(isinstance(e, ast.Starred) for e in right.elts):
+            positional = []
+    else:
+        positional = [right]
+    keyed: Dict[str, ast.expr] = {}
+    if isinstance(right, ast.Dict):
+        keyed = {k.value: v for k, v in zip(right.keys, right.values)
+                 if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+        positional = []
+    out: Pieces = []
+    index = 0
+    for piece in base:
+        if piece.hole is not None or not piece.text:
+            out.append(piece)
+            continue
+        last = 0
+        for match in _PERCENT_SPEC.finditer(piece.text):
+            start, end = match.span()
+            if start > last:
+                out.append(LiteralPiece(piece.text[last:start], piece.positions[last:start]))
+            last = end
+            at = piece.positions[start]
+            key, flags, kind = match.groups()
+            if kind == "%":
+                out.append(LiteralPiece("%", (at,)))
+                continue
+            argument = keyed.get(key) if key is not None else (
+                positional[index] if index < len(positional) else None)
+            if key is None:
+                index += 1
+            pieces = None
+            if argument is not None and kind == "s" and not flags:
+                pieces = substitute(composer, argument, at, depth)
+            out.extend(pieces if pieces is not None else [LiteralPiece("", (at,), ast.Constant(value=None))])
+        if last < len(piece.text):
+            out.append(LiteralPiece(piece.text[last:], piece.positions[last:]))
+    return out
+
+
 def _sequence(composer: "_Composer", expr: ast.expr) -> Optional[Sequence[ast.expr]]:
     """The elements of a list/tuple display (or a name bound to one)."""
     if isinstance(expr, ast.Name) and composer.scopes is not None:

@@ -9,8 +9,9 @@ writes the table ``t`` was built for. ``drop_constraint`` is never a finding:
 dropping a cross-service foreign key is the fix. ``op.execute(...)`` is a SQL
 sink handled with the other SQL strings.
 
-Only ``op`` imported from ``alembic`` counts (and ``batch_op`` names bound by
-``with op.batch_alter_table(...) as batch_op``), so an unrelated ``op``
+Only ``op`` imported from ``alembic`` counts, or ``op`` in a revision file
+(module-level ``revision`` and ``down_revision``), and ``batch_op`` names
+bound by ``with op.batch_alter_table(...) as batch_op``; an unrelated ``op``
 variable is left alone.
 """
 
@@ -64,7 +65,7 @@ class AlembicOps:
             elif isinstance(node, ast.Import):
                 if any(a.name.split(".")[0] == "alembic" for a in node.names):
                     imports_alembic = True
-        if imports_alembic and not self.op_names:
+        if (imports_alembic or _is_revision_file(tree)) and not self.op_names:
             self.op_names.add("op")
         for node in ast.walk(tree):
             if isinstance(node, (ast.With, ast.AsyncWith)):
@@ -148,3 +149,15 @@ class AlembicOps:
         finder.add_named(node, names[0], schema, Operation.WRITE, at=at)
 
 
+
+
+def _is_revision_file(tree: ast.AST) -> bool:
+    """Alembic revision files bind ``revision`` and ``down_revision`` at module level."""
+    names = {
+        target.id
+        for node in getattr(tree, "body", [])
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    }
+    return {"revision", "down_revision"} <= names

@@ -230,6 +230,8 @@ class OrmFinder(ast.NodeVisitor):
             self._foreign_key_constraint(node)
         elif name in ("Table", "table") and self._table(node, name):
             return  # its children were visited with its MetaData schema in force
+        elif name in TABLE_APIS:
+            self._table_api(node, name)
         else:
             self.alembic.visit_call(node, name)
         self.generic_visit(node)
@@ -418,6 +420,27 @@ class OrmFinder(ast.NodeVisitor):
         )
         self.stack.pop()
 
+    # -- driver and pandas calls that name a table ----------------------------
+
+    def _table_api(self, node: ast.Call, name: str) -> None:
+        """``df.to_sql("t", con)``, ``pd.read_sql_table("t", con)``, asyncpg's
+        ``copy_records_to_table("t", ...)``, psycopg2's ``cur.copy_from(f, "t")``...
+
+        The name must be built from constants: these method names are common enough
+        that a run-time argument is more likely someone else's API than a table.
+        """
+        index, keywords, schema_keywords, operation, needs_second = TABLE_APIS[name]
+        if not isinstance(node.func, ast.Attribute) and name not in ("read_sql_table",):
+            return
+        table = argument(node, index, *keywords)
+        if table is None or self.text(table) is None:
+            return
+        if needs_second and len(node.args) < 2 and not any(k.arg == "con" for k in node.keywords):
+            return
+        schema = argument(node, 99, *schema_keywords) if schema_keywords else None
+        self.next_construct()
+        self.add_named(node, table, schema, operation)
+
     # -- Django -------------------------------------------------------------
 
     def _django_meta(self, node: ast.ClassDef) -> None:
@@ -430,6 +453,19 @@ class OrmFinder(ast.NodeVisitor):
                     self.stack.append(node)
                     self.add_named(inner, db_table, None, Operation.READ, mapping=True)
                     self.stack.pop()
+
+
+TABLE_APIS = {
+    # name: (table argument, its keywords, schema keywords, operation, needs a 2nd argument/con=)
+    "to_sql": (0, ("name",), ("schema",), Operation.WRITE, True),
+    "read_sql_table": (0, ("table_name",), ("schema",), Operation.READ, True),
+    "copy_records_to_table": (0, ("table_name",), ("schema_name",), Operation.WRITE, False),
+    "copy_to_table": (0, ("table_name",), ("schema_name",), Operation.WRITE, False),
+    "copy_from_table": (0, ("table_name",), ("schema_name",), Operation.READ, False),
+    "copy_from": (1, ("table",), (), Operation.WRITE, True),
+    "copy_to": (1, ("table",), (), Operation.READ, True),
+}
+"""Calls that name a table instead of holding SQL (pandas, asyncpg, psycopg2)."""
 
 
 class _NoMetadata:

@@ -55,7 +55,6 @@ STATEMENT_START = re.compile(
 )
 """A SQL-looking literal starts with a statement keyword in one case (not "Select the...")."""
 
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsab%]")
 _MAX_DEPTH = 8
 
 
@@ -330,7 +329,7 @@ class _Composer:
             return (left or [self._hole(expr.left)]) + (right or [self._hole(expr.right)])
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
             left = self.compose(expr.left, depth + 1)
-            return None if left is None else _percent_format(left, expr.right)
+            return None if left is None else composed_sql.percent_fields(self, left, expr.right, depth)
         if isinstance(expr, ast.Call):
             return self._call(expr, depth)
         if isinstance(expr, ast.Name) and expr.id in self.env:
@@ -436,21 +435,6 @@ def _split_piece(piece: LiteralPiece, spans: List[Tuple[int, int, Optional[str]]
         last = end
     if last < len(piece.text):
         out.append(LiteralPiece(piece.text[last:], piece.positions[last:]))
-    return out
-
-
-def _percent_format(pieces: List[LiteralPiece], _args: ast.expr) -> List[LiteralPiece]:
-    """``"... %s" % x``: each conversion is a run-time value, ``%%`` a percent sign."""
-    out: List[LiteralPiece] = []
-    for piece in pieces:
-        if piece.hole is not None or not piece.text:
-            out.append(piece)
-            continue
-        spans = [
-            (m.start(), m.end(), "%" if m.group() == "%%" else None)
-            for m in _PERCENT_SPEC.finditer(piece.text)
-        ]
-        out.extend(_split_piece(piece, spans))
     return out
 
 

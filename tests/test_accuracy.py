@@ -1,0 +1,85 @@
+"""The checker's precision and recall on the labelled corpus in tests/corpus/ (see its README)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from boundary_lint.tools import accuracy
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+@pytest.fixture(scope="module")
+def scores():
+    return accuracy.evaluate(CORPUS)
+
+
+def test_precision_and_recall_reach_the_thresholds(scores):
+    overall = scores["overall"]
+    report = "\n" + accuracy.table(scores) + "\n" + "\n".join(accuracy.details(overall))
+    assert overall.labels >= 200, report
+    assert overall.precision >= accuracy.MIN_PRECISION, report
+    assert overall.recall >= accuracy.MIN_RECALL, report
+    assert overall.exact_share >= 0.95, report
+
+
+def test_every_category_is_scored_and_traps_give_nothing(scores):
+    expected = {"alembic", "asyncpg", "composed", "django", "pandas", "psycopg", "sql_migrations",
+                "sqlalchemy", "traps", "overall"}
+    assert expected <= set(scores)
+    assert scores["traps"].labels == 0 and scores["traps"].findings == 0, scores["traps"].spurious
+
+
+def test_the_corpus_reads_without_errors(scores):
+    assert scores["overall"].problems == 0
+
+
+def test_the_prefilter_loses_nothing(scores):
+    """The byte-level pre-filter must never skip a file that holds a finding."""
+    unfiltered = accuracy.evaluate(CORPUS, prefilter=False)["overall"]
+    overall = scores["overall"]
+    assert (unfiltered.exact, unfiltered.wrong_line, unfiltered.findings) == (
+        overall.exact, overall.wrong_line, overall.findings)
+
+
+def test_the_script_prints_a_table_and_json(capsys):
+    assert accuracy.main([str(CORPUS)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[:4] == ["category", "files", "labels", "findings"]
+    assert "overall" in out
+    assert accuracy.main([str(CORPUS), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["thresholds"]["passed"] is True
+    assert set(document["overall"]) >= {"precision", "recall", "exact_line_share", "labels"}
+
+
+def test_the_script_fails_below_the_thresholds(tmp_path, capsys):
+    (tmp_path / "boundaries.toml").write_text(
+        '[services.orders]\nowns = ["orders.*"]\npaths = ["*/orders/**"]\n'
+        '[services.algo]\nowns = ["public.strategy"]\n'
+    )
+    (tmp_path / "psycopg" / "orders").mkdir(parents=True)
+    (tmp_path / "psycopg" / "orders" / "a.py").write_text(
+        'Q = "SELECT * FROM public.strategy"\nR = "SELECT * FROM public.strategy"\n\n'
+        "# expect: 1 BND100 public.strategy\n# expect: 9 BND101 public.strategy\n"
+    )
+    assert accuracy.main([str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "missed    psycopg/orders/a.py:9: BND101 public.strategy" in out
+    assert "spurious  psycopg/orders/a.py:2: BND100 public.strategy" in out
+
+
+def test_compare_counts_a_finding_on_another_line_as_found_on_the_wrong_line():
+    expected = {("a.py", 3, "BND100", "t"), ("a.py", 9, "BND101", "t")}
+    found = {("a.py", 4, "BND100", "t"), ("a.py", 9, "BND101", "t"), ("a.py", 1, "BND104", "x")}
+    score = accuracy.compare(expected, found)
+    assert (score.exact, score.wrong_line, len(score.missed), len(score.spurious)) == (1, 1, 0, 1)
+    assert score.precision == pytest.approx(2 / 3) and score.recall == 1.0 and score.exact_share == 0.5
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert accuracy.main([str(tmp_path / "missing")]) == 2
+    assert accuracy.main([str(tmp_path)]) == 2  # no boundaries.toml there
