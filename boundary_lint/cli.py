@@ -22,7 +22,6 @@ from .runner import code_filter, run_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 NOT_YET = {
-    "fix": "the codemod (`boundary-lint fix`) is not available yet in this version",
     "db-audit": "`boundary-lint db-audit` is not available yet in this version",
 }
 
@@ -56,6 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd = commands.add_parser("explain", help="describe a rule code")
     explain_cmd.add_argument("code", nargs="?", help="e.g. BND102; all rules when omitted")
 
+    fix = commands.add_parser("fix", help="rewrite flagged SQL into calls on the owning service's client")
+    fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    fix.add_argument("--config", help="registry file (default: boundaries.toml found upwards)")
+    fix.add_argument("--service", help="treat every file as belonging to this service")
+    fix.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing (exit 1 if changes)")
+    fix.add_argument("--contract", metavar="FILE", help="write the client methods the rewritten code calls")
+    fix.add_argument("--contract-format", choices=("markdown", "json"), default="markdown")
+
     for name, message in NOT_YET.items():
         commands.add_parser(name, help=f"(not yet) {message}", add_help=False).add_argument(
             "rest", nargs=argparse.REMAINDER
@@ -76,6 +84,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return run_explain(args.code)
     if args.command == "init":
         return init_registry.run(args)
+    if args.command == "fix":
+        return run_fix(args)
     return run_check(args)
 
 
@@ -129,6 +139,24 @@ def run_check(args: argparse.Namespace) -> int:
         print(format_problem(problem), file=sys.stderr)
     sys.stdout.write(FORMATTERS[args.format](result))
     return EXIT_FINDINGS if result.findings or result.errors else EXIT_CLEAN
+
+
+def run_fix(args: argparse.Namespace) -> int:
+    """The codemod; libcst is imported only on this path."""
+    try:
+        registry, _ = load_for(args.paths, args.config)
+        if args.service:
+            check_service_name(registry, args.service)
+    except ConfigError as exc:
+        print(f"boundary-lint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    missing = [p for p in args.paths if not _exists(p)]
+    if missing:
+        print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    from .codemod.report import run_fix_command
+
+    return run_fix_command(args, registry)
 
 
 def _exists(path: str) -> bool:

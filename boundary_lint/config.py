@@ -6,6 +6,7 @@ type before building the pure :class:`~boundary_lint.registry.Registry`.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import sys
 from pathlib import Path
@@ -39,6 +40,7 @@ SERVICE_KEYS = {
     "rewrites": "list-of-tables",
 }
 CLIENT_KEYS = {"module": "str", "factory": "str", "awaitable": "bool"}
+REWRITE_KEYS = {"sql": "str", "call": "str"}
 TOP_KEYS = {"settings": "table", "services": "table"}
 
 _TYPE_CHECKS = {
@@ -124,6 +126,8 @@ def registry_from_mapping(
             missing = [k for k in ("module", "factory") if k not in client]
             if missing:
                 raise ConfigError(f"{where}: {key}.client needs {' and '.join(missing)}")
+        for number, rewrite in enumerate(body.get("rewrites", ())):
+            _check_rewrite(rewrite, where, f"{key}.rewrites[{number}]")
         _check_entries(body.get("owns", []), where, f"{key}.owns")
         _check_entries(body.get("may_read", []), where, f"{key}.may_read")
         services[name] = Service(
@@ -165,6 +169,25 @@ def _check_table(table: Mapping[str, Any], schema: Mapping[str, str], where: str
             raise ConfigError(
                 f"{where}: {full} must be {_TYPE_WORDS[expected]}, not {_describe(value)}"
             )
+
+
+def _check_rewrite(rewrite: Mapping[str, Any], where: str, key: str) -> None:
+    """``{sql, call}``: both strings, ``call`` a Python call on a method name (its
+    placeholders are checked against ``sql`` when ``fix`` runs)."""
+    _check_table(rewrite, REWRITE_KEYS, where, key)
+    missing = [k for k in ("sql", "call") if k not in rewrite]
+    if missing:
+        raise ConfigError(f"{where}: {key} needs {' and '.join(missing)}")
+    try:
+        call = ast.parse(rewrite["call"].strip(), mode="eval").body
+    except SyntaxError:
+        call = None
+    while isinstance(call, (ast.Subscript, ast.Attribute)) or (
+            isinstance(call, ast.Call) and not isinstance(call.func, ast.Name)):
+        call = call.func if isinstance(call, ast.Call) else call.value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+        raise ConfigError(f"{where}: {key}.call must be a method call such as "
+                          f"'get_strategy(strategy_id)', not {rewrite['call']!r}")
 
 
 def _check_entries(entries: Sequence[str], where: str, key: str) -> None:

@@ -430,3 +430,50 @@ def _placeholder(node: exp.Expression, candidates: List[List], masked: str) -> s
                 node.meta["bl_offset"] = c[0]
                 return c[1]
     return node.sql()
+
+
+# -- one statement as a tree, for the codemod's planning -------------------------------
+
+_POSITIONAL = re.compile(r"(?<![:\w%])(%s|\?)(?![\w|&])")
+POSITIONAL_PREFIX = "bl_p"
+"""Positional placeholders (``%s``, ``?``) become ``:bl_p0``, ``:bl_p1``... in :func:`parse_statement`."""
+
+
+def parse_statement(sql: str, dialect: str = "postgres") -> Optional[exp.Expression]:
+    """The single statement in ``sql`` as a sqlglot tree, or None (several, none, or unparsable).
+
+    Used by the codemod to plan a rewrite of a site the checker flagged (one
+    more parse per flagged call). Positional placeholders are numbered first,
+    in text order, so each keeps its place in the argument tuple whatever
+    order the tree lists them in.
+
+    >>> parse_statement("SELECT a FROM t WHERE b = %s AND c = ?").sql()
+    'SELECT a FROM t WHERE b = :bl_p0 AND c = :bl_p1'
+    >>> parse_statement("SELECT 1; SELECT 2") is None
+    True
+    """
+    if not sql or not _LETTER.search(sql):
+        return None
+    masked = mask(sql)
+    parts, pos, count = [], 0, 0
+    for match in _POSITIONAL.finditer(masked):
+        parts.append(sql[pos:match.start()])
+        parts.append(":%s%d" % (POSITIONAL_PREFIX, count))
+        count += 1
+        pos = match.end()
+    text = "".join(parts) + sql[pos:]
+    logger = logging.getLogger("sqlglot")
+    quiet = _QuietSqlglot()
+    logger.addFilter(quiet)
+    try:
+        dialect_obj = _dialects.get(dialect)
+        if dialect_obj is None:
+            dialect_obj = _dialects[dialect] = sqlglot.Dialect.get_or_raise(dialect)
+        trees = [t for t in dialect_obj.parse(text) if t is not None]
+    except Exception:
+        return None
+    finally:
+        logger.removeFilter(quiet)
+    if len(trees) != 1 or isinstance(trees[0], exp.Command):
+        return None
+    return trees[0]

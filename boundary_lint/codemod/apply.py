@@ -1,0 +1,241 @@
+"""``boundary-lint fix``: the file-level driver around the plan and the libcst transform.
+
+Per file: read the bytes, decode as Python does (coding cookie, BOM), run the
+checker; only a file with a planned rewrite is handed to libcst. The result
+must parse (libcst and ``ast``); it is re-checked and re-planned until nothing
+is left to rewrite, so a second run changes nothing. Then it is shown as a
+unified diff, or written atomically (a temporary file in the same folder,
+then ``os.replace``) with the original encoding, BOM and newlines. Files with
+nothing to rewrite are never opened for writing.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import difflib
+import io
+import os
+import re
+import stat
+import tempfile
+import time
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ..checker import PYTHON_SUFFIXES, check_file
+from ..discovery import iter_files
+from ..model import Finding, Problem
+from ..registry import Registry
+from . import reasons
+from .client_methods import ClientClass, client_class
+from .plan import CallRewrite, FilePlan, MissingMethod, Planner, plan_source
+from .reasons import Refusal
+
+MAX_PASSES = 3
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    rewrites: List[CallRewrite] = field(default_factory=list)
+    left: List[Tuple[Finding, Refusal]] = field(default_factory=list)
+    missing: List[MissingMethod] = field(default_factory=list)
+    diff: str = ""
+    written: bool = False
+
+
+@dataclass
+class FixRun:
+    files: List[FileOutcome] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)
+    unowned_files: int = 0
+    seconds: float = 0.0
+    libcst_seconds: float = 0.0
+
+    @property
+    def changed(self) -> List[FileOutcome]:
+        return [f for f in self.files if f.diff]
+
+
+@dataclass
+class Source:
+    text: str  # as decoded, newlines as in the file
+    encoding: str
+    bom: bool
+
+
+def decode(data: bytes) -> Source:
+    """Bytes -> text as Python reads them (PEP 263 cookie or BOM), keeping what is needed
+    to write the same bytes back."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    bom = data.startswith(codecs.BOM_UTF8)
+    text = data[len(codecs.BOM_UTF8):].decode("utf-8") if bom else data.decode(encoding)
+    return Source(text, "utf-8" if encoding == "utf-8-sig" else encoding, bom)
+
+
+def encode(source: Source, text: str) -> bytes:
+    return (codecs.BOM_UTF8 if source.bom else b"") + text.encode(source.encoding)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step, keeping its permission bits."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    handle, temporary = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+class RunFiles:
+    """The run's files: who mentions a name (module constants are kept if another file
+    might import them), and the owning services' client classes as their modules define them."""
+
+    def __init__(self, files: Sequence[Tuple[Path, str]], registry: Registry) -> None:
+        self.files = [path for path, _ in files if path.suffix in PYTHON_SUFFIXES]
+        self.registry = registry
+        self.current: Optional[Path] = None
+        self._texts: Optional[Dict[Path, str]] = None
+        self._clients: Dict[str, Optional[ClientClass]] = {}
+
+    def mentioned_elsewhere(self, name: str) -> bool:
+        if self._texts is None:
+            self._texts = {}
+            for path in self.files:
+                try:
+                    self._texts[path] = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+        word = re.compile(r"\b%s\b" % re.escape(name))
+        return any(word.search(text) for path, text in self._texts.items() if path != self.current)
+
+    def client(self, owner: str) -> Optional[ClientClass]:
+        if owner not in self._clients:
+            self._clients[owner] = self._read_client(owner)
+        return self._clients[owner]
+
+    def _read_client(self, owner: str) -> Optional[ClientClass]:
+        config = self.registry.services[owner].client or {}
+        relative = Path(*str(config.get("module", "")).split("."))
+        for base in (self.registry.root, Path.cwd()):
+            for candidate in (base / relative.with_suffix(".py"), base / relative / "__init__.py"):
+                if candidate.is_file():
+                    return client_class(candidate.read_text(encoding="utf-8", errors="replace"),
+                                        str(config.get("factory", "")))
+        return None
+
+
+def fix_paths(paths: Sequence[str], registry: Registry, service: Optional[str] = None,
+              excludes: Sequence[str] = (), write: bool = True) -> FixRun:
+    """Plan, rewrite and (unless ``write`` is false) write every file under ``paths``."""
+    started = time.perf_counter()
+    run = FixRun()
+    files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes)))
+    run_files = RunFiles(files, registry)
+    planner = Planner(registry, clients=run_files.client, exported=run_files.mentioned_elsewhere)
+    for path, display in files:
+        owner = service or registry.service_for_path(path)
+        if owner is None:
+            run.unowned_files += 1
+            continue
+        run_files.current = path
+        if path.suffix not in PYTHON_SUFFIXES:
+            result = check_file(path, display, registry, owner)
+            run.problems.extend(result.problems)
+            run.files.append(FileOutcome(display, left=[(f, Refusal(f.line, reasons.IN_SQL_FILE))
+                                                        for f in result.findings]))
+            continue
+        run.files.append(_fix_file(path, display, registry, owner, planner, write, run))
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def _fix_file(path: Path, display: str, registry: Registry, service: str, planner: Planner,
+              write: bool, run: FixRun) -> FileOutcome:
+    outcome = FileOutcome(display)
+    try:
+        source = decode(path.read_bytes())
+    except (OSError, SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        run.problems.append(Problem(display, 1, f"cannot read or decode ({exc}); not rewritten"))
+        return outcome
+    text = source.text
+    if "\r" in text.replace("\r\n", ""):
+        run.problems.append(Problem(display, 1, "lone carriage returns (old Mac newlines); not rewritten", False))
+        return outcome
+    plan, result = plan_source(display, text.replace("\r\n", "\n"), registry, service, planner)
+    run.problems.extend(result.problems)
+    first = plan
+    new_text = text
+    for _ in range(MAX_PASSES):
+        if not plan.rewrites:
+            break
+        outcome.rewrites.extend(plan.rewrites)
+        outcome.missing.extend(plan.missing)
+        plan.missing = []
+        new_text = _transform(new_text, plan, planner, display, run)
+        if new_text is None:
+            return FileOutcome(display, left=first.left, missing=first.missing)
+        plan, result = plan_source(display, new_text.replace("\r\n", "\n"), registry, service, planner)
+    else:
+        run.problems.append(Problem(display, 1, f"still changing after {MAX_PASSES} passes; not rewritten"))
+        return FileOutcome(display, left=first.left, missing=first.missing)
+    outcome.missing.extend(plan.missing)
+    outcome.left = _reasons_from(first, plan)
+    if new_text == text:
+        return outcome
+    outcome.diff = "".join(difflib.unified_diff(
+        text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+        fromfile=f"a/{display}", tofile=f"b/{display}"))
+    if write:
+        write_atomic(path, encode(source, new_text))
+        outcome.written = True
+    return outcome
+
+
+def _transform(text: str, plan: FilePlan, planner: Planner, display: str, run: FixRun) -> Optional[str]:
+    """Apply the plan with libcst; None (and a problem) if the result would not parse."""
+    started = time.perf_counter()
+    try:
+        import libcst as cst
+        from libcst.codemod import CodemodContext
+
+        from .transform import RewriteSqlToClientCalls
+
+        context = CodemodContext(filename=display)
+        command = RewriteSqlToClientCalls(context, planner.registry, plan.service, plan=plan)
+        new_text = command.transform_module(cst.parse_module(text)).code
+        cst.parse_module(new_text)
+        ast.parse(new_text)
+    except ImportError:
+        run.problems.append(Problem(display, 1, "libcst is not installed: pip install 'boundary-lint[fix]'"))
+        return None
+    except Exception as exc:  # never write what does not parse; say so and go on
+        run.problems.append(Problem(display, 1, f"rewrite abandoned ({type(exc).__name__}: {exc})"))
+        return None
+    finally:
+        run.libcst_seconds += time.perf_counter() - started
+    return new_text
+
+
+def _reasons_from(first: FilePlan, last: FilePlan) -> List[Tuple[Finding, Refusal]]:
+    """The findings still there after the rewrite, each with the reason the first plan gave."""
+    earlier: Dict[Tuple[str, str, str], List[Refusal]] = {}
+    for finding, refusal in first.left:
+        earlier.setdefault((finding.code, finding.table, finding.fingerprint), []).append(refusal)
+    out = []
+    for finding, refusal in last.left:
+        known = earlier.get((finding.code, finding.table, finding.fingerprint))
+        if known:
+            refusal = Refusal(finding.line, known[0].message, known[0].detail)
+        out.append((finding, refusal))
+    return out

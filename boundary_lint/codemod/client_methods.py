@@ -1,0 +1,100 @@
+"""What a client already offers, read statically from its module (stdlib ``ast``).
+
+The registry names a client by module and factory; the factory's return
+annotation names the class, whose methods (its own and those of base classes
+in the same module) say which calls a rewrite can make today. A client that
+cannot be read this way is unknown, and then nothing is refused for it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Dict, Optional, Sequence, Tuple
+
+
+@dataclass(frozen=True)
+class Signature:
+    positional: Tuple[str, ...]  # positional-or-keyword parameters after self
+    keyword_only: Tuple[str, ...]
+    required: Tuple[str, ...]  # parameters without a default
+    varargs: bool = False
+    varkw: bool = False
+
+    def accepts(self, positional: int, keywords: Sequence[str]) -> Optional[str]:
+        """None when a call with that many positional arguments and those keywords binds;
+        else what is wrong."""
+        if positional > len(self.positional) and not self.varargs:
+            return f"takes {len(self.positional)} positional arguments, not {positional}"
+        names = set(self.positional) | set(self.keyword_only)
+        unknown = [k for k in keywords if k not in names]
+        if unknown and not self.varkw:
+            return f"has no parameter {', '.join(unknown)}"
+        given = set(self.positional[:positional]) | set(keywords)
+        missing = [r for r in self.required if r not in given]
+        if missing:
+            return f"needs {', '.join(missing)}"
+        return None
+
+    def text(self) -> str:
+        parts = list(self.positional) + (["*"] if self.keyword_only and not self.varargs else []) + list(self.keyword_only)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ClientClass:
+    name: str
+    methods: Dict[str, Signature]
+
+
+def client_class(source: str, factory: str) -> Optional[ClientClass]:
+    """The class ``factory`` returns and its public methods, if the module says so plainly.
+
+    >>> src = "class C:\\n    def get(self, a, b=1): ...\\ndef make() -> 'C': ..."
+    >>> c = client_class(src, "make")
+    >>> c.name, c.methods["get"].accepts(1, []), c.methods["get"].accepts(0, ["c"])
+    ('C', None, 'has no parameter c')
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    function = functions.get(factory)
+    returns = function.returns if function is not None else None
+    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+        name = returns.value.strip()
+    elif isinstance(returns, ast.Name):
+        name = returns.id
+    else:
+        return None
+    if name not in classes:
+        return None
+    methods: Dict[str, Signature] = {}
+    for cls in reversed(_lineage(classes[name], classes)):
+        for node in cls.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+                methods[node.name] = _signature(node.args)
+    return ClientClass(name, methods)
+
+
+def _lineage(cls: ast.ClassDef, classes: Dict[str, ast.ClassDef]) -> list:
+    """The class and its bases found in the same module, nearest first."""
+    out, queue = [], [cls]
+    while queue:
+        current = queue.pop(0)
+        if current in out:
+            continue
+        out.append(current)
+        queue.extend(classes[b.id] for b in current.bases if isinstance(b, ast.Name) and b.id in classes)
+    return out
+
+
+def _signature(args: ast.arguments) -> Signature:
+    positional = [a.arg for a in args.posonlyargs + args.args][1:]  # without self
+    with_default = positional[len(positional) - len(args.defaults):] if args.defaults else []
+    required = [p for p in positional if p not in with_default]
+    required += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
+    return Signature(tuple(positional), tuple(a.arg for a in args.kwonlyargs), tuple(required),
+                     args.vararg is not None, args.kwarg is not None)

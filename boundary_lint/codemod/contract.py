@@ -1,0 +1,118 @@
+"""The client-method contract: per owning service, the methods the rewritten code calls.
+
+It is the "API endpoints required" list of a migration plan, made from the
+code: each method with its parameters, what the call sites expect back, the
+SQL it replaces and every call site; then the methods a client still lacks
+(calls left as they are until it has them). Markdown for people, JSON for tools.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from .apply import FixRun
+from .plan import ClientSpec
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass
+class Method:
+    name: str
+    parameters: Tuple[str, ...]
+    explicit: bool
+    returns: List[str] = field(default_factory=list)
+    sql: List[str] = field(default_factory=list)
+    call_sites: List[Tuple[str, int, str]] = field(default_factory=list)  # path, line, call as written
+
+    def add(self, returns: str, sql: str, site: Tuple[str, int, str]) -> None:
+        if returns not in self.returns:
+            self.returns.append(returns)
+        statement = _WS.sub(" ", sql).strip()
+        if statement not in self.sql:
+            self.sql.append(statement)
+        self.call_sites.append(site)
+
+
+@dataclass
+class ServiceContract:
+    service: str
+    client: ClientSpec
+    methods: Dict[str, Method] = field(default_factory=dict)
+    missing: Dict[str, Method] = field(default_factory=dict)
+    class_name: Optional[str] = None
+
+
+def build_contract(run: FixRun) -> List[ServiceContract]:
+    services: Dict[str, ServiceContract] = {}
+    for outcome in run.files:
+        for rewrite in outcome.rewrites:
+            contract = services.setdefault(rewrite.owner, ServiceContract(rewrite.owner, rewrite.client))
+            method = contract.methods.setdefault(
+                rewrite.method, Method(rewrite.method, rewrite.parameters, rewrite.explicit))
+            method.add(rewrite.returns, rewrite.sql, (outcome.path, rewrite.line, rewrite.call))
+        for missing in outcome.missing:
+            contract = services.setdefault(missing.owner, ServiceContract(missing.owner, missing.client))
+            contract.class_name = missing.class_name
+            method = contract.missing.setdefault(missing.method, Method(missing.method, missing.parameters, False))
+            method.add(missing.returns, missing.sql, (outcome.path, missing.line, missing.problem))
+    for contract in services.values():
+        for method in contract.methods.values():
+            method.call_sites.sort()
+    return [services[name] for name in sorted(services)]
+
+
+def contract_json(contracts: Sequence[ServiceContract]) -> str:
+    def method(m: Method) -> dict:
+        return {"name": m.name, "parameters": list(m.parameters), "returns": m.returns,
+                "explicit_rewrite": m.explicit, "replaces_sql": m.sql,
+                "call_sites": [{"path": p, "line": n, "call": c} for p, n, c in m.call_sites]}
+
+    document = {"version": 1, "services": [
+        {"service": c.service,
+         "client": {"module": c.client.module, "factory": c.client.factory, "awaitable": c.client.awaitable},
+         "methods": [method(m) for _, m in sorted(c.methods.items())],
+         "methods_to_add": [dict(method(m), problems=[s[2] for s in m.call_sites]) for _, m in sorted(c.missing.items())]}
+        for c in contracts]}
+    return json.dumps(document, indent=2) + "\n"
+
+
+def contract_markdown(contracts: Sequence[ServiceContract]) -> str:
+    lines = ["# Client methods the rewritten code calls", "",
+             "Made by `boundary-lint fix`: per owning service, what its client must offer.", ""]
+    if not contracts:
+        lines += ["Nothing was rewritten.", ""]
+    for contract in contracts:
+        client = contract.client
+        awaited = " (awaited)" if client.awaitable else ""
+        lines += [f"## {contract.service}", "",
+                  f"Client: `from {client.module} import {client.factory}`; `{client.factory}()`{awaited}.", ""]
+        if contract.methods:
+            lines += ["| method | returns | call sites |", "|---|---|---|"]
+            for name, method in sorted(contract.methods.items()):
+                lines.append(f"| `{name}({', '.join(method.parameters)})` | {' / '.join(method.returns)} "
+                             f"| {len(method.call_sites)} |")
+            lines.append("")
+            for name, method in sorted(contract.methods.items()):
+                lines += _method_section(method, "explicit rewrite" if method.explicit else "derived")
+        if contract.missing:
+            owner = f"`{contract.class_name}`" if contract.class_name else "the client"
+            lines += [f"### Still to add to {owner}", "",
+                      "These calls were left as they are: the client does not offer the method yet.", ""]
+            for name, method in sorted(contract.missing.items()):
+                lines += _method_section(method, "derived")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _method_section(method: Method, how: str) -> List[str]:
+    lines = [f"#### `{method.name}({', '.join(method.parameters)})`", "",
+             f"- returns: {' / '.join(method.returns)}", f"- from: {how}", "- replaces:", ""]
+    for statement in method.sql:
+        lines += ["  ```sql", f"  {statement}", "  ```", ""]
+    lines.append("- call sites:")
+    lines += [f"  - `{path}:{line}`: `{call}`" for path, line, call in method.call_sites]
+    lines.append("")
+    return lines

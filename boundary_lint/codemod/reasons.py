@@ -1,0 +1,63 @@
+"""Why a flagged statement was left as it is: one message per kind, details apart.
+
+The summary groups by ``message``; ``detail`` says which column, variable or
+expression it was about. Messages are stable: tests and users match on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Refusal:
+    """The codemod will not rewrite this call (or finding); ``line`` is where it is."""
+
+    line: int
+    message: str
+    detail: str = ""
+
+    def text(self) -> str:
+        return f"{self.message} ({self.detail})" if self.detail else self.message
+
+
+class Refused(Exception):
+    """Raised inside planning with the reason; caught once per call site."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+# Findings that are not at a Python call the codemod could replace.
+IN_SQL_FILE = "in a .sql file: no call to rewrite"
+NOT_DATA_ACCESS = "not a read or write (foreign key, schema change or ORM mapping)"
+NOT_AT_A_CALL = "SQL not passed to a call in this file"
+UNKNOWN_SINK = "not a call shape the codemod rewrites"
+CONSTANT_KEPT = "SQL constant kept"
+UNOWNED_TABLE = "table owned by no service (BND104)"
+DYNAMIC_TABLE = "table name built at run time (BND105)"
+
+# The statement.
+SEVERAL_STATEMENTS = "several statements in one call"
+UNPARSABLE = "SQL the parser cannot read"
+TWO_SERVICES = "two services in one statement"
+NO_CLIENT = "owning service has no client in the registry"
+FACTORY_TAKEN = "client factory name means something else in this module"
+NOT_BOUND = "{expr} is not a bound value"
+RUNTIME_FRAGMENT = "SQL fragment built at run time"
+FORMATTED_VALUE = "value formatted into the SQL with % or .format"
+NOT_DERIVED = "no conventional method for {what}: add an explicit rewrite"
+SEVERAL_TABLES = "several tables in one statement: add an explicit rewrite"
+NOT_IDENTIFIER = "column name is not a Python identifier"
+SET_AND_MATCHED = "column both set and matched: add an explicit rewrite"
+
+# The call site.
+CURSOR_USE = "result used later as a cursor"
+NO_PARAMETERS = "placeholder without a value"
+PARAMETERS_SHAPE = "parameters are not a literal dict, tuple or argument list"
+SIDE_EFFECT_ARGUMENT = "an argument would be evaluated a different number of times"
+NOT_ASYNC = "client factory is awaited but the call is not in an async function"
+MISSING_METHOD = "client has no such method yet (see the contract)"
+BAD_SIGNATURE = "client method does not take these arguments"

@@ -1,0 +1,65 @@
+"""What ``boundary-lint fix`` prints: the diff or the files written, every finding left
+with its reason, and a summary table (rewritten, left by reason)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
+
+from ..registry import ConfigError, Registry
+from ..reporters import format_problem
+from .apply import FixRun, fix_paths
+from .contract import build_contract, contract_json, contract_markdown
+
+EXIT_DONE, EXIT_WOULD_CHANGE, EXIT_USAGE = 0, 1, 2
+
+
+def format_left(run: FixRun) -> str:
+    """``path:line: left: reason (detail)`` per finding the rewrite leaves."""
+    rows = sorted((outcome.path, finding.line, finding.code, finding.table, refusal.text())
+                  for outcome in run.files for finding, refusal in outcome.left)
+    return "".join(f"{p}:{n}: left {c} {t}: {why}\n" for p, n, c, t, why in rows)
+
+
+def format_summary(run: FixRun) -> str:
+    """The table: calls rewritten, findings left, by reason.
+
+    >>> print(format_summary(FixRun()), end="")
+    rewritten       0 calls in 0 files
+    left            0 findings
+    """
+    rewrites = [r for outcome in run.files for r in outcome.rewrites]
+    files = sum(1 for outcome in run.files if outcome.rewrites)
+    reasons = Counter(refusal.message for outcome in run.files for _, refusal in outcome.left)
+    lines = [f"rewritten {len(rewrites):>7} calls in {files} files",
+             f"left      {sum(reasons.values()):>7} findings"]
+    for message, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0])):
+        lines.append(f"  {count:>5}  {message}")
+    return "\n".join(lines) + "\n"
+
+
+def run_fix_command(args: argparse.Namespace, registry: Registry, out: TextIO = sys.stdout,
+                    err: TextIO = sys.stderr) -> int:
+    """Run ``fix`` for parsed CLI arguments; returns the exit status."""
+    try:
+        run = fix_paths(args.paths, registry, args.service, getattr(args, "exclude", ()), write=not args.diff)
+    except ConfigError as exc:
+        print(f"boundary-lint: {exc}", file=err)
+        return EXIT_USAGE
+    for problem in sorted(run.problems):
+        print(format_problem(problem), file=err)
+    for outcome in run.changed:
+        if args.diff:
+            out.write(outcome.diff)
+        else:
+            print(f"rewrote {outcome.path} ({len(outcome.rewrites)} calls)", file=out)
+    err.write(format_left(run))
+    err.write(format_summary(run))
+    if args.contract:
+        contracts = build_contract(run)
+        text = contract_json(contracts) if args.contract_format == "json" else contract_markdown(contracts)
+        Path(args.contract).write_text(text, encoding="utf-8")
+    return EXIT_WOULD_CHANGE if args.diff and run.changed else EXIT_DONE

@@ -1,0 +1,168 @@
+"""The libcst codemod: apply a file's rewrite plan, keeping every comment and format.
+
+The plan (``plan.py``) says which expression, by its span, becomes which
+client call, and where the call's arguments are; libcst's ``PositionProvider``
+gives the same spans, so the transform only looks nodes up and swaps them.
+Imports go through ``AddImportsVisitor``; the imports the rewrite leaves unused
+(sqlalchemy's ``text``, typically) are decided on the ``ast`` side, so no scope
+analysis runs here. Refusals become codemod warnings.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import PositionProvider
+
+from ..registry import Registry
+from .callsites import Span
+from .plan import CallRewrite, FilePlan, Planner, plan_source
+
+_ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.SimpleString, cst.ConcatenatedString,
+          cst.FormattedString, cst.Integer, cst.Float, cst.Imaginary, cst.List, cst.Dict, cst.Set, cst.Tuple)
+
+
+class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
+    """Replace SQL on another service's tables with a call on that service's client."""
+
+    DESCRIPTION = "Rewrite SQL that crosses a service boundary into calls on the owning service's client."
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context: CodemodContext, registry: Optional[Registry] = None, service: str = "",
+                 plan: Optional[FilePlan] = None, planner: Optional[Planner] = None, path: str = "<module>") -> None:
+        super().__init__(context)
+        self.registry = registry
+        self.service = service
+        self.plan = plan
+        self.planner = planner
+        self.path = path
+        self._targets: Dict[Tuple[str, Span], CallRewrite] = {}
+        self._wanted: Dict[Span, Optional[cst.BaseExpression]] = {}
+        self._carried: Set[Span] = set()  # removed with their comments moved on
+        self._dropped: Set[Span] = set()  # removed with their comments
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        if self.plan is None:
+            self.plan, _ = plan_source(self.path, tree.code, self.registry, self.service, self.planner)
+        seen = set()
+        for _, refusal in sorted(self.plan.left, key=lambda item: item[1]):
+            text = f"line {refusal.line}: {refusal.text()}"
+            if text not in seen:
+                seen.add(text)
+                self.warn(text)
+        if not self.plan.rewrites:
+            return tree
+        for rewrite in self.plan.rewrites:
+            self._targets[(rewrite.target_kind, rewrite.target)] = rewrite
+            self._wanted.update({span: None for _, span in rewrite.bindings})
+            self._carried.update(rewrite.removals)
+        self._dropped.update(self.plan.removals)
+        return super().transform_module_impl(tree)
+
+    def _span(self, node: cst.CSTNode) -> Span:
+        where = self.get_metadata(PositionProvider, node)
+        return (where.start.line, where.start.column, where.end.line, where.end.column)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.BaseExpression) and self._wanted:
+            span = self._span(node)
+            if span in self._wanted and self._wanted[span] is None:
+                self._wanted[span] = node
+        return super().on_visit(node)
+
+    # -- the replaced expressions ----------------------------------------------------------
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        return self._replace("Call", original_node, updated_node)
+
+    def leave_Await(self, original_node: cst.Await, updated_node: cst.Await) -> cst.BaseExpression:
+        return self._replace("Await", original_node, updated_node)
+
+    def _replace(self, kind: str, original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
+        rewrite = self._targets.get((kind, self._span(original)))
+        if rewrite is None:
+            return updated
+        arguments = {name: self._wanted.get(span) for name, span in rewrite.bindings}
+        if any(node is None for node in arguments.values()):
+            self.warn(f"line {rewrite.line}: left as it is: an argument could not be found")
+            return updated
+        replacement = cst.parse_expression(rewrite.replacement).visit(_PutArguments(arguments))
+        if updated.lpar:
+            replacement = replacement.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        self.add_needed_import(rewrite.client.module, rewrite.client.factory)
+        return replacement
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        if not self.plan.dropped_imports or isinstance(updated_node.names, cst.ImportStar):
+            return updated_node
+        module = cst.Module([]).code_for_node(updated_node.module) if updated_node.module else ""
+        drop = {name for mod, name in self.plan.dropped_imports if mod == module}
+        names = [a for a in updated_node.names if a.asname is not None or a.evaluated_name not in drop]
+        if not names or len(names) == len(updated_node.names):
+            return updated_node
+        names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(names=names)
+
+    # -- removed statements ------------------------------------------------------------------
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._without_removed(original_node.body, updated_node.body))
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self._without_removed(original_node.body, updated_node.body))
+
+    def _without_removed(self, originals: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]) -> List:
+        if not (self._carried or self._dropped) or len(originals) != len(updated):
+            return list(updated)
+        out: List[cst.BaseStatement] = []
+        carry: List[cst.EmptyLine] = []
+        for original, statement in zip(originals, updated):
+            if isinstance(original, cst.SimpleStatementLine):
+                spans = [self._span(small) for small in original.body]
+                gone = [s in self._carried or s in self._dropped for s in spans]
+                if all(gone):
+                    if any(s in self._carried for s in spans):
+                        carry.extend(statement.leading_lines)
+                    continue
+                if any(gone):
+                    body = [small for small, g in zip(statement.body, gone) if not g]
+                    body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+                    statement = statement.with_changes(body=body)
+            if carry:
+                statement = statement.with_changes(leading_lines=[*carry, *statement.leading_lines])
+                carry = []
+            out.append(statement)
+        return out
+
+
+class _PutArguments(cst.CSTTransformer):
+    """Put the call site's argument nodes where the replacement names them; parenthesised
+    unless they stand alone as an argument or element."""
+
+    def __init__(self, nodes: Dict[str, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.nodes = nodes
+
+    def _bare(self, value: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        return self.nodes.get(value.value) if isinstance(value, cst.Name) else None
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        node = self.nodes.get(original_node.value)
+        if node is None:
+            return updated_node
+        if isinstance(node, _ATOMS) or node.lpar:
+            return node
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+    def _keep(self, original, updated):
+        node = self._bare(original.value)
+        return updated.with_changes(value=node) if node is not None else updated
+
+    leave_Arg = _keep
+    leave_Element = _keep
+    leave_DictElement = _keep
+
+
+Replacement = Union[cst.BaseExpression, cst.RemovalSentinel]

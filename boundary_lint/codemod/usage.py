@@ -1,0 +1,218 @@
+"""How a sink call's result is used, and so which expression a client call can replace.
+
+Provable shapes only:
+
+- the data itself (``await conn.fetchrow(...)``): the call is replaced;
+- a directly chained ``.scalar()``, ``.scalar_one()``, ``.first()``, ``.one()``,
+  ``.fetchone()``, ``.fetchall()``, ``.all()``, ``.mappings().first()``...: the
+  whole chain is replaced;
+- the result discarded (a write): the call is replaced;
+- ``result = await s.execute(...)`` whose one use is such a chain in the very
+  next statement, or ``await cur.execute(...)`` followed by one
+  ``await cur.fetchone()``/``fetchall()``: that use is replaced and the first
+  statement removed.
+
+Anything else -- ``result.rowcount``, iterating the result, reading the cursor
+twice, returning the result -- is "result used later as a cursor".
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from ..sites_python import SINK_METHODS
+from . import reasons
+from .callsites import DATA_SINKS, CallSite, ModuleIndex, source_text
+
+CHAINS = {
+    ("scalar",): "value or null", ("scalar_one",): "value", ("scalar_one_or_none",): "value or null",
+    ("first",): "row or null", ("one",): "row", ("one_or_none",): "row or null", ("fetchone",): "row or null",
+    ("all",): "rows", ("fetchall",): "rows",
+    ("mappings", "first"): "row or null", ("mappings", "one"): "row", ("mappings", "one_or_none"): "row or null",
+    ("mappings", "all"): "rows",
+}
+"""Absorbed chains on a result, and what the client method then has to return."""
+CURSOR_FETCHES = {"fetchone": "row or null", "fetchall": "rows"}
+NOT_READS = frozenset({"execute", "executemany", "commit", "rollback", "close", "cursor", "begin",
+                       "transaction", "flush", "refresh", "add", "connection"})
+
+
+@dataclass(frozen=True)
+class Usage:
+    target: ast.expr  # the expression the client call replaces
+    returns: str  # "nothing", "value", "value or null", "row", "row or null" or "rows"
+    removes: Optional[ast.stmt] = None  # a statement that goes with it
+
+
+def usage_of(site: CallSite, index: ModuleIndex) -> Usage:
+    """The replaceable expression for a call, or :class:`reasons.Refused`."""
+    call = site.call
+    parent = index.parents.get(call)
+    base = parent if isinstance(parent, ast.Await) else call
+    if site.sink in DATA_SINKS:
+        return Usage(base, DATA_SINKS[site.sink])
+    chain = chain_above(base, index)
+    if chain is not None:
+        return Usage(*chain)
+    holder = index.parents.get(base)
+    if isinstance(holder, ast.Expr):
+        return _discarded(site, base, holder, index)
+    if isinstance(holder, (ast.Assign, ast.AnnAssign)) and holder.value is base and _single_name(holder):
+        return _assigned(base, holder, index)
+    what = "returned to the caller" if isinstance(holder, ast.Return) else "passed on"
+    raise reasons.Refused(reasons.CURSOR_USE, what)
+
+
+def chain_above(node: ast.expr, index: ModuleIndex) -> Optional[Tuple[ast.expr, str]]:
+    """The longest absorbed chain called on ``node`` (e.g. ``(...).mappings().first()``)."""
+    names: List[str] = []
+    calls: List[ast.Call] = []
+    current = node
+    while True:
+        attribute = index.parents.get(current)
+        outer = index.parents.get(attribute) if attribute is not None else None
+        if not (isinstance(attribute, ast.Attribute) and attribute.value is current
+                and isinstance(outer, ast.Call) and outer.func is attribute
+                and not outer.args and not outer.keywords):
+            break
+        names.append(attribute.attr)
+        calls.append(outer)
+        current = outer
+    for length in range(len(names), 0, -1):
+        kind = CHAINS.get(tuple(names[:length]))
+        if kind is not None:
+            return calls[length - 1], kind
+    return None
+
+
+def _single_name(stmt: ast.stmt) -> bool:
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    return len(targets) == 1 and isinstance(targets[0], ast.Name)
+
+
+def _assigned(base: ast.expr, stmt: ast.stmt, index: ModuleIndex) -> Usage:
+    name = (stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target).id
+    uses = []
+    for node in _later(stmt, index):
+        if isinstance(node, ast.Name) and node.id == name:
+            if not isinstance(node.ctx, ast.Load):
+                break
+            uses.append(node)
+    if not uses:
+        return Usage(base, "nothing")
+    chain = chain_above(uses[0], index)
+    if len(uses) == 1 and chain is not None and _next_statement_takes(stmt, chain[0], index):
+        return Usage(chain[0], chain[1], removes=stmt)
+    raise reasons.Refused(reasons.CURSOR_USE, _describe_use(uses[0], index))
+
+
+def _discarded(site: CallSite, base: ast.expr, stmt: ast.Expr, index: ModuleIndex) -> Usage:
+    receiver = site.call.func.value if isinstance(site.call.func, ast.Attribute) else None
+    if receiver is None or not isinstance(receiver, (ast.Name, ast.Attribute)):
+        return Usage(base, "nothing")
+    written = ast.unparse(receiver)
+    reads = []
+    for node in _later(stmt, index):
+        if not isinstance(node, (ast.Name, ast.Attribute)) or ast.unparse(node) != written:
+            continue
+        parent = index.parents.get(node)
+        attr = parent.attr if isinstance(parent, ast.Attribute) and parent.value is node else None
+        if attr in SINK_METHODS and isinstance(index.parents.get(parent), ast.Call):
+            break  # a new statement on the same cursor: ours has been read (or not) by now
+        if attr in NOT_READS:
+            continue
+        reads.append(node)
+    if not reads:
+        return Usage(base, "nothing")
+    fetch = _cursor_fetch(reads[0], index)
+    if len(reads) == 1 and fetch is not None and _next_statement_takes(stmt, fetch[0], index):
+        return Usage(fetch[0], fetch[1], removes=stmt)
+    raise reasons.Refused(reasons.CURSOR_USE, _describe_use(reads[0], index))
+
+
+def _cursor_fetch(node: ast.expr, index: ModuleIndex) -> Optional[Tuple[ast.expr, str]]:
+    attribute = index.parents.get(node)
+    call = index.parents.get(attribute)
+    if not (isinstance(attribute, ast.Attribute) and attribute.attr in CURSOR_FETCHES
+            and isinstance(call, ast.Call) and call.func is attribute and not call.args and not call.keywords):
+        return None
+    awaited = index.parents.get(call)
+    return (awaited if isinstance(awaited, ast.Await) else call), CURSOR_FETCHES[attribute.attr]
+
+
+def _later(stmt: ast.stmt, index: ModuleIndex) -> List[ast.AST]:
+    """Nodes evaluated after ``stmt`` in its function: textually after it, or anywhere
+    in a loop around it (the next round runs them after)."""
+    scope = index.function_of(stmt) or index.tree
+    loop = next((a for a in index.ancestors(stmt) if isinstance(a, (ast.For, ast.AsyncFor, ast.While))
+                 and scope in index.ancestors(a)), None)
+    start, end = (stmt.lineno, stmt.col_offset), (stmt.end_lineno, stmt.end_col_offset)
+    after, wrapped = [], []
+    inside_loop = set(map(id, ast.walk(loop))) if loop is not None else set()
+    for node in ast.walk(scope):
+        if not hasattr(node, "lineno"):
+            continue
+        where = (node.lineno, node.col_offset)
+        if where >= end:
+            after.append(node)
+        elif where < start and id(node) in inside_loop:
+            wrapped.append(node)
+    def order(n: ast.AST) -> Tuple[int, int]:
+        return n.lineno, n.col_offset
+    return sorted(after, key=order) + sorted(wrapped, key=order)
+
+
+def _next_statement_takes(first: ast.stmt, target: ast.expr, index: ModuleIndex) -> bool:
+    """``target`` sits in the simple statement right after ``first`` and nothing with an
+    effect in that statement runs before it (so replacing it there changes no order)."""
+    block, position = index.block_of(first)
+    if position + 1 >= len(block):
+        return False
+    following = block[position + 1]
+    if not isinstance(following, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return, ast.Expr)):
+        return False
+    if index.statement_of(target) is not following:
+        return False
+    ancestors = set(map(id, index.ancestors(target)))
+    deferred = _deferred_parts(target, index)
+    if id(target) in deferred:
+        return False
+    start = (target.lineno, target.col_offset)
+    for node in ast.walk(following):
+        if id(node) in ancestors or id(node) in deferred or node is target:
+            continue
+        if isinstance(node, (ast.Call, ast.Await, ast.NamedExpr)) and (node.end_lineno, node.end_col_offset) <= start:
+            return False
+    return True
+
+
+def _deferred_parts(target: ast.expr, index: ModuleIndex) -> set:
+    """Ids of nodes a comprehension or lambda around ``target`` evaluates later (or repeatedly)."""
+    deferred = set()
+    for ancestor in index.ancestors(target):
+        if isinstance(ancestor, ast.Lambda):
+            deferred.update(map(id, ast.walk(ancestor)))
+        elif isinstance(ancestor, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            first_iter = set(map(id, ast.walk(ancestor.generators[0].iter)))
+            for node in ast.walk(ancestor):
+                if id(node) not in first_iter and node is not ancestor:
+                    deferred.add(id(node))
+    return deferred
+
+
+def _describe_use(node: ast.expr, index: ModuleIndex) -> str:
+    top = node
+    while True:
+        parent = index.parents.get(top)
+        if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call) and parent.func is top):
+            top = parent
+            continue
+        break
+    holder = index.parents.get(top)
+    if isinstance(holder, (ast.For, ast.AsyncFor, ast.comprehension)) and holder.iter is top:
+        return f"for ... in {source_text(top, 40)}"
+    if isinstance(holder, ast.Call) and top in holder.args:
+        return source_text(holder, 50)
+    return source_text(top, 50)
