@@ -134,7 +134,9 @@ def finish(result: RunResult, plan: Plan, keep: Callable[[str], bool], err: Text
         )
         plan = replace(plan, entries=entries)
     if plan.baseline_file is not None:
-        result = run_filters.apply_baseline(result, plan.entries, path_of, keep)
+        folder = plan.baseline_file.parent
+        gone = {e.path for e in plan.entries if not (folder / e.path).exists()}
+        result = run_filters.apply_baseline(result, plan.entries, path_of, keep, gone)
         if fmt in ("text", "sarif"):
             for entry in result.stale_baseline:
                 print(baseline.describe_stale(entry), file=err)

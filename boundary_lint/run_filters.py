@@ -10,7 +10,7 @@ to another; reading the baseline and running git happen in the CLI.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Dict, Iterable, List, Tuple
+from typing import Callable, Collection, Dict, Iterable, List, Tuple
 
 from . import baseline
 from .changed_lines import Changed, is_changed
@@ -62,10 +62,15 @@ def apply_baseline(
     entries: Iterable[baseline.BaselineEntry],
     path_of: Callable[[str], str] = baseline.identity,
     keep: Callable[[str], bool] = lambda code: True,
+    gone: Collection[str] = (),
 ) -> RunResult:
-    """Report only findings the baseline does not accept; name its stale entries."""
+    """Report only findings the baseline does not accept; name its stale entries.
+
+    ``gone`` are baseline paths whose file no longer exists: all their entries
+    are stale, whatever paths this run was given.
+    """
     matched = baseline.match(
-        result.findings, entries, {path_of(p) for p in result.paths}, path_of, keep
+        result.findings, entries, {path_of(p) for p in result.paths} | set(gone), path_of, keep
     )
     return replace(
         result, findings=matched.new, baselined=result.baselined + len(matched.known), stale_baseline=matched.stale

@@ -159,6 +159,15 @@ def test_checking_some_files_reports_no_stale_entries_for_the_others(run_cli, tm
     assert {e.path for e in baseline.load(tmp_path / "bl.json")} == {"orders/app.py", "orders/other.py"}
 
 
+def test_entries_of_deleted_files_are_stale_even_when_other_paths_are_checked(run_cli, tmp_path):
+    make_project(tmp_path, {"orders/app.py": APP, "orders/old.py": APP})
+    run_cli("check", "--write-baseline", "bl.json", cwd=tmp_path)
+    (tmp_path / "orders/old.py").unlink()
+    result = run_cli("check", "--baseline", "bl.json", "--prune-baseline", "orders/app.py", cwd=tmp_path)
+    assert result.code == 0 and result.err.count("orders/old.py: stale baseline entry") == 2
+    assert {e.path for e in baseline.load(tmp_path / "bl.json")} == {"orders/app.py"}
+
+
 def test_settings_baseline_is_relative_to_the_registry(run_cli, tmp_path):
     make_project(tmp_path, settings='baseline = "ci/boundary-baseline.json"')
     (tmp_path / "ci").mkdir()
