@@ -232,6 +232,10 @@ class OrmFinder(ast.NodeVisitor):
             return  # its children were visited with its MetaData schema in force
         elif name in TABLE_APIS:
             self._table_api(node, name)
+        elif name == "Field" and any(k.arg == "foreign_key" for k in node.keywords):
+            self._column_targets(node, [argument(node, 99, "foreign_key")])  # SQLModel
+        elif name == "extra" and isinstance(node.func, ast.Attribute):
+            self._django_extra_tables(node)
         else:
             self.alembic.visit_call(node, name)
         self.generic_visit(node)
@@ -443,6 +447,18 @@ class OrmFinder(ast.NodeVisitor):
 
     # -- Django -------------------------------------------------------------
 
+    def _django_extra_tables(self, node: ast.Call) -> None:
+        """``qs.extra(tables=["schema.table"], ...)`` adds those tables to the FROM clause."""
+        tables = argument(node, 99, "tables")
+        if isinstance(tables, ast.Name):
+            tables = self.scopes.lookup(tables.id, self.stack)
+        if not isinstance(tables, (ast.List, ast.Tuple)):
+            return
+        self.next_construct()
+        for element in tables.elts:
+            if self.text(element) is not None:
+                self.add_named(node, element, None, Operation.READ)
+
     def _django_meta(self, node: ast.ClassDef) -> None:
         """``class Meta: db_table = '"public"."strategy"'`` inside a model class."""
         for inner in node.body:
@@ -462,10 +478,11 @@ TABLE_APIS = {
     "copy_records_to_table": (0, ("table_name",), ("schema_name",), Operation.WRITE, False),
     "copy_to_table": (0, ("table_name",), ("schema_name",), Operation.WRITE, False),
     "copy_from_table": (0, ("table_name",), ("schema_name",), Operation.READ, False),
+    "insert_rows": (0, ("table",), (), Operation.WRITE, False),  # Airflow DbApiHook
     "copy_from": (1, ("table",), (), Operation.WRITE, True),
     "copy_to": (1, ("table",), (), Operation.READ, True),
 }
-"""Calls that name a table instead of holding SQL (pandas, asyncpg, psycopg2)."""
+"""Calls that name a table instead of holding SQL (pandas, asyncpg, psycopg2, Airflow)."""
 
 
 class _NoMetadata:

@@ -27,7 +27,8 @@ from sqlglot import exp
 
 from .model import HOLE_PREFIX, Operation, TableName, TableRef
 from .sql_scan import scan_tables
-from .sql_split import blank_into_targets, dollar_bodies, lex, mask, plpgsql_units, split_statements
+from .sql_split import (blank_into_targets, dollar_bodies, execute_literals, lex, mask, plpgsql_units,
+                        split_statements, undouble_quotes)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,20 @@ class _Analysis:
                 e -= 1
             if s < e:
                 self.unit(s, e, is_expr, s, fingerprint(self.sql[s:e]), body_mask, bs, True)
+        for a, b in execute_literals(self.sql, bs, be):
+            self.executed(a, b)
+
+    def executed(self, a: int, b: int) -> None:
+        """``EXECUTE 'SQL'`` in a body: the literal's statements, quotes undoubled in place."""
+        variant = self.sql[:a] + undouble_quotes(self.sql[a:b]) + self.sql[b:]
+        sub = _Analysis(variant, self.dialect_name, self.fallback_scan, self.max_chars)
+        lexed = lex(variant, a, b)
+        masked = mask(variant, a, b, lexed[0])
+        for s, e in split_statements(variant, a, b, lexed):
+            sub.unit(s, e, False, s, fingerprint(variant[s:e]), masked, a, True)
+        self.refs.extend(sub.refs)
+        self.notices.extend(sub.notices)
+        self.parsed = self.parsed and sub.parsed
 
     def add(self, found: Sequence[Found], stmt_off: int, fp: str) -> None:
         self.refs.extend(TableRef(o, t, op, stmt_off, fp) for o, t, op in found)

@@ -269,3 +269,39 @@ def blank_into_targets(masked: str) -> List[Tuple[int, int]]:
         if before not in ("INSERT", "MERGE"):
             ranges.append((m.end(1) if m.group(1) else m.start(), m.end()))
     return ranges
+
+
+_EXECUTE = re.compile(r"\bEXECUTE\b", re.I)
+_CONCAT_AFTER = re.compile(r"\s*\|\|")
+
+
+def execute_literals(text: str, start: int, end: int) -> List[Tuple[int, int]]:
+    """Inner (start, end) of each ``EXECUTE 'constant SQL'`` in a PL/pgSQL body
+    ``text[start:end]``; a literal glued to more text with ``||`` is dynamic and left out.
+
+    >>> body = " BEGIN EXECUTE 'DELETE FROM t'; EXECUTE 'DROP TABLE ' || x; END "
+    >>> [body[s:e] for s, e in execute_literals(body, 0, len(body))]
+    ['DELETE FROM t']
+    """
+    segments = lex(text, start, end)[0]
+    strings = {s: (a, b, e) for kind, s, e, a, b in segments if kind == "s" and text[s] == "'"}
+    masked = mask(text, start, end, segments)
+    found = []
+    for match in _EXECUTE.finditer(masked):
+        literal = strings.get(_BLANK.match(text, start + match.end(), end).end())
+        if literal is None:
+            continue
+        inner_start, inner_end, literal_end = literal
+        if _CONCAT_AFTER.match(text, literal_end, end):
+            continue
+        found.append((inner_start, inner_end))
+    return found
+
+
+def undouble_quotes(text: str) -> str:
+    """The SQL inside a quoted literal, same length: each doubled quote ``''`` -> `` '``.
+
+    >>> undouble_quotes("a = ''x''")
+    "a =  'x '"
+    """
+    return text.replace("''", " '")

@@ -409,6 +409,7 @@ FILES = {
         ("order_service.portfolio_cache (user_id", "order_service.portfolio_cache", W),
         ("public.strategy s", "public.strategy", R),
         ("public.strategy_portfolio", "public.strategy_portfolio", W),
+        ("public.audit", "public.audit", W),  # EXECUTE 'constant SQL' runs that SQL
         ("order_service.portfolio_cache)", "order_service.portfolio_cache", R),
     ]),
     "long_join.sql": dict(statements=1, parsed=True, refs=[
@@ -532,3 +533,10 @@ def test_without_fallback_scan_opaque_commands_give_nothing():
     assert [r.table.qualified() for r in analyze_sql(sql).refs] == ["settings", "public.a", "public.b"]
     a = analyze_sql(sql, fallback_scan=False)
     assert [r.table.qualified() for r in a.refs] == ["public.b"] and a.parsed and a.notices == ()
+
+
+def test_execute_of_a_constant_string_in_a_body_is_analysed_and_dynamic_sql_is_not():
+    sql = ("DO $$ BEGIN EXECUTE 'UPDATE public.a SET n = ''x'' WHERE id = 1'; "
+           "EXECUTE 'DELETE FROM ' || quote_ident(t); EXECUTE format('DROP TABLE %I', t); END $$")
+    a = check(sql, [("public.a", "public.a", W)])
+    assert a.parsed and not a.notices

@@ -15,6 +15,9 @@ under the corpus) gets a row:
 - precision = found / findings, recall = found / labels, exact-line share =
   found on the exact line / found.
 
+Files the checker cannot read count as errors; warnings (SQL sqlglot cannot
+parse, scanned for names instead) are listed below the table.
+
 Exit status: 0 when overall precision and recall reach the thresholds
 (``--min-precision``, ``--min-recall``), 1 below them, 2 on a usage error.
 """
@@ -52,7 +55,8 @@ class Score:
     findings: int = 0
     exact: int = 0
     wrong_line: int = 0
-    problems: int = 0
+    errors: int = 0  # files the checker could not read or parse
+    warnings: List[str] = field(default_factory=list)  # e.g. SQL sqlglot could not parse
     missed: List[Key] = field(default_factory=list)
     spurious: List[Key] = field(default_factory=list)
     moved: List[Tuple[Key, int]] = field(default_factory=list)  # (label, line found at)
@@ -74,8 +78,9 @@ class Score:
         return self.exact / self.found if self.found else 1.0
 
     def add(self, other: "Score") -> None:
-        for name in ("files", "labels", "findings", "exact", "wrong_line", "problems"):
+        for name in ("files", "labels", "findings", "exact", "wrong_line", "errors"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.warnings += other.warnings
         self.missed += other.missed
         self.spurious += other.spurious
         self.moved += other.moved
@@ -89,7 +94,8 @@ class Score:
             "wrong_line": self.wrong_line,
             "missed": len(self.missed),
             "spurious": len(self.spurious),
-            "problems": self.problems,
+            "errors": self.errors,
+            "warnings": len(self.warnings),
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
             "exact_line_share": round(self.exact_share, 4),
@@ -151,7 +157,8 @@ def evaluate(corpus: Path, config: Optional[Path] = None, prefilter: bool = True
         found = {(relative, f.line, f.code, f.table) for f in result.findings}
         score = compare(expected, found)
         score.files = 1
-        score.problems = len(result.problems)
+        score.errors = sum(1 for p in result.problems if p.fatal)
+        score.warnings = [f"{relative}:{p.line}: {p.message}" for p in result.problems if not p.fatal]
         if not result.checked and expected:
             score.missed = sorted(expected)  # a labelled file of no service: the registry is wrong
         by_category[category_of(relative)].add(score)
@@ -192,6 +199,8 @@ def details(overall: Score) -> Iterable[str]:
         yield f"spurious  {path}:{line}: {code} {table_name}"
     for (path, line, code, table_name), found_at in overall.moved:
         yield f"moved     {path}:{line}: {code} {table_name} (found on line {found_at})"
+    for warning in overall.warnings:
+        yield f"warning   {warning}"
 
 
 def build_parser() -> argparse.ArgumentParser:
