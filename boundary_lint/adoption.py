@@ -30,7 +30,8 @@ def add_check_arguments(check: argparse.ArgumentParser) -> None:
     group = check.add_argument_group("adoption in CI")
     group.add_argument("--baseline", metavar="FILE",
                        help="report only findings not in this baseline (default: settings.baseline)")
-    group.add_argument("--no-baseline", action="store_true", help="ignore settings.baseline; report everything")
+    group.add_argument("--no-baseline", action="store_true",
+                       help="ignore settings.baseline; report everything")
     group.add_argument("--write-baseline", nargs="?", const=_FROM_SETTINGS, metavar="FILE",
                        help="record the current findings as accepted (FILE defaults to settings.baseline)")
     group.add_argument("--prune-baseline", action="store_true",
@@ -72,7 +73,9 @@ def settings_baseline(registry: Registry) -> Optional[Path]:
 
 def plan_for(args: argparse.Namespace, registry: Registry) -> Plan:
     """Read the baseline and the git diff the options name; :class:`UsageError` when impossible."""
-    plan = Plan(require_reason=args.require_reason, show_suppressed=args.show_suppressed, prune=args.prune_baseline)
+    plan = Plan(
+        require_reason=args.require_reason, show_suppressed=args.show_suppressed, prune=args.prune_baseline
+    )
     if args.baseline and args.no_baseline:
         raise UsageError("--baseline and --no-baseline contradict each other")
     configured = settings_baseline(registry)
@@ -113,7 +116,9 @@ def _with_diff(plan: Plan, args: argparse.Namespace) -> Plan:
     return plan
 
 
-def finish(result: RunResult, plan: Plan, keep: Callable[[str], bool], err: TextIO, fmt: str = "text") -> RunResult:
+def finish(
+    result: RunResult, plan: Plan, keep: Callable[[str], bool], err: TextIO, fmt: str = "text"
+) -> RunResult:
     """Apply the plan to a run: reasons, baseline (written or pruned), changed lines.
 
     Messages for the user (what was written, stale entries) go to ``err``.

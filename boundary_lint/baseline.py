@@ -26,7 +26,7 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
-from typing import Callable, Collection, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Collection, Dict, Iterable, List, Tuple
 
 from .model import Finding
 
@@ -193,9 +193,11 @@ def load(path: Path) -> List[BaselineEntry]:
         raise BaselineError(f"{path}: cannot read the baseline ({exc})") from None
     except ValueError as exc:
         raise BaselineError(f"{path}: not valid JSON ({exc}); regenerate it with --write-baseline") from None
-    if not isinstance(raw, dict) or raw.get("version") != FORMAT_VERSION or not isinstance(raw.get("entries"), list):
+    entries_raw = raw.get("entries") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or raw.get("version") != FORMAT_VERSION or not isinstance(entries_raw, list):
         raise BaselineError(
-            f"{path}: not a boundary-lint baseline of version {FORMAT_VERSION}; regenerate it with --write-baseline"
+            f"{path}: not a boundary-lint baseline of version {FORMAT_VERSION}; "
+            "regenerate it with --write-baseline"
         )
     entries = []
     for index, item in enumerate(raw["entries"]):
@@ -238,8 +240,9 @@ def findings_count(entries: Iterable[BaselineEntry]) -> int:
 def describe_stale(entry: BaselineEntry) -> str:
     """One line for a stale entry, as printed on stderr.
 
-    >>> describe_stale(BaselineEntry("app/x.py", "BND100", "public.strategy", "ab12", 2))
-    'app/x.py: stale baseline entry: BND100 public.strategy (2 accepted findings no longer found); drop it with --prune-baseline'
+    >>> print(describe_stale(BaselineEntry("app/x.py", "BND100", "public.strategy", "ab12", 2)))
+    app/x.py: stale baseline entry: BND100 public.strategy (2 accepted findings no longer found);
+    drop it with --prune-baseline
     """
     plural = "s" if entry.count != 1 else ""
     return (

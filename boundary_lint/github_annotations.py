@@ -40,7 +40,8 @@ def command(level: str, message: str, **properties: object) -> str:
 
 def finding_command(finding: Finding, level: str = "error", suffix: str = "") -> str:
     return command(
-        level, finding.message + suffix, file=finding.path, line=finding.line, col=finding.column, title=finding.code
+        level, finding.message + suffix,
+        file=finding.path, line=finding.line, col=finding.column, title=finding.code,
     )
 
 

@@ -23,7 +23,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .checker import PYTHON_SUFFIXES, decode_source, source_references
 from .discovery import iter_files
-from .model import Operation, Reference
+from .model import Reference
 from .registry import SYSTEM_SCHEMAS, ConfigError, Settings
 
 EXIT_CLEAN, EXIT_USAGE = 0, 2
@@ -46,7 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="folders to analyse (each top-level folder under them becomes a service)")
     parser.add_argument("--output", "-o", default="boundaries.toml", metavar="FILE",
                         help="where to write the draft (default: boundaries.toml; never overwritten)")
-    parser.add_argument("--dialect", default="postgres", help="sqlglot dialect of the SQL (default: postgres)")
+    parser.add_argument("--dialect", default="postgres",
+                        help="sqlglot dialect of the SQL (default: postgres)")
     parser.add_argument("--search-path", default="public", metavar="SCHEMA",
                         help="schema an unqualified table name is taken to be in (default: public)")
 
@@ -126,7 +127,7 @@ def group_glob(given: Path, path: Path, registry_dir: Path) -> str:
     except ValueError:
         rel = PurePosixPath(path.name)
     folder = root / rel.parts[0] if len(rel.parts) > 1 else root
-    from_registry = PurePosixPath(Path(os.path.relpath(folder.resolve(), registry_dir.resolve())).as_posix()).as_posix()
+    from_registry = Path(os.path.relpath(folder.resolve(), registry_dir.resolve())).as_posix()
     if folder == root and len(rel.parts) == 1:
         return "*" if from_registry == "." else f"{from_registry}/*"
     return "**" if from_registry == "." else f"{from_registry}/**"
@@ -172,7 +173,9 @@ def describe_use(counter: Counter) -> str:
     >>> describe_use(Counter({"read": 10, "write": 3, "ddl": 1}))
     'schema changes 1, writes 3, reads 10'
     """
-    words = {"ddl": "schema changes", "write": "writes", "map": "ORM mappings", "read": "reads", "fk": "FKs to it"}
+    words = {
+        "ddl": "schema changes", "write": "writes", "map": "ORM mappings", "read": "reads", "fk": "FKs to it"
+    }
     return ", ".join(f"{words[k]} {counter[k]}" for k in _STRENGTH if counter.get(k))
 
 
@@ -196,7 +199,8 @@ def draft_registry(groups: Sequence[Group], files: int, paths: Sequence[str], se
         "",
     ]
     for group in sorted(groups, key=lambda g: g.name):
-        where = f"{group.glob} (files at the top level)" if group.glob.endswith("/*") or group.glob == "*" else group.glob
+        top_level = group.glob.endswith("/*") or group.glob == "*"
+        where = f"{group.glob} (files at the top level)" if top_level else group.glob
         lines.append(f"# {where}: {group.files} file{'s' if group.files != 1 else ''}")
         lines.append(f"[services.{_key(group.name)}]")
         lines.append(f"paths = [{_toml(group.glob)}]")
@@ -219,7 +223,9 @@ def draft_registry(groups: Sequence[Group], files: int, paths: Sequence[str], se
         others = [t for t in sorted(group.tables) if owner[t] != group.name]
         if others:
             lines.append("# Also used here, given to another service by this draft:")
-            lines.extend(f"#   {qualified(t)} ({describe_use(group.tables[t])}) -> {owner[t]}" for t in others)
+            lines.extend(
+                f"#   {qualified(t)} ({describe_use(group.tables[t])}) -> {owner[t]}" for t in others
+            )
         lines.append("")
     if not groups or not tables:
         lines.append("# No SQL or ORM table use was found: list each service's tables by hand.")

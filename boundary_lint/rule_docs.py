@@ -40,7 +40,8 @@ def rules_markdown() -> str:
     body = "\n".join(rule_markdown(r) for r in RULES.values())
     return (
         "# boundary-lint rules\n\n"
-        "<!-- Generated from boundary_lint/codes.py by `python -m boundary_lint.rule_docs`; do not edit. -->\n\n"
+        "<!-- Generated from boundary_lint/codes.py by `python -m boundary_lint.rule_docs`; "
+        "do not edit. -->\n\n"
         "Every code boundary-lint reports. Codes are stable: CI configuration, baselines and "
         "suppression comments refer to them. `boundary-lint explain CODE` prints the same text.\n\n"
         "| code | rule |\n|---|---|\n"

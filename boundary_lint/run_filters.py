@@ -73,7 +73,10 @@ def apply_baseline(
         result.findings, entries, {path_of(p) for p in result.paths} | set(gone), path_of, keep
     )
     return replace(
-        result, findings=matched.new, baselined=result.baselined + len(matched.known), stale_baseline=matched.stale
+        result,
+        findings=matched.new,
+        baselined=result.baselined + len(matched.known),
+        stale_baseline=matched.stale,
     )
 
 

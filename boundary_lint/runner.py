@@ -119,7 +119,10 @@ def _ticker(progress: Optional[Callable[[int, int], None]], done: int, total: in
 
 
 def _check_all(
-    todo: List[Tuple[Path, str, str, str]], registry: Registry, jobs: int, tick: Callable[[], None] = lambda: None
+    todo: List[Tuple[Path, str, str, str]],
+    registry: Registry,
+    jobs: int,
+    tick: Callable[[], None] = lambda: None,
 ) -> List[FileResult]:
     jobs = min(jobs, len(todo) // MIN_FILES_PER_JOB)
     out: List[FileResult] = []
