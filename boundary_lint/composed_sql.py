@@ -11,8 +11,9 @@ the compositions that need more than concatenation:
   ``sql.Placeholder()`` -> ``%s`` (``%(name)s`` when named);
   ``sql.Composed([...])`` and ``sql.SQL(sep).join([...])`` concatenate.
 - ``build_query("public.strategy")`` where ``build_query`` is a function of
-  the module whose body is one ``return`` of a string expression: the body is
-  composed with its parameters bound to the call's arguments.
+  the module whose body is straight-line assignments ending in a ``return`` of
+  a string expression: that expression is composed with the parameters bound
+  to the call's arguments (methods, branches and loops are not followed).
 
 A value taken from a name bound elsewhere is placed where it is used (the
 ``{`` of its field, or the argument naming it), so two queries sharing one
@@ -300,7 +301,7 @@ def _placeholder(composer: "_Composer", call: ast.Call) -> Pieces:
 
 
 def _helper(composer: "_Composer", call: ast.Call, name: str, depth: int) -> Optional[Pieces]:
-    """A module function whose body is ``return <string expression>``, composed for this call."""
+    """A module function ending in ``return <string expression>``, composed for this call."""
     scopes = composer.scopes
     if scopes is None or depth > 4:
         return None
@@ -308,8 +309,10 @@ def _helper(composer: "_Composer", call: ast.Call, name: str, depth: int) -> Opt
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     body = [s for s in function.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+    if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
         return None
+    if not all(isinstance(s, (ast.Assign, ast.AnnAssign)) for s in body[:-1]):
+        return None  # branches or loops: the value returned is not one expression
     bound = _bind_arguments(function.args, call)
     if bound is None:
         return None
@@ -317,7 +320,7 @@ def _helper(composer: "_Composer", call: ast.Call, name: str, depth: int) -> Opt
     chain = scopes.chain(function)
     definer = (chain[:-1], {})  # defaults are evaluated where the function is defined
     env = {param: (value, definer if is_default else caller) for param, (value, is_default) in bound.items()}
-    value = body[0].value
+    value = body[-1].value
     return composer.in_context(chain, env, lambda: composer.compose(value, depth + 1))
 
 

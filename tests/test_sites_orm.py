@@ -422,3 +422,67 @@ def test_sites_orm_does_not_import_sqlglot():
     code = "import sys, boundary_lint.sites_orm, boundary_lint.sites_alembic; print('sqlglot' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_helper_with_local_assignments_before_its_return_is_composed():
+    source = '''
+    def delete_sql(table, key="id"):
+        where = f"{key} = %s"
+        query = f"DELETE FROM {table} WHERE {where}"
+        return query
+
+    def branchy(table):
+        if table:
+            return f"SELECT * FROM {table}"
+        return "SELECT 1"
+
+    def f(cur):
+        cur.execute(delete_sql("public.portfolio"))
+        cur.execute(branchy("public.strategy"))
+    '''
+    assert findings(source) == [
+        (*at(source, "{table}", 1), "BND105", "{}"),  # branchy's body is not followed: its literal stays dynamic
+        (*at(source, "public.portfolio"), "BND101", "public.portfolio"),
+    ]
+
+
+# -- calls that name a table ----------------------------------------------------------
+
+
+def test_pandas_asyncpg_psycopg2_and_airflow_calls_that_name_a_table():
+    source = '''
+    async def f(df, engine, conn, cur, hook, handle, name):
+        df.to_sql("strategy", engine, schema="public", if_exists="append")
+        pd.read_sql_table("portfolio", engine, schema="public")
+        await conn.copy_records_to_table("accounts", records=[], schema_name="users")
+        await conn.copy_from_table("strategy", output="x.csv", schema_name="public")
+        cur.copy_from(handle, "public.portfolio", sep=",")
+        cur.copy_to(handle, "orders.orders")
+        hook.insert_rows("public.strategy", [])
+        df.to_sql(name, engine)          # a run-time name: not enough to call it a table
+        query.to_sql()                   # another library's to_sql
+    '''
+    assert findings(source) == [
+        (*at(source, 'strategy", engine'), "BND101", "public.strategy"),
+        (*at(source, 'portfolio", engine'), "BND100", "public.portfolio"),
+        (*at(source, 'accounts", records'), "BND101", "users.accounts"),
+        (*at(source, 'strategy", output'), "BND100", "public.strategy"),
+        (*at(source, 'public.portfolio", sep'), "BND101", "public.portfolio"),
+        (*at(source, 'public.strategy", []'), "BND101", "public.strategy"),
+    ]
+
+
+def test_django_extra_tables_and_sqlmodel_foreign_keys():
+    source = '''
+    qs = Order.objects.extra(tables=["public.strategy", "orders.orders"], where=["x = 1"])
+
+    class Hero(SQLModel, table=True):
+        __tablename__ = "heroes"
+        __table_args__ = {"schema": "orders"}
+        team_id: int = Field(default=None, foreign_key="users.accounts.id")
+        name: str = Field(default="")
+    '''
+    assert findings(source) == [
+        (*at(source, "public.strategy"), "BND100", "public.strategy"),
+        (*at(source, "users.accounts"), "BND102", "users.accounts"),
+    ]
