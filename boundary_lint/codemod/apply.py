@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import dataclasses
 import difflib
 import io
 import os
@@ -180,8 +181,6 @@ def _fix_file(path: Path, display: str, registry: Registry, service: str, planne
         if not plan.rewrites:
             break
         outcome.rewrites.extend(plan.rewrites)
-        outcome.missing.extend(plan.missing)
-        plan.missing = []
         new_text = _transform(new_text, plan, planner, display, run)
         if new_text is None:
             return FileOutcome(display, left=first.left, missing=first.missing)
@@ -189,10 +188,11 @@ def _fix_file(path: Path, display: str, registry: Registry, service: str, planne
     else:
         run.problems.append(Problem(display, 1, f"still changing after {MAX_PASSES} passes; not rewritten"))
         return FileOutcome(display, left=first.left, missing=first.missing)
-    outcome.missing.extend(plan.missing)
+    outcome.missing = list(plan.missing)  # as the final text has them
     outcome.left = _reasons_from(first, plan)
     if new_text == text:
         return outcome
+    outcome.rewrites = _new_lines(outcome.rewrites, new_text)
     outcome.diff = "".join(difflib.unified_diff(
         text.splitlines(keepends=True), new_text.splitlines(keepends=True),
         fromfile=f"a/{display}", tofile=f"b/{display}"))
@@ -214,8 +214,7 @@ def _transform(text: str, plan: FilePlan, planner: Planner, display: str, run: F
         context = CodemodContext(filename=display)
         command = RewriteSqlToClientCalls(context, planner.registry, plan.service, plan=plan)
         new_text = command.transform_module(cst.parse_module(text)).code
-        cst.parse_module(new_text)
-        ast.parse(new_text)
+        _check_parses(text, new_text, display, cst)
     except ImportError:
         run.problems.append(Problem(display, 1, "libcst is not installed: pip install 'boundary-lint[fix]'"))
         return None
@@ -225,6 +224,36 @@ def _transform(text: str, plan: FilePlan, planner: Planner, display: str, run: F
     finally:
         run.libcst_seconds += time.perf_counter() - started
     return new_text
+
+
+def _new_lines(rewrites: List[CallRewrite], text: str) -> List[CallRewrite]:
+    """Each rewrite with the line its client call has in the rewritten file (the calls
+    of one factory and method keep their order)."""
+    found: Dict[Tuple[str, str], List[int]] = {}
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            client = node.func.value.value if isinstance(node.func.value, ast.Await) else node.func.value
+            if isinstance(client, ast.Call) and isinstance(client.func, ast.Name):
+                found.setdefault((client.func.id, node.func.attr), []).append(node.lineno)
+    for lines in found.values():
+        lines.sort()
+    out = []
+    for rewrite in sorted(rewrites, key=lambda r: r.line):
+        lines = found.get((rewrite.client.factory, rewrite.method))
+        out.append(dataclasses.replace(rewrite, new_line=lines.pop(0) if lines else rewrite.line))
+    return out
+
+
+def _check_parses(old: str, new: str, display: str, cst) -> None:
+    """The result must parse (libcst and ``ast``) and, if the original compiled, compile
+    too (``await`` outside an async function is caught only there)."""
+    cst.parse_module(new)
+    ast.parse(new, filename=display)
+    try:
+        compile(old, display, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return
+    compile(new, display, "exec", dont_inherit=True)
 
 
 def _reasons_from(first: FilePlan, last: FilePlan) -> List[Tuple[Finding, Refusal]]:

@@ -26,9 +26,9 @@ class Method:
     explicit: bool
     returns: List[str] = field(default_factory=list)
     sql: List[str] = field(default_factory=list)
-    call_sites: List[Tuple[str, int, str]] = field(default_factory=list)  # path, line, call as written
+    call_sites: List[Tuple[str, int, str, str]] = field(default_factory=list)  # path, line, call, note
 
-    def add(self, returns: str, sql: str, site: Tuple[str, int, str]) -> None:
+    def add(self, returns: str, sql: str, site: Tuple[str, int, str, str]) -> None:
         if returns not in self.returns:
             self.returns.append(returns)
         statement = _WS.sub(" ", sql).strip()
@@ -53,14 +53,14 @@ def build_contract(run: FixRun) -> List[ServiceContract]:
             contract = services.setdefault(rewrite.owner, ServiceContract(rewrite.owner, rewrite.client))
             method = contract.methods.setdefault(
                 rewrite.method, Method(rewrite.method, rewrite.parameters, rewrite.explicit))
-            method.add(rewrite.returns, rewrite.sql, (outcome.path, rewrite.line, rewrite.call))
+            method.add(rewrite.returns, rewrite.sql, (outcome.path, rewrite.new_line or rewrite.line, rewrite.call, ""))
         for missing in outcome.missing:
             contract = services.setdefault(missing.owner, ServiceContract(missing.owner, missing.client))
             contract.class_name = missing.class_name
             method = contract.missing.setdefault(missing.method, Method(missing.method, missing.parameters, False))
-            method.add(missing.returns, missing.sql, (outcome.path, missing.line, missing.problem))
+            method.add(missing.returns, missing.sql, (outcome.path, missing.line, missing.call, missing.problem))
     for contract in services.values():
-        for method in contract.methods.values():
+        for method in [*contract.methods.values(), *contract.missing.values()]:
             method.call_sites.sort()
     return [services[name] for name in sorted(services)]
 
@@ -69,13 +69,14 @@ def contract_json(contracts: Sequence[ServiceContract]) -> str:
     def method(m: Method) -> dict:
         return {"name": m.name, "parameters": list(m.parameters), "returns": m.returns,
                 "explicit_rewrite": m.explicit, "replaces_sql": m.sql,
-                "call_sites": [{"path": p, "line": n, "call": c} for p, n, c in m.call_sites]}
+                "call_sites": [dict({"path": p, "line": n, "call": c}, **({"note": note} if note else {}))
+                               for p, n, c, note in m.call_sites]}
 
     document = {"version": 1, "services": [
         {"service": c.service,
          "client": {"module": c.client.module, "factory": c.client.factory, "awaitable": c.client.awaitable},
          "methods": [method(m) for _, m in sorted(c.methods.items())],
-         "methods_to_add": [dict(method(m), problems=[s[2] for s in m.call_sites]) for _, m in sorted(c.missing.items())]}
+         "methods_to_add": [method(m) for _, m in sorted(c.missing.items())]}
         for c in contracts]}
     return json.dumps(document, indent=2) + "\n"
 
@@ -113,6 +114,7 @@ def _method_section(method: Method, how: str) -> List[str]:
     for statement in method.sql:
         lines += ["  ```sql", f"  {statement}", "  ```", ""]
     lines.append("- call sites:")
-    lines += [f"  - `{path}:{line}`: `{call}`" for path, line, call in method.call_sites]
+    lines += [f"  - `{path}:{line}`: `{call}`" + (f" ({note})" if note else "")
+              for path, line, call, note in method.call_sites]
     lines.append("")
     return lines

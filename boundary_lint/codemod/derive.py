@@ -32,6 +32,7 @@ _SUFFIX = {exp.EQ: "", exp.NEQ: "_ne", exp.LT: "_lt", exp.LTE: "_lte", exp.GT: "
            exp.Like: "_like", exp.ILike: "_ilike"}
 _FLIP = {exp.LT: exp.GT, exp.GT: exp.LT, exp.LTE: exp.GTE, exp.GTE: exp.LTE}
 _LITERALS = (exp.Literal, exp.Boolean, exp.Null)
+_POSITIONAL_SHOWN = re.compile(r"%\(bl_p\d+\)s|:bl_p\d+")
 _SELECT_CLAUSES = (("group", "GROUP BY"), ("having", "HAVING"), ("qualify", "QUALIFY"),
                    ("windows", "WINDOW"), ("distinct", "DISTINCT"), ("into", "SELECT INTO"))
 
@@ -63,7 +64,7 @@ def derive(tree: exp.Expression, sql: str, dialect: str = "postgres") -> Derived
         raise reasons.Refused(reasons.NOT_DERIVED.format(what=f"a {tree.key.upper()} statement"))
     if tree.find(exp.Subquery) or (tree.find(exp.Select) and not isinstance(tree, exp.Select)):
         raise reasons.Refused(reasons.NOT_DERIVED.format(what="a subquery"))
-    tables = sorted({t.sql(dialect=dialect) for t in tree.find_all(exp.Table)})
+    tables = sorted({".".join(p.name for p in t.parts) for t in tree.find_all(exp.Table)})
     if len(tables) != 1:
         raise reasons.Refused(reasons.SEVERAL_TABLES, ", ".join(tables))
     table = next(tree.find_all(exp.Table))
@@ -185,11 +186,10 @@ def _value(node: exp.Expression, sql: str, dialect: str) -> Optional[Key]:
 
 
 def _offender(node: exp.Expression) -> exp.Expression:
-    """The first part of a value expression that is neither bound nor a literal."""
+    """The function call that makes a value expression unbound (``NOW()`` in
+    ``NOW() + make_interval(...)``), else the expression itself."""
     for part in node.walk(bfs=False):
-        if value_key(part) is not None or isinstance(part, _LITERALS):
-            continue
-        if isinstance(part, (exp.Func, exp.Column)) and not isinstance(part, exp.Cast):
+        if isinstance(part, exp.Func) and not isinstance(part, exp.Cast) and value_key(part) is None:
             return part
     return node
 
@@ -205,5 +205,5 @@ def _show(node: exp.Expression, sql: str, dialect: str) -> str:
     """How the expression is written: sqlglot reads NOW() as CURRENT_TIMESTAMP."""
     if isinstance(node, exp.CurrentTimestamp) and re.search(r"\bnow\s*\(\s*\)", sql, re.I):
         return "NOW()"
-    text = node.sql(dialect=dialect)
+    text = _POSITIONAL_SHOWN.sub("%s", node.sql(dialect=dialect))
     return text if len(text) <= 40 else text[:37] + "..."

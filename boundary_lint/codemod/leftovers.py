@@ -43,7 +43,8 @@ def _constants(plan, rewritten: List[CallSite], module: ModuleIndex, exported: C
     for statement, names in candidates.values():
         name = names[0].id
         at_module = isinstance(module.parents.get(statement), ast.Module)
-        if len(loads.get(name, ())) > len(names):
+        same = [use for use in loads.get(name, ()) if _binding_of(use, module) is statement.value]
+        if len(same) > len(names) or len(loads.get(name, ())) > len(same) and at_module:
             kept[name] = "still used in this file"
         elif at_module and (name in public or exported(name)):
             kept[name] = "may be imported elsewhere"
@@ -78,6 +79,10 @@ def _imports(plan, module: ModuleIndex, gone: List[Span], stay: List[Span]) -> N
             plan.removals.append(module.span(statement))
         else:
             plan.dropped_imports.extend((statement.module, a.name) for a in dropped if a.asname is None)
+
+
+def _binding_of(use: ast.Name, module: ModuleIndex):
+    return module.scopes.lookup(use.id, module.scope_stack(use))
 
 
 def _within(span: Span, outers: List[Span]) -> bool:

@@ -11,15 +11,17 @@ applies what is decided here.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..literal_positions import source_lines
-from ..model import Finding
+from ..model import HOLE_PREFIX, Finding
 from ..registry import Registry
 from ..sql_split import split_statements
 from . import reasons
-from .callsites import REWRITABLE_SINKS, CallSite, ModuleIndex, Span, call_sites, calls_at, name_taken
+from .callsites import (REWRITABLE_SINKS, CallSite, ModuleIndex, Span, call_sites, calls_at, in_migration,
+                        name_taken)
 from .client_methods import ClientClass
 from .leftovers import remove_leftovers
 from .reasons import Refusal, Refused
@@ -28,6 +30,7 @@ from .statement import Resolved, resolve_statement
 from .usage import usage_of
 
 DATA_CODES = frozenset({"BND100", "BND101"})
+_HOLE = re.compile(re.escape(HOLE_PREFIX) + r"(\d+)")
 _FINDING_REASONS = {"BND104": reasons.UNOWNED_TABLE, "BND105": reasons.DYNAMIC_TABLE}
 
 
@@ -62,6 +65,7 @@ class CallRewrite:
     removals: Tuple[Span, ...]
     uses_text: bool
     findings: Tuple[Finding, ...]
+    new_line: int = 0  # where the client call stands in the rewritten file
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class MissingMethod:
     returns: str
     sql: str
     line: int
+    call: str
     problem: str
 
 
@@ -138,12 +143,14 @@ class Planner:
         try:
             return self._rewrite(site, findings, module, service, plan)
         except Refused as refused:
-            return Refusal(site.line, refused.message, refused.detail)
+            return Refusal(site.line, _holes_as_written(refused.message, site), _holes_as_written(refused.detail, site))
 
     def _rewrite(self, site: CallSite, findings: List[Finding], module: ModuleIndex, service: str,
                  plan: FilePlan) -> CallRewrite:
         if site.sink not in REWRITABLE_SINKS:
             raise Refused(reasons.UNKNOWN_SINK, site.sink)
+        if in_migration(site, module):
+            raise Refused(reasons.IN_MIGRATION)
         for finding in findings:
             if finding.code not in DATA_CODES:
                 raise Refused(_FINDING_REASONS.get(finding.code, reasons.NOT_DATA_ACCESS), finding.table)
@@ -155,7 +162,7 @@ class Planner:
         if not config:
             raise Refused(reasons.NO_CLIENT, owner)
         client = ClientSpec(str(config["module"]), str(config["factory"]), bool(config.get("awaitable", False)))
-        if name_taken(module.tree, client.factory, client.module):
+        if name_taken(module, site.call, client.factory, client.module):
             raise Refused(reasons.FACTORY_TAKEN, client.factory)
         text = site.site.text
         if len([s for s, e in split_statements(text) if text[s:e].strip()]) > 1:
@@ -193,7 +200,7 @@ class Planner:
             if problem is not None:
                 message = reasons.MISSING_METHOD if resolved.method not in known.methods else reasons.BAD_SIGNATURE
                 plan.missing.append(MissingMethod(owner, client, known.name, resolved.method, resolved.parameters,
-                                                  use.returns, site.site.text, site.line, problem))
+                                                  use.returns, site.site.text, site.line, people, problem))
                 raise Refused(message, f"{known.name}.{people}")
         awaited = isinstance(module.parents.get(site.call), ast.Await)
         target = use.target
@@ -205,11 +212,22 @@ class Planner:
             replacement = f"({replacement})"
         return CallRewrite(
             line=site.line, owner=owner, client=client, method=resolved.method, call=people,
-            parameters=resolved.parameters, returns=use.returns, sql=site.site.text, explicit=resolved.explicit,
+            parameters=resolved.parameters, sql=site.site.text, explicit=resolved.explicit,
+            returns=f"{use.returns}, read as answer{resolved.trailer}" if resolved.trailer else use.returns,
             target=module.span(target), target_kind=type(target).__name__, replacement=replacement,
             bindings=tuple((n, module.span(e)) for n, e in exprs.items()),
             removals=(module.span(use.removes),) if use.removes is not None else (),
             uses_text=site.uses_text, findings=tuple(findings))
+
+
+def _holes_as_written(text: str, site: CallSite) -> str:
+    """``bl_hole_0`` in a message -> ``{cond}``, as the f-string reads."""
+    def written(match: "re.Match[str]") -> str:
+        number = int(match.group(1))
+        hole = site.holes[number] if number < len(site.holes) else None
+        return "{%s}" % ast.unparse(hole) if getattr(hole, "lineno", None) else "{}"
+
+    return _HOLE.sub(written, text)
 
 
 def _finding_refusal(finding: Finding, calls: List[CallSite], outcome: Dict[int, object],

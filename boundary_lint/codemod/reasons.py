@@ -32,6 +32,7 @@ class Refused(Exception):
 
 # Findings that are not at a Python call the codemod could replace.
 IN_SQL_FILE = "in a .sql file: no call to rewrite"
+IN_MIGRATION = "in a migration: the data change stays SQL"
 NOT_DATA_ACCESS = "not a read or write (foreign key, schema change or ORM mapping)"
 NOT_AT_A_CALL = "SQL not passed to a call in this file"
 UNKNOWN_SINK = "not a call shape the codemod rewrites"

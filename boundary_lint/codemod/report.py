@@ -7,7 +7,7 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import Optional, TextIO
 
 from ..registry import ConfigError, Registry
 from ..reporters import format_problem
@@ -41,9 +41,10 @@ def format_summary(run: FixRun) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_fix_command(args: argparse.Namespace, registry: Registry, out: TextIO = sys.stdout,
-                    err: TextIO = sys.stderr) -> int:
+def run_fix_command(args: argparse.Namespace, registry: Registry, out: Optional[TextIO] = None,
+                    err: Optional[TextIO] = None) -> int:
     """Run ``fix`` for parsed CLI arguments; returns the exit status."""
+    out, err = out or sys.stdout, err or sys.stderr
     try:
         run = fix_paths(args.paths, registry, args.service, getattr(args, "exclude", ()), write=not args.diff)
     except ConfigError as exc:

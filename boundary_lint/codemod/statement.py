@@ -27,6 +27,12 @@ class Resolved:
     call: ast.expr  # the call, with names standing for bound values
     names: Tuple[Tuple[str, Key], ...]  # name in ``call`` -> bound value
 
+    @property
+    def trailer(self) -> str:
+        """What the template reads from the method's answer (``['strategy_id']``), if anything."""
+        whole, call = ast.unparse(self.call), ast.unparse(method_call(self.call))
+        return whole[len(call):] if whole.startswith(call) else ""
+
     def template(self, arguments: Dict[Key, str]) -> ast.expr:
         """The call with each bound value's name replaced by ``arguments[key]``."""
         renames = {name: arguments[key] for name, key in self.names}

@@ -203,6 +203,7 @@ def _deferred_parts(target: ast.expr, index: ModuleIndex) -> set:
 
 
 def _describe_use(node: ast.expr, index: ModuleIndex) -> str:
+    """How the result is used, as written: ``result.rowcount``, ``for ... in result``, ``return result``."""
     top = node
     while True:
         parent = index.parents.get(top)
@@ -210,9 +211,11 @@ def _describe_use(node: ast.expr, index: ModuleIndex) -> str:
             top = parent
             continue
         break
+    if top is not node:
+        return source_text(top, 50)
     holder = index.parents.get(top)
     if isinstance(holder, (ast.For, ast.AsyncFor, ast.comprehension)) and holder.iter is top:
         return f"for ... in {source_text(top, 40)}"
-    if isinstance(holder, ast.Call) and top in holder.args:
+    if isinstance(holder, ast.Call):
         return source_text(holder, 50)
-    return source_text(top, 50)
+    return source_text(index.statement_of(top), 50)

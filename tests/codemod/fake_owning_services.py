@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from decimal import Decimal
 from typing import Any, Awaitable, Callable, Dict, List, Optional
@@ -26,6 +27,8 @@ import httpx
 import pytest
 
 Run = Callable[[str, Dict[str, Any]], Awaitable[List[Dict[str, Any]]]]
+CALLS: List[str] = []  # "service METHOD /path" for every request the fakes answered
+LOG_VARIABLE = "FAKE_OWNING_SERVICES_LOG"  # if set, the calls are written there as JSON at the end
 
 
 def _plain(value: Any) -> Any:
@@ -51,10 +54,10 @@ def _first(rows: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
 class Service:
     """Routes ``(METHOD, path regex)`` to async handlers ``(request, match, run)``."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, name: str, run: Run) -> None:
+        self.name = name
         self.run = run
         self.routes = []
-        self.calls: List[str] = []
 
     def route(self, method: str, pattern: str):
         def register(handler):
@@ -63,7 +66,7 @@ class Service:
         return register
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.calls.append(f"{request.method} {request.url.path}")
+        CALLS.append(f"{self.name} {request.method} {request.url.path}")
         for method, pattern, handler in self.routes:
             match = pattern.match(request.url.path)
             if method == request.method and match:
@@ -72,7 +75,7 @@ class Service:
 
 
 def algo_engine(run: Run) -> Service:
-    service = Service(run)
+    service = Service("algo_engine", run)
 
     @service.route("GET", r"/strategies/default/(\d+)")
     async def default_strategy(request, match, run):
@@ -122,7 +125,7 @@ def algo_engine(run: Run) -> Service:
 
 
 def user_service(run: Run) -> Service:
-    service = Service(run)
+    service = Service("user_service", run)
 
     @service.route("GET", r"/accounts/([^/]+)")
     async def account(request, match, run):
@@ -148,7 +151,7 @@ def user_service(run: Run) -> Service:
 
 
 def analytics(run: Run) -> Service:
-    service = Service(run)
+    service = Service("analytics", run)
 
     @service.route("GET", r"/analytics/pnl/previous-cumulative")
     async def previous(request, match, run):
@@ -221,3 +224,10 @@ def _fake_owning_services(request):
         set_shared_client(cls, cls(f"http://{cls.service_name}.fake", transport=httpx.MockTransport(
             services[cls.service_name]), headers={"X-Service-Identity": "order_service"}, max_attempts=1))
     yield services
+
+
+def pytest_sessionfinish(session, exitstatus):
+    path = os.environ.get(LOG_VARIABLE)
+    if path:
+        with open(path, "w", encoding="utf-8") as log:
+            json.dump(CALLS, log)

@@ -1,0 +1,311 @@
+"""The codemod on each sink shape, each absorbed chain, async and sync, explicit and derived.
+
+Every case is also run a second time on its own output, which must not change.
+"""
+
+from __future__ import annotations
+
+from libcst.codemod import CodemodTest
+
+from boundary_lint.codemod.transform import RewriteSqlToClientCalls
+from codemod.support import REGISTRY, SERVICE
+
+
+class FixTest(CodemodTest):
+    TRANSFORM = RewriteSqlToClientCalls
+
+    def fix(self, before: str, after: str, warnings=(), **kwargs) -> None:
+        self.assertCodemod(before, after, registry=REGISTRY, service=SERVICE,
+                           expected_warnings=list(warnings), **kwargs)
+        self.assertCodemod(after, after, registry=REGISTRY, service=SERVICE, **kwargs)
+
+
+class SinkShapes(FixTest):
+    def test_sqlalchemy_text_with_params_dict(self) -> None:
+        """Should replace ``await db.execute(text(SQL), params)`` and drop the unused ``text`` import."""
+        self.fix(
+            """
+            from sqlalchemy import text
+
+            async def rename(db, strategy_id, name):
+                await db.execute(text("UPDATE public.strategy SET name = :name WHERE strategy_id = :id"),
+                                 {"name": name, "id": strategy_id})
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def rename(db, strategy_id, name):
+                await (await get_strategy_client()).update_strategy(name=name, strategy_id=strategy_id)
+            """,
+        )
+
+    def test_psycopg_cursor_with_tuple(self) -> None:
+        """Should replace a sync ``cur.execute(SQL, args)`` with a sync client call."""
+        self.fix(
+            """
+            def forget(cur, account_id):
+                cur.execute("DELETE FROM public.kite_accounts WHERE account_id = %s", (account_id,))
+            """,
+            """
+            from app.clients.accounts import get_account_client
+
+            def forget(cur, account_id):
+                get_account_client().delete_kite_accounts(account_id=account_id)
+            """,
+        )
+
+    def test_asyncpg_positional_arguments(self) -> None:
+        """Should bind ``$1`` to the first argument after the SQL in ``await conn.fetchrow(SQL, *args)``."""
+        self.fix(
+            """
+            async def load(conn, strategy_id, status):
+                return await conn.fetchrow(
+                    "SELECT * FROM public.strategy WHERE status = $2 AND strategy_id = $1", strategy_id, status
+                )
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def load(conn, strategy_id, status):
+                return await (await get_strategy_client()).get_strategy(status=status, strategy_id=strategy_id)
+            """,
+        )
+
+    def test_module_constant_sql_is_removed_when_unused(self) -> None:
+        """Should remove the statement holding the SQL once no code uses it, keeping the rest."""
+        self.fix(
+            """
+            from sqlalchemy import text
+
+            LIMIT = 10
+
+            # The lookup the algo engine should serve.
+            STRATEGY_SQL = text(\"\"\"
+                SELECT s.strategy_id, s.name
+                FROM public.strategy s
+                WHERE s.strategy_id = :strategy_id
+            \"\"\")
+
+            async def load(session, strategy_id):
+                row = await session.execute(STRATEGY_SQL, {"strategy_id": strategy_id})
+                return row.first()
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            LIMIT = 10
+
+            async def load(session, strategy_id):
+                return await (await get_strategy_client()).get_strategy(strategy_id=strategy_id)
+            """,
+        )
+
+    def test_f_string_values_are_bound(self) -> None:
+        """Should pass an f-string value standing where a value goes as the argument."""
+        self.fix(
+            """
+            async def name_of(db, strategy_id):
+                return (await db.execute(f"SELECT name FROM public.strategy WHERE strategy_id = {strategy_id}")).scalar()
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def name_of(db, strategy_id):
+                return await (await get_strategy_client()).get_strategy(strategy_id=strategy_id)
+            """,
+        )
+
+
+class AbsorbedChains(FixTest):
+    def chain(self, chain: str) -> None:
+        self.fix(
+            f"""
+            async def load(db, sid):
+                return (await db.execute("SELECT * FROM public.strategy WHERE strategy_id = :sid", {{"sid": sid}})){chain}
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def load(db, sid):
+                return await (await get_strategy_client()).get_strategy(strategy_id=sid)
+            """,
+        )
+
+    def test_scalar(self) -> None:
+        """Should absorb a directly chained ``.scalar()``."""
+        self.chain(".scalar()")
+
+    def test_scalar_one(self) -> None:
+        """Should absorb a directly chained ``.scalar_one()``."""
+        self.chain(".scalar_one()")
+
+    def test_first(self) -> None:
+        """Should absorb a directly chained ``.first()``."""
+        self.chain(".first()")
+
+    def test_all(self) -> None:
+        """Should absorb a directly chained ``.all()``."""
+        self.chain(".all()")
+
+    def test_mappings_first(self) -> None:
+        """Should absorb ``.mappings().first()`` as one chain."""
+        self.chain(".mappings().first()")
+
+    def test_fetchone_and_fetchall_on_a_sync_cursor(self) -> None:
+        """Should absorb ``.fetchone()`` and ``.fetchall()`` chained on ``cur.execute(...)``."""
+        self.fix(
+            """
+            def holdings(cur, account_id):
+                one = cur.execute("SELECT * FROM public.holdings WHERE account_id = %s", (account_id,)).fetchone()
+                every = cur.execute("SELECT * FROM public.holdings WHERE account_id = ?", [account_id]).fetchall()
+                return one, every
+            """,
+            """
+            from app.clients.accounts import get_account_client
+
+            def holdings(cur, account_id):
+                one = get_account_client().get_holdings(account_id=account_id)
+                every = get_account_client().get_holdings(account_id=account_id)
+                return one, every
+            """,
+        )
+
+    def test_chain_on_the_result_in_the_next_statement(self) -> None:
+        """Should absorb ``result = await ...`` whose one use is a chain in the next statement,
+        and carry the comment of the removed statement over."""
+        self.fix(
+            """
+            async def load(session, strategy_id):
+                # direct read, for now
+                result = await session.execute("SELECT * FROM public.strategy WHERE strategy_id = :id", {"id": strategy_id})
+                row = result.mappings().first()
+                return dict(row) if row else None
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def load(session, strategy_id):
+                # direct read, for now
+                row = await (await get_strategy_client()).get_strategy(strategy_id=strategy_id)
+                return dict(row) if row else None
+            """,
+        )
+
+    def test_cursor_read_in_the_next_statement(self) -> None:
+        """Should absorb ``await cur.execute(...)`` followed by one ``await cur.fetchall()``."""
+        self.fix(
+            """
+            async def holdings(conn, account_id):
+                async with conn.cursor() as cur:
+                    await cur.execute("SELECT * FROM public.holdings WHERE account_id = %(a)s", {"a": account_id})
+                    return [dict(row) for row in await cur.fetchall()]
+            """,
+            """
+            from app.clients.accounts import get_account_client
+
+            async def holdings(conn, account_id):
+                async with conn.cursor() as cur:
+                    return [dict(row) for row in await get_account_client().get_holdings(account_id=account_id)]
+            """,
+        )
+
+    def test_result_used_as_a_value_of_an_expression(self) -> None:
+        """Should parenthesise the awaited call where an attribute is read from it."""
+        self.fix(
+            """
+            async def count(conn, sid):
+                return (await conn.fetchval("SELECT name FROM public.strategy WHERE strategy_id = $1", sid)).upper()
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def count(conn, sid):
+                return (await (await get_strategy_client()).get_strategy(strategy_id=sid)).upper()
+            """,
+        )
+
+
+class ExplicitAndDerived(FixTest):
+    def test_explicit_rewrite_matches_whatever_the_spelling(self) -> None:
+        """Should match an explicit rewrite across case, whitespace, paramstyle and placeholder names."""
+        self.fix(
+            """
+            async def portfolio(conn, pid):
+                return await conn.fetchrow("select *\\n  from PUBLIC.Portfolio\\n where PORTFOLIO_ID=$1", pid)
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def portfolio(conn, pid):
+                return await (await get_strategy_client()).fetch_portfolio(pid)
+            """,
+        )
+
+    def test_explicit_rewrite_with_a_template(self) -> None:
+        """Should fill the call template, dict and trailing subscript included."""
+        self.fix(
+            """
+            async def create(db, name, account):
+                sql = "INSERT INTO public.strategy (name, trading_account_id) VALUES (%s, %s) RETURNING strategy_id"
+                return (await db.execute(sql, (name, account))).scalar_one()
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def create(db, name, account):
+                return (await (await get_strategy_client()).create_strategy({'name': name, 'account': account}))['strategy_id']
+            """,
+        )
+
+    def test_derived_methods(self) -> None:
+        """Should derive list_/create_/upsert_ names with keyword arguments named after the columns."""
+        self.fix(
+            """
+            async def work(conn, sid, since, name, pid):
+                rows = await conn.fetch("SELECT * FROM public.strategy WHERE strategy_id = $1 AND updated_at > $2", sid, since)
+                await conn.execute("INSERT INTO public.strategy (name, status) VALUES ($1, 'NEW')", name)
+                await conn.execute(
+                    "INSERT INTO public.strategy_portfolio (strategy_id, portfolio_id) VALUES ($1, $2) "
+                    "ON CONFLICT (strategy_id, portfolio_id) DO NOTHING",
+                    sid, pid,
+                )
+                return rows
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def work(conn, sid, since, name, pid):
+                rows = await (await get_strategy_client()).list_strategy(strategy_id=sid, updated_at_gt=since)
+                await (await get_strategy_client()).create_strategy(name=name)
+                await (await get_strategy_client()).upsert_strategy_portfolio(strategy_id=sid, portfolio_id=pid)
+                return rows
+            """,
+        )
+
+    def test_async_call_with_a_sync_client_keeps_its_await(self) -> None:
+        """Should keep ``await`` where the original call was awaited, with a factory that is not."""
+        self.fix(
+            """
+            async def forget(conn, account_id):
+                await conn.execute("DELETE FROM public.holdings WHERE account_id = $1", account_id)
+            """,
+            """
+            from app.clients.accounts import get_account_client
+
+            async def forget(conn, account_id):
+                await get_account_client().delete_holdings(account_id=account_id)
+            """,
+        )
+
+    def test_suppressed_finding_is_left_alone(self) -> None:
+        """Should not touch a call whose finding is suppressed with ``# noqa``."""
+        self.fix(
+            """
+            def legacy(cur, sid):
+                cur.execute("DELETE FROM public.kite_accounts WHERE account_id = %s", (sid,))  # noqa: BND101
+            """,
+            """
+            def legacy(cur, sid):
+                cur.execute("DELETE FROM public.kite_accounts WHERE account_id = %s", (sid,))  # noqa: BND101
+            """,
+        )
