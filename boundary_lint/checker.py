@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from . import noqa
+from .literal_positions import source_lines
 from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
-from .prefilter import may_hold_findings
+from .prefilter import interesting_lines, may_hold_findings
 from .registry import Registry
 from .rules import findings_for
 from .sites_orm import orm_references
@@ -99,10 +100,8 @@ def check_python_source(
             reason = getattr(exc, "msg", None) or str(exc)
             message = f"cannot parse as Python ({reason}); fix the syntax or exclude the file"
             return FileResult(path, service, problems=[Problem(path, line, message)])
-    lines = lines if lines is not None else source.splitlines(keepends=True)
-    sites = python_sql_sites(tree, lines, registry.settings.sinks)
-    refs, problems = site_references(sites, registry.settings.dialect, path)
-    refs.extend(orm_references(tree, lines))  # ORM mappings, foreign keys, Alembic ops
+    lines = lines if lines is not None else source_lines(source)
+    refs, problems = python_references(path, source, tree, lines, registry.settings)
     findings = findings_for(refs, registry, service, path)
     suppressed: List[SuppressedFinding] = []
     if findings:
@@ -133,9 +132,21 @@ def source_references(path: str, source: str, is_python: bool, settings) -> Tupl
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None) or 1
         return [], [Problem(path, line, "cannot parse as Python; fix the syntax or exclude the file")]
-    lines = source.splitlines(keepends=True)
-    refs, problems = site_references(python_sql_sites(tree, lines, settings.sinks), settings.dialect, path)
-    refs.extend(orm_references(tree, lines))
+    return python_references(path, source, tree, source_lines(source), settings)
+
+
+def python_references(
+    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings
+) -> Tuple[List[Reference], List[Problem]]:
+    """SQL sites, ORM mappings, foreign keys and Alembic ops of a parsed module.
+
+    Only the statements on lines that may hold SQL are walked for sites (see
+    :mod:`boundary_lint.prefilter`), so a large file costs little more than its parse.
+    """
+    interesting = interesting_lines(source, settings.sinks)
+    sites = python_sql_sites(tree, lines, settings.sinks, interesting)
+    refs, problems = site_references(sites, settings.dialect, path)
+    refs.extend(orm_references(tree, lines))  # ORM mappings, foreign keys, Alembic ops
     return refs, problems
 
 
@@ -177,7 +188,7 @@ def check_bytes(
         message = "skipped: binary content (NUL bytes); exclude it"
         return FileResult(display, service, problems=[Problem(display, 1, message)])
     is_python = path.suffix in PYTHON_SUFFIXES
-    if is_python and prefilter and not may_hold_findings(data):
+    if is_python and prefilter and not may_hold_findings(data, registry.settings.sinks):
         return FileResult(display, service)
     text, problem = decode_source(data, display, is_python)
     if problem is not None:

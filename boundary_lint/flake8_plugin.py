@@ -81,7 +81,7 @@ class BoundaryLintPlugin:
         if service is None:
             return
         source = "".join(self.lines)
-        if not may_hold_findings(source):
+        if not may_hold_findings(source, registry.settings.sinks):
             return
         result = check_python_source(
             self.filename, source, registry, service, tree=self.tree, lines=self.lines

@@ -15,6 +15,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tupl
 
 from . import composed_sql
 from .literal_positions import LiteralPiece, literal_pieces, node_position
+from .prefilter import touches
 from .model import HOLE_PREFIX, Position, SqlSite
 
 SINK_METHODS = frozenset(
@@ -67,10 +68,19 @@ class PySite:
 
 
 def python_sql_sites(
-    tree: ast.AST, lines: Sequence[str], extra_sinks: Iterable[str] = ()
+    tree: ast.AST,
+    lines: Sequence[str],
+    extra_sinks: Iterable[str] = (),
+    interesting: Optional[List[int]] = None,
 ) -> List[SqlSite]:
-    """Every SQL site in a module: sink arguments first, then SQL-looking literals."""
+    """Every SQL site in a module: sink arguments first, then SQL-looking literals.
+
+    ``interesting`` (sorted line numbers, see :func:`boundary_lint.prefilter.interesting_lines`)
+    lets the walk skip statements on no such line; names and helpers still
+    resolve through the whole tree.
+    """
     finder = _SiteFinder(lines, SINK_METHODS | frozenset(extra_sinks))
+    finder.interesting = interesting
     finder.visit(tree)
     return finder.result()
 
@@ -87,6 +97,8 @@ class _Scopes:
     def _collect(self, scope: ast.AST, node: ast.AST) -> None:
         bindings = self.by_scope.setdefault(id(scope), {})
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr) and not isinstance(child, ast.Lambda):
+                continue  # expressions bind nothing we follow: skip their subtrees (speed)
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
                 self.parent[id(child)] = scope
                 if not isinstance(child, ast.ClassDef):
@@ -152,6 +164,13 @@ class _Scopes:
 
 
 class _SiteFinder(ast.NodeVisitor):
+    interesting: Optional[List[int]] = None
+
+    def visit(self, node: ast.AST):
+        if self.interesting is not None and isinstance(node, ast.stmt) and not touches(node, self.interesting):
+            return None
+        return super().visit(node)
+
     def __init__(self, lines: Sequence[str], sinks: frozenset) -> None:
         self.lines = lines
         self.sinks = sinks

@@ -1,0 +1,205 @@
+"""Benchmark boundary-lint against the floor of any AST linter, measured in the same run.
+
+    python benchmarks/bench.py                 # Django 5.1, ckan, pgspecial (downloaded once, cached)
+    python benchmarks/bench.py --smoke         # the repository's own small trees, no download
+    python benchmarks/bench.py --trees django --json out.json
+
+Every time is reported as a ratio to the floor: reading every Python file and
+``ast.parse``-ing it in one process. Ratios, not seconds, are comparable across
+machines and runs; the seconds are printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import random
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from boundary_lint.config import registry_from_mapping  # noqa: E402
+from boundary_lint.flake8_plugin import BoundaryLintPlugin  # noqa: E402
+from boundary_lint.runner import default_jobs, run_paths  # noqa: E402
+
+SDISTS = {
+    "django": "django==5.1",
+    "ckan": "ckan==2.10.4",
+    "pgspecial": "pgspecial==2.1.2",
+}
+REGISTRY = """\
+[settings]
+search_path = ["app", "public"]
+
+[services.app]
+owns = ["app.*"]
+paths = ["**"]
+search_path = ["app"]
+
+[services.platform]
+owns = ["public.*"]
+"""
+TARGETS = {
+    "cold_1_job": 0.5,
+    "cold_jobs": 0.35,
+    "warm": 0.1,
+    "precommit_10_files_s": 0.3,
+    "flake8_plugin_ms_per_file": 0.3,
+    "peak_rss_mb": 150,
+}
+
+
+def fetch(name: str, spec: str, cache: Path) -> Path:
+    """Download and unpack a pinned sdist once; later runs reuse it."""
+    target = cache / "src" / name
+    if target.exists():
+        return target
+    downloads = cache / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+         "--dest", str(downloads), spec],
+        check=True,
+    )
+    stem = spec.split("==")[0].replace("-", "_").lower()
+    archive = next(p for p in downloads.iterdir() if p.name.lower().replace("-", "_").startswith(stem))
+    staging = Path(tempfile.mkdtemp(dir=cache))
+    with tarfile.open(archive) as tar:
+        tar.extractall(staging, filter="data") if hasattr(tarfile, "data_filter") else tar.extractall(staging)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (next(staging.iterdir())).rename(target)
+    staging.rmdir()
+    return target
+
+
+def python_files(tree: Path) -> List[Path]:
+    return sorted(p for p in tree.rglob("*.py") if ".boundary_lint_cache" not in p.parts)
+
+
+def timed(action: Callable[[], object], repeat: int = 1) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def floor(files: List[Path]) -> None:
+    for path in files:
+        try:
+            ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            pass
+
+
+def plugin_cost_ms(files: List[Path], registry) -> float:
+    """The plugin's own time per file, given the trees flake8 would already have built."""
+    prepared = []
+    for path in files:
+        source = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            prepared.append((ast.parse(source), str(path), source.splitlines(keepends=True)))
+        except (SyntaxError, ValueError):
+            continue
+    BoundaryLintPlugin._registry, BoundaryLintPlugin.service = registry, "app"
+    start = time.perf_counter()
+    for tree, name, lines in prepared:
+        list(BoundaryLintPlugin(tree, name, lines).run())
+    return (time.perf_counter() - start) * 1000 / max(1, len(prepared))
+
+
+def subprocess_check(args: List[str], cwd: Path) -> Dict[str, float]:
+    """Wall time and peak RSS of a whole `boundary-lint check` process."""
+    code = (
+        "import resource, sys\nfrom boundary_lint.cli import main\n"
+        f"rc = main({args!r})\n"
+        "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    )
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    wall = time.perf_counter() - start
+    rss_kb = int(proc.stderr.rsplit("RSS", 1)[1].split()[0])
+    return {"wall_s": wall, "peak_rss_mb": rss_kb / 1024}
+
+
+def bench_tree(name: str, tree: Path, jobs: int) -> Dict[str, object]:
+    (tree / "boundaries.toml").write_text(REGISTRY)
+    registry = registry_from_mapping(__import__("tomllib").loads(REGISTRY), source=tree / "boundaries.toml", root=tree)
+    files = python_files(tree)
+    floor_s = timed(lambda: floor(files), repeat=2)
+    cold_1 = timed(lambda: run_paths([str(tree)], registry, jobs=1, use_cache=False))
+    cold_n = timed(lambda: run_paths([str(tree)], registry, jobs=jobs, use_cache=False))
+    run_paths([str(tree)], registry, jobs=jobs, use_cache=True)  # fill the cache
+    warm = timed(lambda: run_paths([str(tree)], registry, jobs=jobs, use_cache=True), repeat=2)
+    findings = len(run_paths([str(tree)], registry, jobs=jobs, use_cache=True).findings)
+    sample = random.Random(0).sample(files, min(10, len(files)))
+    precommit = subprocess_check(["check", "--no-cache", *[str(p.relative_to(tree)) for p in sample]], tree)
+    whole = subprocess_check(["check", "--no-cache", "--jobs", "1", "."], tree)
+    return {
+        "tree": name,
+        "files": len(files),
+        "findings": findings,
+        "floor_s": floor_s,
+        "cold_1_job_s": cold_1,
+        "cold_jobs_s": cold_n,
+        "warm_s": warm,
+        "cold_1_job": cold_1 / floor_s,
+        "cold_jobs": cold_n / floor_s,
+        "warm": warm / floor_s,
+        "precommit_10_files_s": precommit["wall_s"],
+        "flake8_plugin_ms_per_file": plugin_cost_ms(files, registry),
+        "peak_rss_mb": whole["peak_rss_mb"],
+        "jobs": jobs,
+    }
+
+
+def print_table(rows: List[Dict[str, object]]) -> None:
+    columns = ["files", "floor_s", "cold_1_job", "cold_jobs", "warm", "precommit_10_files_s",
+               "flake8_plugin_ms_per_file", "peak_rss_mb", "findings"]
+    print("| tree | " + " | ".join(columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for row in rows:
+        cells = [f"{row[c]:.3f}" if isinstance(row[c], float) else str(row[c]) for c in columns]
+        print(f"| {row['tree']} | " + " | ".join(cells) + " |")
+    print("| target | | | " + " | ".join(
+        f"<= {TARGETS[c]}" for c in columns[2:8]) + " | |")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="the bundled example only, no download (CI)")
+    parser.add_argument("--trees", default=",".join(SDISTS), help="comma-separated: " + ", ".join(SDISTS))
+    parser.add_argument("--cache", default=str(Path.home() / ".cache" / "boundary-lint-bench"))
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--json", dest="json_path", help="also write the results here")
+    args = parser.parse_args(argv)
+    cache = Path(args.cache)
+    rows = []
+    if args.smoke:
+        work = Path(tempfile.mkdtemp())
+        for name, source in (("example", ROOT / "examples" / "order_service"),):
+            target = work / name
+            __import__("shutil").copytree(source, target, ignore=__import__("shutil").ignore_patterns(".boundary_lint_cache", "__pycache__"))
+            rows.append(bench_tree(name, target, args.jobs))
+    else:
+        for name in args.trees.split(","):
+            rows.append(bench_tree(name, fetch(name, SDISTS[name], cache), args.jobs))
+    print_table(rows)
+    if args.json_path:
+        Path(args.json_path).write_text(json.dumps({"targets": TARGETS, "results": rows}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
