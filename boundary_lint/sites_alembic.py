@@ -56,6 +56,7 @@ class AlembicOps:
         self.op_names: Set[str] = set()
         self.batch_names: Set[str] = set()
         imports_alembic = False
+        withs = []
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "alembic":
                 imports_alembic = True
@@ -65,19 +66,20 @@ class AlembicOps:
             elif isinstance(node, ast.Import):
                 if any(a.name.split(".")[0] == "alembic" for a in node.names):
                     imports_alembic = True
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                withs.append(node)
         if (imports_alembic or _is_revision_file(tree)) and not self.op_names:
             self.op_names.add("op")
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    call = item.context_expr
-                    if (
-                        isinstance(call, ast.Call)
-                        and self._is_op(call.func)
-                        and call.func.attr == "batch_alter_table"  # type: ignore[union-attr]
-                        and isinstance(item.optional_vars, ast.Name)
-                    ):
-                        self.batch_names.add(item.optional_vars.id)
+        for node in withs:
+            for item in node.items:
+                call = item.context_expr
+                if (
+                    isinstance(call, ast.Call)
+                    and self._is_op(call.func)
+                    and call.func.attr == "batch_alter_table"  # type: ignore[union-attr]
+                    and isinstance(item.optional_vars, ast.Name)
+                ):
+                    self.batch_names.add(item.optional_vars.id)
 
     def _is_op(self, func: ast.expr) -> bool:
         """``op.X`` or ``alembic.op.X``."""

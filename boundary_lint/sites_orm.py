@@ -27,6 +27,7 @@ or the call), so a ``# noqa`` there suppresses it.
 from __future__ import annotations
 
 import ast
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -38,6 +39,18 @@ from .sites_python import _Composer, _Scopes, build_site
 
 _WS = re.compile(r"\s+")
 _QUOTED_PARTS = re.compile(r'"(?:[^"]|"")*"|[^."]+')
+TRIGGERS = re.compile(
+    r"ForeignKey|__tablename__|\bdb_table\b|\btable_name\b|foreign_key\s*=|\b[Tt]able\s*\(|\.extra\s*\("
+    r"|\b(?:create_\w+|drop_\w+|add_column|alter_column|rename_table|bulk_insert|batch_alter_table"
+    r"|to_sql|read_sql_table|copy_\w+|insert_rows)\s*\("
+)
+"""Words one of the constructs below needs; a file with none of them has no reference here."""
+ALEMBIC_CALLS = frozenset(
+    "create_table drop_table add_column drop_column alter_column rename_table create_table_comment "
+    "drop_table_comment batch_alter_table create_index drop_index create_unique_constraint "
+    "create_primary_key create_check_constraint create_exclude_constraint create_foreign_key "
+    "bulk_insert".split()
+)
 ORM_STATEMENT = -1
 """``Reference.statement[0]`` of every ORM/migration construct (SQL sites count from 0)."""
 
@@ -61,9 +74,25 @@ class NameText:
 
 def orm_references(tree: ast.AST, lines: Sequence[str]) -> List[Reference]:
     """Every ORM mapping, foreign key and migration operation of a module, as references."""
-    finder = OrmFinder(tree, lines)
+    text = "".join(lines)
+    hot = trigger_lines(text)
+    if not hot:
+        return []  # no construct of this module can be in the file (C-speed test first)
+    finder = OrmFinder(tree, lines, hot)
     finder.visit(tree)
     return finder.refs
+
+
+def trigger_lines(text: str) -> List[int]:
+    r"""Sorted 1-based numbers of the lines where a construct's trigger word stands.
+
+    >>> trigger_lines("import os\nfk = ForeignKey('a.b.c')\n")
+    [2]
+    """
+    if not TRIGGERS.search(text):
+        return []
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return sorted({bisect.bisect_right(starts, m.start()) for m in TRIGGERS.finditer(text)})
 
 
 def fingerprint_of(node: ast.AST, lines: Sequence[str]) -> str:
@@ -118,37 +147,63 @@ def table_name(schema: Optional[str], name: str) -> TableName:
 
 
 class OrmFinder(ast.NodeVisitor):
-    """Walks a module once; keeps the scope stack for resolving names bound to constants."""
+    """Walks a module once; keeps the scope stack for resolving names bound to constants.
 
-    def __init__(self, tree: ast.AST, lines: Sequence[str]) -> None:
+    The name bindings, the class/MetaData index and the Alembic imports are
+    each computed on first use: most modules need none of them.
+    """
+
+    def __init__(self, tree: ast.AST, lines: Sequence[str], hot: Optional[List[int]] = None) -> None:
         self.lines = lines
         self.tree = tree
-        self.scopes = _Scopes(tree)
+        self.hot = hot  # statements touching none of these lines hold nothing for us
         self.stack: List[ast.AST] = []
         self.refs: List[Reference] = []
         self.constructs = 0
-        self.classes: Dict[str, ast.ClassDef] = {}
+        self._scopes: Optional[_Scopes] = None
+        self._classes: Optional[Dict[str, ast.ClassDef]] = None
         self.metadata: Dict[str, Optional[ast.expr]] = {}  # name -> schema expr of its MetaData
-        self._index(tree)
-        from .sites_alembic import AlembicOps  # one concern per module
+        self._alembic = None
 
-        self.alembic = AlembicOps(self, tree)
+    @property
+    def scopes(self) -> _Scopes:
+        if self._scopes is None:
+            self._scopes = _Scopes(self.tree)
+        return self._scopes
+
+    @property
+    def alembic(self):
+        if self._alembic is None:
+            from .sites_alembic import AlembicOps  # one concern per module
+
+            self._alembic = AlembicOps(self, self.tree)
+        return self._alembic
 
     # -- module index ------------------------------------------------------
 
-    def _index(self, tree: ast.AST) -> None:
+    @property
+    def classes(self) -> Dict[str, ast.ClassDef]:
+        if self._classes is None:
+            self._index()
+        assert self._classes is not None
+        return self._classes
+
+    def _index(self) -> None:
         """Classes, and names bound to a ``MetaData(schema=...)`` (or a base made from one)."""
-        for node in ast.walk(tree):
+        self._classes = {}
+        bindings = []
+        for node in ast.walk(self.tree):
             if isinstance(node, ast.ClassDef):
-                self.classes.setdefault(node.name, node)
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                schema = self._metadata_schema(node.value, set())
-                if schema is not _NO_METADATA:
-                    for target in targets:
-                        if isinstance(target, ast.Name):
-                            self.metadata[target.id] = schema
+                self._classes.setdefault(node.name, node)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+                bindings.append(node)
+        for node in bindings:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            schema = self._metadata_schema(node.value, set())
+            if schema is not _NO_METADATA:
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.metadata[target.id] = schema
 
     def _metadata_schema(self, expr: ast.expr, seen: Set[str]):
         """The schema expression of the MetaData ``expr`` stands for (``_NO_METADATA`` if none).
@@ -167,13 +222,14 @@ class OrmFinder(ast.NodeVisitor):
                 return self._metadata_schema(expr.func.value, seen)
         if isinstance(expr, ast.Name) and expr.id not in seen:
             seen.add(expr.id)
+            classes = self.classes  # builds the index on first use
             if expr.id in self.metadata:
                 return self.metadata[expr.id]
             bound = self.scopes.lookup(expr.id, [self.tree])
             if bound is not None:
                 return self._metadata_schema(bound, seen)
-            if expr.id in self.classes:
-                return self._class_metadata(self.classes[expr.id], seen)
+            if expr.id in classes:
+                return self._class_metadata(classes[expr.id], seen)
         if isinstance(expr, ast.Attribute) and expr.attr in ("metadata", "Model"):
             return self._metadata_schema(expr.value, seen)
         return _NO_METADATA
@@ -203,6 +259,11 @@ class OrmFinder(ast.NodeVisitor):
         return None if found is _NO_METADATA else found
 
     # -- traversal ---------------------------------------------------------
+
+    def visit(self, node: ast.AST) -> None:
+        if self.hot is not None and isinstance(node, ast.stmt) and not _touches(node, self.hot):
+            return
+        super().visit(node)
 
     def visit_Module(self, node: ast.Module) -> None:
         self._scoped(node)
@@ -236,7 +297,7 @@ class OrmFinder(ast.NodeVisitor):
             self._column_targets(node, [argument(node, 99, "foreign_key")])  # SQLModel
         elif name == "extra" and isinstance(node.func, ast.Attribute):
             self._django_extra_tables(node)
-        else:
+        elif name in ALEMBIC_CALLS and isinstance(node.func, ast.Attribute):
             self.alembic.visit_call(node, name)
         self.generic_visit(node)
 
@@ -460,15 +521,24 @@ class OrmFinder(ast.NodeVisitor):
                 self.add_named(node, element, None, Operation.READ)
 
     def _django_meta(self, node: ast.ClassDef) -> None:
-        """``class Meta: db_table = '"public"."strategy"'`` inside a model class."""
+        """``class Meta: db_table = '"public"."strategy"'`` inside a Django model class;
+        Peewee's ``class Meta: table_name = "strategy"; schema = "public"`` alike."""
         for inner in node.body:
-            if isinstance(inner, ast.ClassDef) and inner.name == "Meta":
-                db_table = _class_assignments(inner).get("db_table")
-                if db_table is not None:
-                    self.next_construct()
-                    self.stack.append(node)
-                    self.add_named(inner, db_table, None, Operation.READ, mapping=True)
-                    self.stack.pop()
+            if not (isinstance(inner, ast.ClassDef) and inner.name == "Meta"):
+                continue
+            values = _class_assignments(inner)
+            abstract = values.get("abstract")
+            if isinstance(abstract, ast.Constant) and abstract.value is True:
+                continue
+            name = values.get("db_table")
+            schema = None
+            if name is None and "table_name" in values:
+                name, schema = values["table_name"], values.get("schema")
+            if name is not None:
+                self.next_construct()
+                self.stack.append(node)
+                self.add_named(inner, name, schema, Operation.READ, mapping=True)
+                self.stack.pop()
 
 
 TABLE_APIS = {
@@ -491,6 +561,15 @@ class _NoMetadata:
 
 
 _NO_METADATA = _NoMetadata()
+
+
+def _touches(node: ast.stmt, lines: List[int]) -> bool:
+    """Does the statement span one of the (sorted) line numbers?"""
+    first = node.lineno
+    for decorator in getattr(node, "decorator_list", ()):
+        first = min(first, decorator.lineno)
+    index = bisect.bisect_left(lines, first)
+    return index < len(lines) and lines[index] <= (node.end_lineno or node.lineno)
 
 
 def _is_string(expr: ast.expr) -> bool:

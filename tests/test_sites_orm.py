@@ -486,3 +486,29 @@ def test_django_extra_tables_and_sqlmodel_foreign_keys():
         (*at(source, "public.strategy"), "BND100", "public.strategy"),
         (*at(source, "users.accounts"), "BND102", "users.accounts"),
     ]
+
+
+def test_peewee_meta_and_abstract_django_models():
+    source = '''
+    class Strategy(peewee.Model):
+        class Meta:
+            table_name = "strategy"
+            schema = "public"
+
+    class Base(models.Model):
+        class Meta:
+            abstract = True
+            db_table = "public.portfolio"
+    '''
+    assert findings(source) == [(*at(source, 'strategy"'), "BND106", "public.strategy")]
+
+
+def test_the_cheap_gates_know_every_construct():
+    from boundary_lint import sites_alembic, sites_orm
+
+    assert sites_orm.ALEMBIC_CALLS == set(sites_alembic.DDL_OPS) | {"create_foreign_key", "bulk_insert"}
+    for word in ["ForeignKey(", "__tablename__", "db_table", "table_name", "foreign_key=", "Table(",
+                 "table(", ".extra(", "op.create_table(", "to_sql(", "read_sql_table(", "insert_rows(",
+                 "copy_records_to_table(", "copy_from(", "batch_alter_table(", "bulk_insert("]:
+        assert sites_orm.trigger_lines(f"x = 1\ny = {word}\n") == [2], word
+    assert sites_orm.orm_references(ast.parse("x = 1\n"), ["x = 1\n"]) == []
