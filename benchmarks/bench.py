@@ -16,6 +16,7 @@ import ast
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -27,7 +28,7 @@ from typing import Callable, Dict, List, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from boundary_lint.config import registry_from_mapping  # noqa: E402
+from boundary_lint.config import load_registry  # noqa: E402
 from boundary_lint.flake8_plugin import BoundaryLintPlugin  # noqa: E402
 from boundary_lint.runner import default_jobs, run_paths  # noqa: E402
 
@@ -135,7 +136,7 @@ def subprocess_check(args: List[str], cwd: Path) -> Dict[str, float]:
 
 def bench_tree(name: str, tree: Path, jobs: int) -> Dict[str, object]:
     (tree / "boundaries.toml").write_text(REGISTRY)
-    registry = registry_from_mapping(__import__("tomllib").loads(REGISTRY), source=tree / "boundaries.toml", root=tree)
+    registry = load_registry(tree / "boundaries.toml")
     files = python_files(tree)
     floor_s = timed(lambda: floor(files), repeat=2)
     cold_1 = timed(lambda: run_paths([str(tree)], registry, jobs=1, use_cache=False))
@@ -190,7 +191,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         work = Path(tempfile.mkdtemp())
         for name, source in (("example", ROOT / "examples" / "order_service"),):
             target = work / name
-            __import__("shutil").copytree(source, target, ignore=__import__("shutil").ignore_patterns(".boundary_lint_cache", "__pycache__"))
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns(".boundary_lint_cache", "__pycache__"))
             rows.append(bench_tree(name, target, args.jobs))
     else:
         for name in args.trees.split(","):

@@ -210,7 +210,11 @@ def _check_dialect(dialect: str, where: str, key: str) -> None:
         raise ConfigError(f"{where}: {key} = {dialect!r} is not a sqlglot dialect ({exc})") from None
 
 
-_COMMON_DIALECTS = frozenset({"postgres", "mysql", "sqlite", "bigquery", "snowflake", "duckdb", "tsql", "oracle", "redshift", "spark", "trino", "presto", "clickhouse", "databricks", "hive"})
+_COMMON_DIALECTS = frozenset(
+    "postgres mysql sqlite bigquery snowflake duckdb tsql oracle redshift spark trino presto "
+    "clickhouse databricks hive".split()
+)
+"""Dialects accepted without importing sqlglot (a config load must stay cheap)."""
 
 
 def _describe(value: Any) -> str:

@@ -58,7 +58,8 @@ def summary_line(result: RunResult) -> str:
     if result.by_code():
         parts.append("(" + ", ".join(f"{code}: {n}" for code, n in result.by_code().items()) + ")")
     if result.unowned_files:
-        parts.append(f"; {result.unowned_files} file{'s' if result.unowned_files != 1 else ''} of no service not checked")
+        plural = "s" if result.unowned_files != 1 else ""
+        parts.append(f"; {result.unowned_files} file{plural} of no service not checked")
     if result.errors:
         parts.append(f"; {len(result.errors)} file error{'s' if len(result.errors) != 1 else ''}")
     if result.baselined:

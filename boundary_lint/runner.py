@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from .cache import CACHE_DIR, ResultCache, content_hash, registry_key
-from .checker import FileResult, check_bytes, check_file, unreadable
+from .checker import FileResult, check_bytes, unreadable
 from .discovery import iter_files
 from .registry import Registry
 from .reporters import RunResult

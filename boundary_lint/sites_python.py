@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from . import composed_sql
 from .literal_positions import LiteralPiece, literal_pieces, node_position
@@ -51,20 +50,13 @@ EXCLUDED_CALLS = frozenset({"print", "warn", "echo", "secho", "gettext", "_"})
 STATEMENT_START = re.compile(
     r"\A(?:\s|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*"
     r"(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|TRUNCATE|MERGE|COPY|GRANT|REVOKE|COMMENT|DO|REPLACE|UPSERT"
-    r"|select|insert|update|delete|with|create|alter|drop|truncate|merge|copy|grant|revoke|comment|do|replace|upsert)\b",
+    r"|select|insert|update|delete|with|create|alter|drop|truncate|merge|copy|grant|revoke|comment|do|replace"
+    r"|upsert)\b",
     re.DOTALL,
 )
 """A SQL-looking literal starts with a statement keyword in one case (not "Select the...")."""
 
 _MAX_DEPTH = 8
-
-
-@dataclass(frozen=True)
-class PySite:
-    """A SQL site plus where it came from in the tree (for de-duplication)."""
-
-    site: SqlSite
-    key: Tuple[Tuple[int, int], ...]
 
 
 def python_sql_sites(
@@ -569,7 +561,3 @@ def _first_constant(node: ast.expr) -> Optional[str]:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         return _first_constant(node.func.value)
     return None
-
-
-def iter_sites(sites: Iterable[SqlSite]) -> Iterator[SqlSite]:
-    return iter(sites)
