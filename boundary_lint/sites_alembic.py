@@ -151,8 +151,6 @@ class AlembicOps:
         finder.add_named(node, names[0], schema, Operation.WRITE, at=at)
 
 
-
-
 def _is_revision_file(tree: ast.AST) -> bool:
     """Alembic revision files bind ``revision`` and ``down_revision`` at module level."""
     names = {
