@@ -214,6 +214,10 @@ def _transform(text: str, plan: FilePlan, planner: Planner, display: str, run: F
         context = CodemodContext(filename=display)
         command = RewriteSqlToClientCalls(context, planner.registry, plan.service, plan=plan)
         new_text = command.transform_module(cst.parse_module(text)).code
+        missed = len({r.target for r in plan.rewrites} - command.replaced) + len(
+            ({s for r in plan.rewrites for s in r.removals} | set(plan.removals)) - command.removed)
+        if missed:
+            raise RuntimeError(f"{missed} planned change(s) not found in the syntax tree")
         _check_parses(text, new_text, display, cst)
     except ImportError:
         run.problems.append(Problem(display, 1, "libcst is not installed: pip install 'boundary-lint[fix]'"))

@@ -37,7 +37,8 @@ class Signature:
         return None
 
     def text(self) -> str:
-        parts = list(self.positional) + (["*"] if self.keyword_only and not self.varargs else []) + list(self.keyword_only)
+        star = ["*"] if self.keyword_only and not self.varargs else []
+        parts = list(self.positional) + star + list(self.keyword_only)
         return ", ".join(parts)
 
 

@@ -20,9 +20,11 @@ from ..model import HOLE_PREFIX, Finding
 from ..registry import Registry
 from ..sql_split import split_statements
 from . import reasons
-from .callsites import (REWRITABLE_SINKS, CallSite, ModuleIndex, Span, call_sites, calls_at, in_migration,
-                        name_taken)
+from .calls import ClientSpec, call_text, replacement_text, signature_problem
+from .callsites import (REWRITABLE_SINKS, CallSite, ModuleIndex, Span, bind, call_sites, calls_at, has_effects,
+                        unused_arguments)
 from .client_methods import ClientClass
+from .guards import in_migration, name_taken
 from .leftovers import remove_leftovers
 from .reasons import Refusal, Refused
 from .rewrites import RewriteIndex
@@ -32,16 +34,6 @@ from .usage import usage_of
 DATA_CODES = frozenset({"BND100", "BND101"})
 _HOLE = re.compile(re.escape(HOLE_PREFIX) + r"(\d+)")
 _FINDING_REASONS = {"BND104": reasons.UNOWNED_TABLE, "BND105": reasons.DYNAMIC_TABLE}
-
-
-@dataclass(frozen=True)
-class ClientSpec:
-    module: str
-    factory: str
-    awaitable: bool = False
-
-    def expression(self) -> str:
-        return f"(await {self.factory}())" if self.awaitable else f"{self.factory}()"
 
 
 @dataclass(frozen=True)
@@ -175,8 +167,6 @@ class Planner:
         return self._build(site, findings, module, owner, client, resolved, use, plan)
 
     def _build(self, site, findings, module, owner, client, resolved: Resolved, use, plan) -> CallRewrite:
-        from .callsites import bind, has_effects, unused_arguments
-
         names: Dict[int, str] = {}
         exprs: Dict[str, ast.expr] = {}
         arguments: Dict[object, str] = {}
@@ -193,10 +183,10 @@ class Planner:
         uses = {n: sum(1 for x in ast.walk(template) if isinstance(x, ast.Name) and x.id == n) for n in exprs}
         if any(uses[n] > 1 and has_effects(e) for n, e in exprs.items()):
             raise Refused(reasons.SIDE_EFFECT_ARGUMENT, "a value bound twice")
-        people = _with_arguments(template, exprs)
+        people = call_text(template, exprs)
         known = self.clients(owner)
         if known is not None:
-            problem = _signature_problem(known, resolved.method, template)
+            problem = signature_problem(known, resolved.method, template)
             if problem is not None:
                 message = reasons.MISSING_METHOD if resolved.method not in known.methods else reasons.BAD_SIGNATURE
                 plan.missing.append(MissingMethod(owner, client, known.name, resolved.method, resolved.parameters,
@@ -204,7 +194,7 @@ class Planner:
                 raise Refused(message, f"{known.name}.{people}")
         awaited = isinstance(module.parents.get(site.call), ast.Await)
         target = use.target
-        replacement = _replacement(template, client, awaited)
+        replacement = replacement_text(template, client, awaited)
         parent = module.parents.get(target)
         if replacement.startswith("await ") and (
                 (isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is target)
@@ -248,50 +238,6 @@ def _finding_refusal(finding: Finding, calls: List[CallSite], outcome: Dict[int,
             if name.id in kept:
                 return Refusal(finding.line, reasons.CONSTANT_KEPT, f"{name.id}: {kept[name.id]}")
     return None
-
-
-def _signature_problem(known: ClientClass, method: str, template: ast.expr) -> Optional[str]:
-    from .rewrites import method_call
-
-    signature = known.methods.get(method)
-    if signature is None:
-        return f"{known.name} has no method {method}"
-    call = method_call(template)
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
-        return None
-    return signature.accepts(len(call.args), [k.arg for k in call.keywords])
-
-
-def _with_arguments(template: ast.expr, exprs: Dict[str, ast.expr]) -> str:
-    """The template with the call site's argument expressions, as text."""
-
-    class Put(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> ast.expr:
-            return exprs.get(node.id, node)
-
-    import copy
-
-    return ast.unparse(Put().visit(copy.deepcopy(template)))
-
-
-def _replacement(template: ast.expr, client: ClientSpec, awaited: bool) -> str:
-    """``method(...)`` on the client, awaited as the original was, trailers kept."""
-    import copy
-
-    from .rewrites import method_call
-
-    tree = copy.deepcopy(template)
-    call = method_call(tree)
-    call.func = ast.Attribute(value=ast.Name("bl_client", ast.Load()), attr=call.func.id, ctx=ast.Load())
-    if awaited:
-        if call is tree:
-            tree = ast.Await(call)
-        else:
-            for node in ast.walk(tree):
-                for field_name in ("value", "func"):
-                    if getattr(node, field_name, None) is call:
-                        setattr(node, field_name, ast.Await(call))
-    return ast.unparse(tree).replace("bl_client", client.expression(), 1)
 
 
 def plan_source(path: str, source: str, registry: Registry, service: str,

@@ -69,7 +69,8 @@ def resolve_statement(text: str, registry: Registry, index: RewriteIndex, owner:
     derived = derive(tree, text, dialect)
     names = tuple((f"bl_key_{i}", key) for i, (_, key) in enumerate(derived.arguments))
     call = ast.Call(ast.Name(derived.method, ast.Load()), [],
-                    [ast.keyword(kw, ast.Name(name, ast.Load())) for (kw, _), (name, _) in zip(derived.arguments, names)])
+                    [ast.keyword(kw, ast.Name(name, ast.Load()))
+                     for (kw, _), (name, _) in zip(derived.arguments, names)])
     return Resolved(derived.method, tuple(dict.fromkeys(k for _, k in derived.arguments)),
                     tuple(kw for kw, _ in derived.arguments), False, call, names)
 

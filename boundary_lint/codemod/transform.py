@@ -10,7 +10,7 @@ analysis runs here. Refusals become codemod warnings.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
@@ -42,6 +42,8 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         self._wanted: Dict[Span, Optional[cst.BaseExpression]] = {}
         self._carried: Set[Span] = set()  # removed with their comments moved on
         self._dropped: Set[Span] = set()  # removed with their comments
+        self.replaced: Set[Span] = set()  # what was done, for the driver to compare with the plan
+        self.removed: Set[Span] = set()
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         if self.plan is None:
@@ -92,6 +94,7 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         if updated.lpar:
             replacement = replacement.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         self.add_needed_import(rewrite.client.module, rewrite.client.factory)
+        self.replaced.add(rewrite.target)
         return replacement
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
@@ -110,7 +113,8 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         return updated_node.with_changes(body=self._without_removed(original_node.body, updated_node.body))
 
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
         return updated_node.with_changes(body=self._without_removed(original_node.body, updated_node.body))
 
     def _without_removed(self, originals: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]) -> List:
@@ -122,6 +126,7 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
             if isinstance(original, cst.SimpleStatementLine):
                 spans = [self._span(small) for small in original.body]
                 gone = [s in self._carried or s in self._dropped for s in spans]
+                self.removed.update(s for s, g in zip(spans, gone) if g)
                 if all(gone):
                     if any(s in self._carried for s in spans):
                         carry.extend(statement.leading_lines)
@@ -163,6 +168,3 @@ class _PutArguments(cst.CSTTransformer):
     leave_Arg = _keep
     leave_Element = _keep
     leave_DictElement = _keep
-
-
-Replacement = Union[cst.BaseExpression, cst.RemovalSentinel]

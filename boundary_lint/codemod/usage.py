@@ -159,6 +159,7 @@ def _later(stmt: ast.stmt, index: ModuleIndex) -> List[ast.AST]:
             after.append(node)
         elif where < start and id(node) in inside_loop:
             wrapped.append(node)
+
     def order(n: ast.AST) -> Tuple[int, int]:
         return n.lineno, n.col_offset
     return sorted(after, key=order) + sorted(wrapped, key=order)

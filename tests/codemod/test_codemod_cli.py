@@ -130,11 +130,26 @@ def test_a_result_that_would_not_compile_is_not_written(project, run_cli, monkey
 
     from boundary_lint.codemod.transform import RewriteSqlToClientCalls
 
-    monkeypatch.setattr(RewriteSqlToClientCalls, "transform_module",
-                        lambda self, tree: cst.parse_module("def f():\n    await x\n"))
+    real = RewriteSqlToClientCalls.transform_module
+
+    def awaits_in_a_sync_function(self, tree):
+        real(self, tree)
+        return cst.parse_module("def f():\n    await x\n")
+
+    monkeypatch.setattr(RewriteSqlToClientCalls, "transform_module", awaits_in_a_sync_function)
     before = stamps(project)
     result = run_cli("fix", ".", cwd=project)
     assert "app/reads.py:1: error: rewrite abandoned (SyntaxError: 'await' outside async function" in result.err
+    assert stamps(project) == before
+
+
+def test_a_change_the_tree_cannot_locate_abandons_the_file(project, run_cli, monkeypatch):
+    from boundary_lint.codemod.transform import RewriteSqlToClientCalls
+
+    monkeypatch.setattr(RewriteSqlToClientCalls, "leave_Call", lambda self, original, updated: updated)
+    before = stamps(project)
+    result = run_cli("fix", ".", cwd=project)
+    assert "app/reads.py:1: error: rewrite abandoned (RuntimeError: 1 planned change(s) not found" in result.err
     assert stamps(project) == before
 
 

@@ -112,7 +112,6 @@ class StatementRefusals(RefusalTest):
             "line 3: value formatted into the SQL with % or .format",
         )
 
-
     def test_findings_the_codemod_cannot_act_on(self) -> None:
         """Should leave schema changes, unowned and run-time tables, unparsable SQL, odd columns,
         and SQL that never reaches a call, each with its reason."""
