@@ -17,6 +17,7 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import PositionProvider
 
 from ..registry import Registry
+from . import layout
 from .callsites import Span
 from .plan import CallRewrite, FilePlan, Planner, plan_source
 
@@ -61,6 +62,7 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
             self._wanted.update({span: None for _, span in rewrite.bindings})
             self._carried.update(rewrite.removals)
         self._dropped.update(self.plan.removals)
+        self._lines = tree.code.splitlines()
         return super().transform_module_impl(tree)
 
     def _span(self, node: cst.CSTNode) -> Span:
@@ -91,6 +93,9 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
             self.warn(f"line {rewrite.line}: left as it is: an argument could not be found")
             return updated
         replacement = cst.parse_expression(rewrite.replacement).visit(_PutArguments(arguments))
+        line, column, end_line, end_column = rewrite.target
+        replacement = layout.fit(replacement, rewrite.method, column + len(updated.lpar),
+                                 len(self._lines[end_line - 1]) - end_column if end_line <= len(self._lines) else 0)
         if updated.lpar:
             replacement = replacement.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         self.add_needed_import(rewrite.client.module, rewrite.client.factory)

@@ -253,7 +253,9 @@ class ExplicitAndDerived(FixTest):
             from app.clients.strategy import get_strategy_client
 
             async def create(db, name, account):
-                return (await (await get_strategy_client()).create_strategy({'name': name, 'account': account}))['strategy_id']
+                return (await (await get_strategy_client()).create_strategy(
+                    {'name': name, 'account': account},
+                ))['strategy_id']
             """,
         )
 
@@ -279,6 +281,28 @@ class ExplicitAndDerived(FixTest):
                 await (await get_strategy_client()).create_strategy(name=name)
                 await (await get_strategy_client()).upsert_strategy_portfolio(strategy_id=sid, portfolio_id=pid)
                 return rows
+            """,
+        )
+
+    def test_a_long_call_is_broken_over_lines(self) -> None:
+        """Should put the arguments one per line (and a long dict's entries) when the line would be too long."""
+        self.fix(
+            """
+            class Store:
+                async def rename(self, db, strategy_identifier, new_strategy_name, new_status):
+                    await db.execute("UPDATE public.strategy SET name = :n, status = :s WHERE strategy_id = :id",
+                                     {"n": new_strategy_name, "s": new_status, "id": strategy_identifier})
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            class Store:
+                async def rename(self, db, strategy_identifier, new_strategy_name, new_status):
+                    await (await get_strategy_client()).update_strategy(
+                        name=new_strategy_name,
+                        status=new_status,
+                        strategy_id=strategy_identifier,
+                    )
             """,
         )
 
