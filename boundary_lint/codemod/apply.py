@@ -29,7 +29,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ..checker import PYTHON_SUFFIXES, check_file
 from ..discovery import iter_files
 from ..model import Finding, Problem
-from ..registry import Registry
+from ..registry import ConfigError, Registry
 from . import reasons
 from .client_methods import ClientClass, client_class
 from .plan import CallRewrite, FilePlan, MissingMethod, Planner, plan_source
@@ -156,7 +156,12 @@ def fix_paths(paths: Sequence[str], registry: Registry, service: Optional[str] =
             run.files.append(FileOutcome(display, left=[(f, Refusal(f.line, reasons.IN_SQL_FILE))
                                                         for f in result.findings]))
             continue
-        run.files.append(_fix_file(path, display, registry, owner, planner, write, run))
+        try:
+            run.files.append(_fix_file(path, display, registry, owner, planner, write, run))
+        except ConfigError:
+            raise
+        except Exception as exc:  # one file's surprise must not stop the run (nothing was written)
+            run.problems.append(Problem(display, 1, f"not rewritten: {type(exc).__name__}: {exc}"))
     run.seconds = time.perf_counter() - started
     return run
 

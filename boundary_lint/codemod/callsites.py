@@ -105,7 +105,6 @@ class CallSite:
     site: SqlSite
     holes: Tuple[ast.expr, ...]  # the run-time values, in bl_hole_N order
     sql_names: Tuple[Tuple[ast.Name, ast.stmt], ...]  # names followed to reach the SQL
-    uses_text: bool  # the SQL went through sqlalchemy's text()
     positions: frozenset
 
     @property
@@ -131,23 +130,16 @@ def call_sites(index: ModuleIndex, extra_sinks: Sequence[str] = ()) -> List[Call
         site = build_site(pieces, True)
         holes = tuple(p.hole for p in pieces if p.hole is not None or (not p.text and p.positions))
         names = []
-        uses_text = False
         for sub in ast.walk(argument):
             if isinstance(sub, ast.Name) and id(sub) in composer.used:
                 bound = index.scopes.lookup(sub.id, stack)
                 statement = index.assignments.get(id(bound)) if bound is not None else None
                 if statement is not None:
                     names.append((sub, statement))
-                    uses_text = uses_text or _calls_text(bound)
-            uses_text = uses_text or (isinstance(sub, ast.Call) and _callee_name(sub.func) in WRAPPERS)
-        found.append(CallSite(node, _callee_name(node.func), site, holes, tuple(names), uses_text,
+        found.append(CallSite(node, _callee_name(node.func), site, holes, tuple(names),
                               frozenset(site.positions)))
     found.sort(key=lambda c: (c.call.lineno, c.call.col_offset))
     return found
-
-
-def _calls_text(expr: ast.expr) -> bool:
-    return any(isinstance(n, ast.Call) and _callee_name(n.func) in WRAPPERS for n in ast.walk(expr))
 
 
 def calls_at(sites: Sequence[CallSite], line: int, column: int) -> List[CallSite]:

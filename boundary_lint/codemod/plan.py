@@ -55,7 +55,6 @@ class CallRewrite:
     replacement: str
     bindings: Tuple[Tuple[str, Span], ...]
     removals: Tuple[Span, ...]
-    uses_text: bool
     findings: Tuple[Finding, ...]
     new_line: int = 0  # where the client call stands in the rewritten file
 
@@ -136,6 +135,8 @@ class Planner:
             return self._rewrite(site, findings, module, service, plan)
         except Refused as refused:
             return Refusal(site.line, _holes_as_written(refused.message, site), _holes_as_written(refused.detail, site))
+        except Exception as err:  # a bug of ours must not stop the run: leave the call, say why
+            return Refusal(site.line, reasons.PLANNING_FAILED, f"{type(err).__name__}: {err}"[:120])
 
     def _rewrite(self, site: CallSite, findings: List[Finding], module: ModuleIndex, service: str,
                  plan: FilePlan) -> CallRewrite:
@@ -207,7 +208,7 @@ class Planner:
             target=module.span(target), target_kind=type(target).__name__, replacement=replacement,
             bindings=tuple((n, module.span(e)) for n, e in exprs.items()),
             removals=(module.span(use.removes),) if use.removes is not None else (),
-            uses_text=site.uses_text, findings=tuple(findings))
+            findings=tuple(findings))
 
 
 def _holes_as_written(text: str, site: CallSite) -> str:

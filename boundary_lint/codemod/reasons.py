@@ -43,6 +43,7 @@ DYNAMIC_TABLE = "table name built at run time (BND105)"
 # The statement.
 SEVERAL_STATEMENTS = "several statements in one call"
 UNPARSABLE = "SQL the parser cannot read"
+PLANNING_FAILED = "the codemod failed on this call (please report it)"
 TWO_SERVICES = "two services in one statement"
 NO_CLIENT = "owning service has no client in the registry"
 FACTORY_TAKEN = "client factory name means something else in this module"

@@ -242,6 +242,19 @@ class CallSiteRefusals(RefusalTest):
             planner=planner,
         )
 
+    def test_a_bug_in_planning_leaves_the_call(self) -> None:
+        """Should leave a call (and go on) when planning it raises, saying so."""
+        from unittest import mock
+
+        with mock.patch("boundary_lint.codemod.plan.resolve_statement", side_effect=KeyError("boom")):
+            self.left(
+                """
+                def forget(cur, account_id):
+                    cur.execute("DELETE FROM public.holdings WHERE account_id = %s", (account_id,))
+                """,
+                "line 2: the codemod failed on this call (please report it) (KeyError: 'boom')",
+            )
+
     def test_exported_constant_is_kept(self) -> None:
         """Should rewrite the call but keep a constant listed in ``__all__`` (and say so)."""
         self.assertCodemod(
