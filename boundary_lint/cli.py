@@ -11,7 +11,7 @@ import os
 import sys
 from typing import List, Optional, Sequence
 
-from . import __version__, adoption, init_registry
+from . import __version__, adoption, db_audit_cli, init_registry
 from .codes import RULES, explain
 from .config import check_service_name, load_for
 from .registry import ConfigError
@@ -21,9 +21,7 @@ from .progress import Progress
 from .runner import code_filter, run_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-NOT_YET = {
-    "db-audit": "`boundary-lint db-audit` is not available yet in this version",
-}
+NOT_YET: dict = {}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--contract", metavar="FILE", help="write the client methods the rewritten code calls")
     fix.add_argument("--contract-format", choices=("markdown", "json"), default="markdown")
 
+    db_audit = commands.add_parser("db-audit", help="check a live PostgreSQL catalog against the registry")
+    db_audit_cli.add_arguments(db_audit)
+
     for name, message in NOT_YET.items():
         commands.add_parser(name, help=f"(not yet) {message}", add_help=False).add_argument(
             "rest", nargs=argparse.REMAINDER
@@ -86,6 +87,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return init_registry.run(args)
     if args.command == "fix":
         return run_fix(args)
+    if args.command == "db-audit":
+        return run_db_audit(args)
     return run_check(args)
 
 
@@ -157,6 +160,16 @@ def run_fix(args: argparse.Namespace) -> int:
     from .codemod.report import run_fix_command
 
     return run_fix_command(args, registry)
+
+
+def run_db_audit(args: argparse.Namespace) -> int:
+    """The live-database audit; psycopg is imported only once it connects."""
+    try:
+        registry, _ = load_for([], args.config)
+    except ConfigError as exc:
+        print(f"boundary-lint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return db_audit_cli.run(args, registry, sys.stdout, sys.stderr)
 
 
 def _exists(path: str) -> bool:
