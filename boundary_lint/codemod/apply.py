@@ -99,11 +99,12 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 class RunFiles:
-    """The run's files: who mentions a name (module constants are kept if another file
-    might import them), and the owning services' client classes as their modules define them."""
+    """The code around a run: who mentions a name (a module constant another file might
+    import is kept; the run's files and every Python file under the registry's folder are
+    searched, once, on first need), and the owning services' client classes."""
 
     def __init__(self, files: Sequence[Tuple[Path, str]], registry: Registry) -> None:
-        self.files = [path for path, _ in files if path.suffix in PYTHON_SUFFIXES]
+        self.run_files = [path for path, _ in files if path.suffix in PYTHON_SUFFIXES]
         self.registry = registry
         self.current: Optional[Path] = None
         self._texts: Optional[Dict[Path, str]] = None
@@ -112,13 +113,18 @@ class RunFiles:
     def mentioned_elsewhere(self, name: str) -> bool:
         if self._texts is None:
             self._texts = {}
-            for path in self.files:
+            around = [p for p, _ in iter_files([str(self.registry.root)], self.registry.settings.exclude)]
+            for path in [*self.run_files, *around]:
+                key = path.resolve()
+                if key in self._texts or path.suffix not in PYTHON_SUFFIXES:
+                    continue
                 try:
-                    self._texts[path] = path.read_text(encoding="utf-8", errors="replace")
+                    self._texts[key] = path.read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     continue
+        current = self.current.resolve() if self.current is not None else None
         word = re.compile(r"\b%s\b" % re.escape(name))
-        return any(word.search(text) for path, text in self._texts.items() if path != self.current)
+        return any(word.search(text) for path, text in self._texts.items() if path != current)
 
     def client(self, owner: str) -> Optional[ClientClass]:
         if owner not in self._clients:

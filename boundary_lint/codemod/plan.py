@@ -203,7 +203,7 @@ class Planner:
             replacement = f"({replacement})"
         return CallRewrite(
             line=site.line, owner=owner, client=client, method=resolved.method, call=people,
-            parameters=resolved.parameters, sql=site.site.text, explicit=resolved.explicit,
+            parameters=resolved.parameters, sql=_holes_as_written(site.site.text, site), explicit=resolved.explicit,
             returns=f"{use.returns}, read as answer{resolved.trailer}" if resolved.trailer else use.returns,
             target=module.span(target), target_kind=type(target).__name__, replacement=replacement,
             bindings=tuple((n, module.span(e)) for n, e in exprs.items()),

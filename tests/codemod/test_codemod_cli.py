@@ -108,6 +108,18 @@ def test_left_findings_are_what_check_finds_afterwards(project, run_cli):
     assert sorted((f["path"], f["line"]) for f in found) == [("app/touch.py", 2), ("migrations/001.sql", 1)]
 
 
+def test_a_constant_another_file_imports_is_kept_even_when_fixing_one_file(project, run_cli):
+    (project / "app" / "queries.py").write_text(
+        'SQL = "DELETE FROM public.strategy WHERE strategy_id = :id"\n\n\n'
+        "async def forget(db, sid):\n    await db.execute(SQL, {\"id\": sid})\n")
+    (project / "app" / "report.py").write_text("from app.queries import SQL\n")
+    result = run_cli("fix", "app/queries.py", cwd=project)
+    assert result.code == 0, result.err
+    text = (project / "app" / "queries.py").read_text()
+    assert 'SQL = "DELETE FROM public.strategy' in text and "delete_strategy(strategy_id=sid)" in text
+    assert "left BND101 public.strategy: SQL constant kept (SQL: may be imported elsewhere)" in result.err
+
+
 def test_encoding_bom_newlines_and_mode_are_kept(project, run_cli):
     latin = project / "app" / "latin.py"
     latin.write_bytes(REWRITABLE.replace('"""Reads', '# -*- coding: latin-1 -*-\n"""Lit \xe9 -- reads')

@@ -321,6 +321,21 @@ class ExplicitAndDerived(FixTest):
             """,
         )
 
+    def test_arguments_after_non_ascii_text(self) -> None:
+        """Should find the arguments by character column after non-ASCII text on the line."""
+        self.fix(
+            """
+            async def load(conn, sid):
+                return await conn.fetchrow("SELECT * FROM public.strategy WHERE name = 'Stratégie 日本' AND strategy_id = $1", sid)
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def load(conn, sid):
+                return await (await get_strategy_client()).get_strategy(strategy_id=sid)
+            """,
+        )
+
     def test_suppressed_finding_is_left_alone(self) -> None:
         """Should not touch a call whose finding is suppressed with ``# noqa``."""
         self.fix(
