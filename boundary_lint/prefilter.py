@@ -35,9 +35,10 @@ SINK_TOKENS = (
 
 CONSTRUCT_TOKENS = (
     "ForeignKey", "Table", "table(", "__tablename__", "__table_args__", "db_table", "op.",
-    "sql.", "Identifier", "Column", "column(", "MetaData",
+    "sql.", "Identifier", "Column", "column(", "MetaData", "table_name", "foreign_key",
+    ".extra(", "insert_rows",
 )
-"""Substrings of every ORM / migration construct the checker reads."""
+"""Substrings of every ORM / migration construct the checker reads (``sites_orm.TRIGGERS``)."""
 
 _KEYWORD_RE = {
     str: re.compile("|".join(rf"\b{k}\b|\b{k.upper()}\b" for k in KEYWORDS)),

@@ -72,10 +72,17 @@ class NameText:
         return node_position(self.node, lines)
 
 
-def orm_references(tree: ast.AST, lines: Sequence[str]) -> List[Reference]:
-    """Every ORM mapping, foreign key and migration operation of a module, as references."""
-    text = "".join(lines)
-    hot = trigger_lines(text)
+def orm_references(
+    tree: ast.AST, lines: Sequence[str], hot: Optional[List[int]] = None
+) -> List[Reference]:
+    """Every ORM mapping, foreign key and migration operation of a module, as references.
+
+    ``hot`` are the lines worth walking when the caller already knows them
+    (``prefilter.interesting_lines`` covers every trigger word); else they are
+    found here.
+    """
+    if hot is None:
+        hot = trigger_lines("".join(lines))
     if not hot:
         return []  # no construct of this module can be in the file (C-speed test first)
     finder = OrmFinder(tree, lines, hot)
