@@ -368,6 +368,7 @@ class OrmFinder(ast.NodeVisitor):
         mapping: bool = False,
         default_schema: Optional[ast.expr] = None,
         at: Optional[ast.expr] = None,
+        django_quoting: bool = False,
     ) -> None:
         """A reference to the table named by ``name_expr`` (``schema.table`` allowed when no
         schema is given), in ``schema_expr`` or else ``default_schema``; reported at the
@@ -381,6 +382,8 @@ class OrmFinder(ast.NodeVisitor):
             stripped = len(found.text) - len(found.text.lstrip())
             where = found.position_at(stripped, construct, self.lines)
             name = found.text.strip()
+            if django_quoting and '"' in name and not (name.startswith('"') and name.endswith('"')):
+                name = f'"{name}"'  # Django quotes db_table whole: 'core"."accounts' is "core"."accounts"
         if at is not None:
             where = node_position(at, self.lines)
         schema, given = self.schema_text(schema_expr)
@@ -544,7 +547,7 @@ class OrmFinder(ast.NodeVisitor):
             if name is not None:
                 self.next_construct()
                 self.stack.append(node)
-                self.add_named(inner, name, schema, Operation.READ, mapping=True)
+                self.add_named(inner, name, schema, Operation.READ, mapping=True, django_quoting=schema is None)
                 self.stack.pop()
 
 

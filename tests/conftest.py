@@ -6,15 +6,26 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import List, NamedTuple
+from typing import NamedTuple
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+# Fuzz tests (tests/test_fuzz_*.py, tests/codemod/test_codemod_safety.py): "ci" keeps them
+# to a minute or two; "long" is the deeper run, chosen with --hypothesis-profile=long
+# or BOUNDARY_LINT_FUZZ=long (see README, "Robustness").
+_FUZZ_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=_FUZZ_HEALTH,
+                          derandomize=True, print_blob=True)
+settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=_FUZZ_HEALTH,
+                          print_blob=True)
+settings.load_profile(os.environ.get("BOUNDARY_LINT_FUZZ", "ci"))
+
 from boundary_lint.cli import main  # noqa: E402
 
-collect_ignore_glob = ["fixtures/*", "corpus/*"]
+collect_ignore_glob = ["fixtures/*", "corpus/*", "corpus_holdout/*"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLATFORM = FIXTURES / "platform"

@@ -512,3 +512,13 @@ def test_the_cheap_gates_know_every_construct():
                  "copy_records_to_table(", "copy_from(", "batch_alter_table(", "bulk_insert("]:
         assert sites_orm.trigger_lines(f"x = 1\ny = {word}\n") == [2], word
     assert sites_orm.orm_references(ast.parse("x = 1\n"), ["x = 1\n"]) == []
+
+
+def test_django_db_table_with_inner_quotes_is_schema_and_table():
+    """Django wraps db_table in quotes, so 'core"."accounts' is the table core.accounts."""
+    source = '''
+    class Strategy(models.Model):
+        class Meta:
+            db_table = 'public"."strategy'
+    '''
+    assert findings(source) == [(*at(source, 'public"'), "BND106", "public.strategy")]
