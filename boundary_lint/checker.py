@@ -8,14 +8,18 @@ plugin already has the tree and calls :func:`check_python_source`.
 from __future__ import annotations
 
 import ast
-import re
-import tokenize
+import errno
 import io
+import os
+import re
+import stat
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from . import noqa
+from .ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from .literal_positions import source_lines
 from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
 from .prefilter import interesting_lines, may_hold_findings
@@ -45,15 +49,23 @@ class FileResult:
 def site_references(
     sites: Sequence[SqlSite], dialect: str, path: str
 ) -> Tuple[List[Reference], List[Problem]]:
-    """Analyse each site's SQL and locate its table references in the file."""
+    """Analyse each site's SQL and locate its table references in the file.
+
+    The file's sites share one :class:`~boundary_lint.sql_refs.SqlBudget`: past it,
+    statements are token-scanned instead of parsed, and one warning says from where.
+    """
     if not sites:
         return [], []
-    from .sql_refs import analyze_sql  # sqlglot is imported only when there is SQL
+    from .sql_refs import SqlBudget, analyze_sql  # sqlglot is imported only when there is SQL
 
     refs: List[Reference] = []
     problems: List[Problem] = []
+    budget = SqlBudget()
     for index, site in enumerate(sites):
-        analysis = analyze_sql(site.text, dialect, fallback_scan=site.from_sink)
+        skipped = budget.skipped
+        analysis = analyze_sql(site.text, dialect, fallback_scan=site.from_sink, budget=budget)
+        if budget.skipped and not skipped:
+            problems.append(_budget_problem(path, site, budget))
         if not site.from_sink and (not analysis.parsed or not analysis.refs):
             continue  # a literal that does not parse as SQL is prose, not SQL
         for notice in analysis.notices:
@@ -70,6 +82,12 @@ def site_references(
                 )
             )
     return refs, problems
+
+
+def _budget_problem(path: str, site: SqlSite, budget) -> Problem:
+    line = site.position_at(budget.first_skipped_offset or 0).line
+    return Problem(path, line, f"SQL from this line on was scanned for table names, not parsed: {budget.why()}; "
+                   "split the file or exclude it if the scan is not enough", fatal=False)
 
 
 _AT_OFFSET = re.compile(r"statement at offset (\d+) ")
@@ -92,31 +110,56 @@ def check_python_source(
     lines: Optional[List[str]] = None,
 ) -> FileResult:
     """Check Python source of a known service (``tree`` when the caller parsed it)."""
-    if tree is None:
-        try:
-            tree = ast.parse(source, filename=path)
-        except (SyntaxError, ValueError) as exc:
-            line = getattr(exc, "lineno", None) or 1
-            reason = getattr(exc, "msg", None) or str(exc)
-            message = f"cannot parse as Python ({reason}); fix the syntax or exclude the file"
-            return FileResult(path, service, problems=[Problem(path, line, message)])
-    lines = lines if lines is not None else source_lines(source)
-    refs, problems = python_references(path, source, tree, lines, registry.settings)
-    findings = findings_for(refs, registry, service, path)
-    suppressed: List[SuppressedFinding] = []
-    if findings:
-        findings, suppressed = noqa.split_suppressed(findings, noqa.python_suppressions(source))
+    try:
+        if tree is None:
+            tree, problem = parse_python(source, path)
+            if problem is not None:
+                return FileResult(path, service, problems=[problem])
+        lines = lines if lines is not None else source_lines(source)
+        refs, problems = python_references(path, source, tree, lines, registry.settings)
+        findings = findings_for(refs, registry, service, path)
+        suppressed: List[SuppressedFinding] = []
+        if findings:
+            findings, suppressed = noqa.split_suppressed(findings, noqa.python_suppressions(source))
+    except Exception as exc:  # a bug of ours must not stop the run; the fuzz tests look for this message
+        return internal_error(path, service, exc)
     return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)))
+
+
+def parse_python(source: str, path: str) -> Tuple[Optional[ast.AST], Optional[Problem]]:
+    """``ast.parse``, or the Problem saying why it failed (syntax, Python 2, nesting)."""
+    try:
+        return ast.parse(source, filename=path), None
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        reason = getattr(exc, "msg", None) or str(exc)
+    except (RecursionError, MemoryError):  # thousands of chained operators: the parser's own limit
+        line, reason = 1, "nested too deeply for Python's parser"
+    return None, Problem(path, line, f"cannot parse as Python ({reason}); fix the syntax or exclude the file")
+
+
+INTERNAL_ERROR = "internal error"
+"""Starts the message of a Problem standing for an exception of ours (never expected)."""
+
+
+def internal_error(path: str, service: Optional[str], exc: BaseException) -> FileResult:
+    """A file the checker failed on: reported like unreadable input, and the run goes on."""
+    message = (f"{INTERNAL_ERROR} ({type(exc).__name__}: {str(exc)[:200]}); please report it "
+               "with this file; exclude the file meanwhile")
+    return FileResult(path, service, problems=[Problem(path, 1, message)])
 
 
 def check_sql_source(path: str, source: str, registry: Registry, service: str) -> FileResult:
     """Check a ``.sql`` file of a known service."""
-    site = sql_file_site(source)
-    refs, problems = site_references([site], registry.settings.dialect, path)
-    findings = findings_for(refs, registry, service, path)
-    suppressed: List[SuppressedFinding] = []
-    if findings:
-        findings, suppressed = noqa.split_suppressed(findings, noqa.text_suppressions(source.splitlines()))
+    try:
+        site = sql_file_site(source)
+        refs, problems = site_references([site], registry.settings.dialect, path)
+        findings = findings_for(refs, registry, service, path)
+        suppressed: List[SuppressedFinding] = []
+        if findings:
+            findings, suppressed = noqa.split_suppressed(findings, noqa.text_suppressions(source.splitlines()))
+    except Exception as exc:  # a bug of ours must not stop the run
+        return internal_error(path, service, exc)
     return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)))
 
 
@@ -127,11 +170,9 @@ def source_references(path: str, source: str, is_python: bool, settings) -> Tupl
     """
     if not is_python:
         return site_references([sql_file_site(source)], settings.dialect, path)
-    try:
-        tree = ast.parse(source, filename=path)
-    except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None) or 1
-        return [], [Problem(path, line, "cannot parse as Python; fix the syntax or exclude the file")]
+    tree, problem = parse_python(source, path)
+    if problem is not None:
+        return [], [problem]
     return python_references(path, source, tree, source_lines(source), settings)
 
 
@@ -142,7 +183,25 @@ def python_references(
 
     Only the statements on lines that may hold SQL are walked for sites (see
     :mod:`boundary_lint.prefilter`), so a large file costs little more than its parse.
+    An expression nested too deeply for the recursive walks (``1 + 1 + ...`` a few
+    hundred times) is cut from a fresh parse, and the rest of the file is still read.
     """
+    try:
+        return _python_references(path, source, tree, lines, settings)
+    except RecursionError:
+        pass
+    tree = ast.parse(source, filename=path)  # our own copy: a caller's (flake8's) tree stays intact
+    cut = cut_deep_expressions(tree)
+    refs, problems = _python_references(path, source, tree, lines, settings)
+    where = ", ".join(str(line) for line in cut[:5]) + (" ..." if len(cut) > 5 else "")
+    problems.append(Problem(path, cut[0] if cut else 1, f"an expression nested over {MAX_EXPRESSION_DEPTH} "
+                            f"levels deep was not read (line {where}); split it if it holds SQL", fatal=False))
+    return refs, problems
+
+
+def _python_references(
+    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings
+) -> Tuple[List[Reference], List[Problem]]:
     interesting = interesting_lines(source, settings.sinks)
     sites = python_sql_sites(tree, lines, settings.sinks, interesting)
     refs, problems = site_references(sites, settings.dialect, path)
@@ -162,15 +221,33 @@ def check_file(
     if service is None:
         return FileResult(display, None, checked=False)
     try:
-        data = path.read_bytes()
+        data = read_source(path)
     except OSError as exc:
-        return unreadable(display, service, exc)
+        return unreadable(display, service, exc, path)
     return check_bytes(data, path, display, registry, service, prefilter)
 
 
-def unreadable(display: str, service: Optional[str], exc: OSError) -> FileResult:
+def read_source(path: Path) -> bytes:
+    """A file's bytes, at most ``MAX_FILE_BYTES + 1`` of them (enough to tell it is too
+    large); a FIFO or a device is refused rather than read (it could block forever)."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
+    with open(path, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def unreadable(display: str, service: Optional[str], exc: OSError, path: Optional[Path] = None) -> FileResult:
+    """A file that could not be read: a fatal problem saying why and what to do."""
     reason = exc.strerror or str(exc)
-    return FileResult(display, service, problems=[Problem(display, 1, f"cannot read file ({reason})")])
+    todo = "fix its permissions or exclude it"
+    if path is not None and os.path.islink(path):
+        reason = f"{reason}: a symlink to {os.readlink(path)}"
+        todo = "fix or remove the symlink, or exclude it"
+    elif exc.errno == errno.EINVAL:
+        todo = "exclude it"
+    message = f"cannot read file ({reason}); {todo}"
+    return FileResult(display, service, problems=[Problem(display, 1, message)])
 
 
 def check_bytes(
@@ -181,8 +258,17 @@ def check_bytes(
     With ``prefilter``, a Python file whose bytes show no SQL or ORM shape is
     not decoded or parsed at all (see :mod:`boundary_lint.prefilter`).
     """
+    try:
+        return _check_bytes(data, path, display, registry, service, prefilter)
+    except Exception as exc:  # a bug of ours must not stop the run
+        return internal_error(display, service, exc)
+
+
+def _check_bytes(
+    data: bytes, path: Path, display: str, registry: Registry, service: str, prefilter: bool
+) -> FileResult:
     if len(data) > MAX_FILE_BYTES:
-        message = f"skipped: larger than {MAX_FILE_BYTES // 1_000_000} MB; exclude it or split it"
+        message = f"skipped: larger than {MAX_FILE_BYTES / 1e6:g} MB; exclude it or split it"
         return FileResult(display, service, problems=[Problem(display, 1, message)])
     if b"\0" in data:
         message = "skipped: binary content (NUL bytes); exclude it"
@@ -206,8 +292,9 @@ def decode_source(data: bytes, display: str, is_python: bool) -> Tuple[str, Opti
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
-        message = f"cannot decode as {encoding} ({exc}); save it as UTF-8 or declare its coding"
-        return "", Problem(display, 1, message)
+        line = data.count(b"\n", 0, exc.start) + 1 if isinstance(exc, UnicodeDecodeError) else 1
+        todo = "save it as UTF-8 or declare its coding (# -*- coding: latin-1 -*-)" if is_python else "save it as UTF-8"
+        return "", Problem(display, line, f"cannot decode as {encoding} ({exc}); {todo}")
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n"), None

@@ -117,9 +117,11 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"boundary-lint: {exc}", file=sys.stderr)
         return EXIT_USAGE
     missing = [p for p in args.paths if not _exists(p)]
-    if missing:
+    if missing:  # a typo in one path: said, exit 2, but the other paths are still checked
         print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return EXIT_USAGE
+        args.paths = [p for p in args.paths if p not in missing]
+        if not args.paths:
+            return EXIT_USAGE
     if args.jobs is not None and args.jobs < 1:
         print("boundary-lint: --jobs takes a whole number of at least 1", file=sys.stderr)
         return EXIT_USAGE
@@ -141,6 +143,8 @@ def run_check(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(format_problem(problem), file=sys.stderr)
     sys.stdout.write(FORMATTERS[args.format](result))
+    if missing:
+        return EXIT_USAGE
     return EXIT_FINDINGS if result.findings or result.errors else EXIT_CLEAN
 
 

@@ -180,14 +180,14 @@ def _check_rewrite(rewrite: Mapping[str, Any], where: str, key: str) -> None:
         raise ConfigError(f"{where}: {key} needs {' and '.join(missing)}")
     try:
         call = ast.parse(rewrite["call"].strip(), mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # NUL bytes (< 3.12), deep nesting
         call = None
     while isinstance(call, (ast.Subscript, ast.Attribute)) or (
             isinstance(call, ast.Call) and not isinstance(call.func, ast.Name)):
         call = call.func if isinstance(call, ast.Call) else call.value
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
         raise ConfigError(f"{where}: {key}.call must be a method call such as "
-                          f"'get_strategy(strategy_id)', not {rewrite['call']!r}")
+                          f"'get_strategy(strategy_id)', not {rewrite['call'][:80]!r}")
 
 
 def _check_entries(entries: Sequence[str], where: str, key: str) -> None:

@@ -7,10 +7,11 @@ by :func:`load_registry` and validated by :mod:`boundary_lint.registry_schema`.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Dict, Iterable, Mapping, Optional, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 from .model import TableName
 
@@ -202,7 +203,7 @@ class Registry:
     def service_for_path(self, path: Path) -> Optional[str]:
         """The service whose ``paths`` glob matches ``path`` most specifically."""
         try:
-            rel = Path(path).resolve().relative_to(self.root.resolve())
+            rel = _resolved(Path(path)).relative_to(_resolved(self.root))
         except ValueError:
             return None
         text = PurePosixPath(rel).as_posix()
@@ -210,6 +211,40 @@ class Registry:
             if regex.fullmatch(text):
                 return service
         return None
+
+    def unmatched_paths(self, files: Iterable[Path]) -> List[Tuple[str, str]]:
+        """``(service, glob)`` of each ``paths`` entry matching none of ``files`` (a typo,
+        or a folder that moved): such a service's files are silently not checked."""
+        texts = []
+        root = _resolved(self.root)
+        for path in files:
+            try:
+                texts.append(PurePosixPath(_resolved(Path(path)).relative_to(root)).as_posix())
+            except ValueError:
+                continue
+        unmatched = []
+        for service in self.services.values():
+            for pattern in service.paths:
+                regex = glob_to_regex(pattern)
+                if not any(regex.fullmatch(text) for text in texts):
+                    unmatched.append((service.name, pattern))
+        return sorted(unmatched)
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path when symlinks cannot be resolved (a loop
+    raises RuntimeError before Python 3.13): the read that follows says what is wrong.
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> os.symlink("b.py", os.path.join(folder, "a.py")); os.symlink("a.py", os.path.join(folder, "b.py"))
+    >>> _resolved(Path(folder, "a.py")).name
+    'a.py'
+    """
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
 
 
 def glob_to_regex(pattern: str) -> "re.Pattern[str]":

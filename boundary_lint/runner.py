@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from .cache import CACHE_DIR, ResultCache, content_hash, registry_key
-from .checker import FileResult, check_bytes, unreadable
+from .checker import FileResult, check_bytes, read_source, unreadable
 from .discovery import iter_files
+from .model import Problem
 from .registry import Registry
 from .reporters import RunResult
 
@@ -84,9 +85,9 @@ def run_paths(
             todo.append((path, display, owner, ""))
             continue
         try:
-            data = path.read_bytes()
+            data = read_source(path)
         except OSError as exc:
-            results.append(unreadable(display, owner, exc))
+            results.append(unreadable(display, owner, exc, path))
             continue
         digest = content_hash(data)
         hit = cache.get(display, digest)
@@ -101,7 +102,30 @@ def run_paths(
         for (_, display, _, digest), result in zip(todo, checked):
             cache.put(display, digest, result)
         cache.save()
-    return gather(results, code_filter(select, ignore))
+    run = gather(results, code_filter(select, ignore))
+    run.problems = sorted(run.problems + unmatched_path_problems(registry, paths, [p for p, _ in files]))
+    return run
+
+
+def unmatched_path_problems(registry: Registry, paths: Sequence[str], files: Sequence[Path]) -> List[Problem]:
+    """A warning per ``services.X.paths`` glob that matches none of the files, when the run
+    covers the registry's whole folder (a run on a few files proves nothing)."""
+    root = registry.root.resolve()
+    if not any(root == Path(p).resolve() or root.is_relative_to(Path(p).resolve()) for p in paths):
+        return []
+    where = str(registry.source) if registry.source else "registry"
+    if registry.source and Path(registry.source).resolve().is_relative_to(Path.cwd()):
+        where = str(Path(registry.source).resolve().relative_to(Path.cwd()))
+    try:
+        text = registry.source.read_text(encoding="utf-8") if registry.source else ""
+    except OSError:
+        text = ""
+    problems = []
+    for service, pattern in registry.unmatched_paths(files):
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if pattern in row), 1)
+        problems.append(Problem(where, line, f"services.{service}.paths {pattern!r} matches no file; "
+                                "fix the glob (relative to the registry's folder) or remove it", fatal=False))
+    return problems
 
 
 def _ticker(progress: Optional[Callable[[int, int], None]], done: int, total: int) -> Callable[[], None]:
@@ -143,9 +167,9 @@ def _check_all(
 def _check_one(item: Tuple[Path, str, str, str], registry: Registry) -> FileResult:
     path, display, owner, _ = item
     try:
-        data = path.read_bytes()
+        data = read_source(path)
     except OSError as exc:
-        return unreadable(display, owner, exc)
+        return unreadable(display, owner, exc, path)
     return check_bytes(data, path, display, registry, owner)
 
 

@@ -333,11 +333,7 @@ class _Composer:
         if isinstance(expr, ast.JoinedStr):
             return self._literal(expr, depth)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-            left = self.compose(expr.left, depth + 1)
-            right = self.compose(expr.right, depth + 1)
-            if left is None and right is None:
-                return None
-            return (left or [self._hole(expr.left)]) + (right or [self._hole(expr.right)])
+            return self._sum(expr, depth)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
             left = self.compose(expr.left, depth + 1)
             return None if left is None else composed_sql.percent_fields(self, left, expr.right, depth)
@@ -353,6 +349,28 @@ class _Composer:
             if bound is not None:
                 return self.compose(bound, depth + 1)
         return None
+
+    def _sum(self, expr: ast.BinOp, depth: int) -> Optional[List[LiteralPiece]]:
+        """``a + b + c ...``: one level whatever its length (a query concatenated line by
+        line keeps its first lines; a chain of thousands costs no recursion).
+
+        The operands before the first one with text are one hole, as their sum would be."""
+        spine = [expr]
+        while isinstance(spine[-1].left, ast.BinOp) and isinstance(spine[-1].left.op, ast.Add):
+            spine.append(spine[-1].left)
+        spine.reverse()  # spine[i] is the sum of operands 0..i+1
+        operands = [spine[0].left] + [node.right for node in spine]
+        self.used.update(id(node) for node in spine)
+        composed = [self.compose(operand, depth + 1) for operand in operands]
+        first = next((i for i, pieces in enumerate(composed) if pieces is not None), None)
+        if first is None:
+            return None
+        out: List[LiteralPiece] = []
+        if first:
+            out.append(self._hole(operands[0] if first == 1 else spine[first - 2]))
+        for operand, pieces in zip(operands[first:], composed[first:]):
+            out.extend(pieces if pieces is not None else [self._hole(operand)])
+        return out
 
     def lookup(self, name: str) -> Optional[ast.expr]:
         if name in self.env:
@@ -487,17 +505,22 @@ def _is_docstring(node: ast.AST) -> bool:
 
 
 def _is_string_expr(node: ast.AST) -> bool:
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, str)
-    if isinstance(node, ast.JoinedStr):
-        return True
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-        return _is_string_expr(node.left) or (
-            isinstance(node.op, ast.Add) and _is_string_expr(node.right)
-        )
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return node.func.attr == "format" and _is_string_expr(node.func.value)
-    return False
+    """A str literal, or a ``+``/``%``/``.format`` composition with one (a loop, not
+    recursion, down the left side: a chain of thousands of ``+`` is fine)."""
+    rights: List[ast.AST] = []
+    while True:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) or isinstance(node, ast.JoinedStr):
+            return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+            if isinstance(node.op, ast.Add):
+                rights.append(node.right)
+            node = node.left
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            node = node.func.value
+        elif rights:
+            node = rights.pop()
+        else:
+            return False
 
 
 def _callee_name(func: ast.expr) -> str:
@@ -556,8 +579,8 @@ def _first_constant(node: ast.expr) -> Optional[str]:
                 return value.value
             return None
         return None
-    if isinstance(node, ast.BinOp):
-        return _first_constant(node.left)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return _first_constant(node.func.value)
+    while isinstance(node, ast.BinOp) or isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.left if isinstance(node, ast.BinOp) else node.func.value
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        return _first_constant(node)
     return None

@@ -19,7 +19,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import sqlglot
@@ -40,6 +41,53 @@ class SqlAnalysis:
 
 
 Found = Tuple[int, TableName, Operation]  # (offset into the caller's text, table, op)
+
+MAX_STATEMENTS_PER_FILE = 10_000
+"""Statements one file may have parsed by sqlglot (~1 ms each); the rest are token-scanned."""
+SECONDS_PER_FILE = 30.0
+"""Wall-clock time one file may spend in sqlglot; no statement costs more than ~2 s
+(``max_statement_chars`` sees to that), so a file never takes much longer."""
+
+
+@dataclass
+class SqlBudget:
+    """How much sqlglot parsing one file may cost, shared by all its ``analyze_sql`` calls.
+
+    Past ``statements`` parses or ``seconds`` of wall-clock time, statements are
+    token-scanned (or, without ``fallback_scan``, skipped): a pathological file
+    (a dump of 100,000 INSERTs) costs seconds, not hours. ``skipped`` counts them.
+
+    >>> budget = SqlBudget(statements=1)
+    >>> a = analyze_sql("SELECT * FROM a.b; DELETE FROM c.d", budget=budget)
+    >>> [(r.table.qualified(), r.operation.label) for r in a.refs], a.parsed, budget.skipped
+    ([('a.b', 'read'), ('c.d', 'write')], False, 1)
+    """
+
+    statements: int = MAX_STATEMENTS_PER_FILE
+    seconds: float = SECONDS_PER_FILE
+    skipped: int = 0
+    first_skipped_offset: Optional[int] = None  # in the text of the call that first skipped
+    _deadline: float = field(default=0.0, repr=False)
+
+    def __post_init__(self) -> None:
+        self._deadline = time.monotonic() + self.seconds
+        self._limit = self.statements
+
+    def take(self, offset: int) -> bool:
+        """May one more statement (at ``offset``) be parsed? Counts it if so."""
+        if self.statements > 0 and time.monotonic() < self._deadline:
+            self.statements -= 1
+            return True
+        if not self.skipped:
+            self.first_skipped_offset = offset
+        self.skipped += 1
+        return False
+
+    def why(self) -> str:
+        spent = "time" if self.statements > 0 else "statements"
+        return (f"the file's SQL budget ({self._limit} statements or {self.seconds:g} s) is spent "
+                f"on {spent}; {self.skipped} statement{'s' if self.skipped != 1 else ''} left")
+
 
 _LETTER = re.compile(r"[A-Za-z]")
 _HEAD = re.compile(r"\s*([A-Za-z]+)(?:\s+([A-Za-z]+))?(?:\s+([A-Za-z]+))?(?:\s+([A-Za-z]+))?")
@@ -84,13 +132,14 @@ class _QuietSqlglot(logging.Filter):
 
 
 def analyze_sql(sql: str, dialect: str = "postgres", *, fallback_scan: bool = True,
-                max_statement_chars: int = 20000) -> SqlAnalysis:
+                max_statement_chars: int = 20000, budget: Optional[SqlBudget] = None) -> SqlAnalysis:
     """Every table reference in ``sql``; never raises.
 
     ``fallback_scan=False`` means no guessing: a statement sqlglot cannot read
     gives a notice and no refs, and one it reads only as an opaque Command
     (LOCK, REFRESH, ALTER TABLE ... ENABLE ROW LEVEL SECURITY) gives no refs.
-    A statement over ``max_statement_chars`` is scanned, not parsed.
+    A statement over ``max_statement_chars`` is scanned, not parsed; so is every
+    statement once ``budget`` (shared by the calls for one file) is spent.
 
     >>> a = analyze_sql("SELEC * FROM a.b; DELETE FROM c")
     >>> [(r.offset, r.table.qualified(), r.operation.label) for r in a.refs], a.parsed, a.statements
@@ -102,7 +151,7 @@ def analyze_sql(sql: str, dialect: str = "postgres", *, fallback_scan: bool = Tr
     quiet = _QuietSqlglot()
     logger.addFilter(quiet)
     try:
-        return _Analysis(sql, dialect, fallback_scan, max_statement_chars).run()
+        return _Analysis(sql, dialect, fallback_scan, max_statement_chars, budget).run()
     except Exception as err:  # a bug of ours must not stop the run
         refs: Tuple[TableRef, ...] = ()
         if fallback_scan:
@@ -121,11 +170,13 @@ def analyze_sql(sql: str, dialect: str = "postgres", *, fallback_scan: bool = Tr
 class _Analysis:
     """State of one ``analyze_sql`` call."""
 
-    def __init__(self, sql: str, dialect: str, fallback_scan: bool, max_chars: int) -> None:
+    def __init__(self, sql: str, dialect: str, fallback_scan: bool, max_chars: int,
+                 budget: Optional[SqlBudget] = None) -> None:
         self.sql = sql
         self.dialect_name = dialect
         self.fallback_scan = fallback_scan
         self.max_chars = max_chars
+        self.budget = budget
         self.refs: List[TableRef] = []
         self.notices: List[str] = []
         self.parsed = True
@@ -191,7 +242,7 @@ class _Analysis:
     def executed(self, a: int, b: int) -> None:
         """``EXECUTE 'SQL'`` in a body: the literal's statements, quotes undoubled in place."""
         variant = self.sql[:a] + undouble_quotes(self.sql[a:b]) + self.sql[b:]
-        sub = _Analysis(variant, self.dialect_name, self.fallback_scan, self.max_chars)
+        sub = _Analysis(variant, self.dialect_name, self.fallback_scan, self.max_chars, self.budget)
         lexed = lex(variant, a, b)
         masked = mask(variant, a, b, lexed[0])
         for s, e in split_statements(variant, a, b, lexed):
@@ -213,6 +264,9 @@ class _Analysis:
         if len(text) > self.max_chars:
             return self.fallback(text, m, base, stmt_off, fp, "%d characters, over max_statement_chars=%d"
                                  % (len(text), self.max_chars), too_long=True)
+        if self.budget is not None and not self.budget.take(stmt_off):
+            self.parsed = False  # the caller reports the spent budget once per file
+            return self.add(scan_tables(text, m, base) if self.fallback_scan else (), stmt_off, fp)
         try:
             dialect = _dialects.get(self.dialect_name)
             if dialect is None:

@@ -132,7 +132,8 @@ def test_fixed_findings_are_stale_until_pruned(run_cli, tmp_path):
 
     text = run_cli("check", "--baseline", "bl.json", cwd=tmp_path)
     assert text.code == 0
-    assert text.err.splitlines() == [
+    # (the project has no algo/ folder: boundaries.toml warns that its paths glob matches nothing)
+    assert [line for line in text.err.splitlines() if not line.startswith("boundaries.toml:")] == [
         "orders/app.py: stale baseline entry: BND101 public.portfolio (1 accepted finding no longer found); "
         "drop it with --prune-baseline"
     ]
@@ -142,7 +143,8 @@ def test_fixed_findings_are_stale_until_pruned(run_cli, tmp_path):
     pruned = run_cli("check", "--baseline", "bl.json", "--prune-baseline", cwd=tmp_path)
     assert pruned.code == 0 and "pruned 1 fixed finding from bl.json" in pruned.err
     assert [e.code for e in baseline.load(tmp_path / "bl.json")] == ["BND100"]
-    assert run_cli("check", "--baseline", "bl.json", cwd=tmp_path).err == ""
+    after = run_cli("check", "--baseline", "bl.json", cwd=tmp_path).err.splitlines()
+    assert [line for line in after if not line.startswith("boundaries.toml:")] == []
 
     # The baseline only shrinks: the write that was fixed and pruned fails again if it comes back.
     app.write_text(APP)

@@ -82,7 +82,13 @@ def encode(source: Source, text: str) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step, keeping its permission bits."""
+    """Replace ``path`` with ``data`` in one step, keeping its permission bits.
+
+    A symlink's target is written (the link stays a link). A process killed between
+    the temporary file and the rename leaves ``.NAME.XXXXXXXX.tmp`` beside the file:
+    never read by a run, and removed by the next write of that file.
+    """
+    path = Path(os.path.realpath(path))
     mode = stat.S_IMODE(path.stat().st_mode)
     handle, temporary = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -96,6 +102,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+    stale = re.compile(r"\.%s\.[a-z0-9_]{8}\.tmp" % re.escape(path.name))
+    for leftover in path.parent.iterdir():
+        if stale.fullmatch(leftover.name):
+            leftover.unlink(missing_ok=True)
 
 
 class RunFiles:
@@ -115,14 +125,14 @@ class RunFiles:
             self._texts = {}
             around = [p for p, _ in iter_files([str(self.registry.root)], self.registry.settings.exclude)]
             for path in [*self.run_files, *around]:
-                key = path.resolve()
+                key = Path(os.path.realpath(path))  # Path.resolve() raises on a symlink loop
                 if key in self._texts or path.suffix not in PYTHON_SUFFIXES:
                     continue
                 try:
                     self._texts[key] = path.read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     continue
-        current = self.current.resolve() if self.current is not None else None
+        current = Path(os.path.realpath(self.current)) if self.current is not None else None
         word = re.compile(r"\b%s\b" % re.escape(name))
         return any(word.search(text) for path, text in self._texts.items() if path != current)
 

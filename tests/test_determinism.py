@@ -1,0 +1,60 @@
+"""Output order is stable -- by path, line, column, code -- whatever order the file
+system lists files in and however many worker processes check them."""
+
+from __future__ import annotations
+
+import os
+import random
+
+from project import make_project
+
+from boundary_lint import discovery
+
+FILES = {
+    f"orders/{folder}/m{number}.py": (
+        f'def f{number}(cur):\n'
+        f'    cur.execute("SELECT * FROM public.strategy s JOIN public.portfolio p ON p.id = s.id")\n'
+        f'    cur.execute("UPDATE public.portfolio SET w = 0")\n'
+        f'    cur.execute("SELEC broken FROM public.strategy")\n'
+    )
+    for folder in ("a", "b", "c") for number in range(8)
+}
+FILES["orders/z.sql"] = "INSERT INTO public.strategy VALUES (1);\nDROP TABLE public.portfolio;\n"
+
+
+def shuffled_walk(seed: int):
+    real_walk = os.walk
+    rng = random.Random(seed)
+
+    def walk(top, *args, **kwargs):
+        for folder, dirs, files in real_walk(top, *args, **kwargs):
+            rng.shuffle(dirs)
+            rng.shuffle(files)
+            yield folder, dirs, files
+
+    return walk
+
+
+def test_same_output_whatever_the_walk_order_and_jobs(run_cli, tmp_path, monkeypatch):
+    make_project(tmp_path, FILES)
+    outputs = set()
+    for seed, jobs in [(1, "1"), (2, "2"), (3, "2"), (4, "1")]:
+        monkeypatch.setattr(discovery.os, "walk", shuffled_walk(seed))
+        for fmt in ("text", "json"):
+            result = run_cli("check", "--no-cache", "--jobs", jobs, "--format", fmt, ".", cwd=tmp_path)
+            assert result.code == 1
+            outputs.add((fmt, result.out, result.err))
+    assert len(outputs) == 2, "one text and one JSON output"
+    document = next(__import__("json").loads(out) for fmt, out, _ in outputs if fmt == "json")
+    keys = [(f["path"], f["line"], f["column"], f["code"]) for f in document["findings"]]
+    assert keys == sorted(keys) and len(keys) == 24 * 4 + 2
+    warnings = [(w["path"], w["line"]) for w in document["warnings"]]
+    assert warnings == sorted(warnings) and len(warnings) == 25
+
+
+def test_cache_does_not_change_the_output(run_cli, tmp_path, monkeypatch):
+    make_project(tmp_path, FILES)
+    cold = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    monkeypatch.setattr(discovery.os, "walk", shuffled_walk(7))
+    warm = run_cli("check", "--format", "json", "--jobs", "2", ".", cwd=tmp_path)
+    assert (cold.out, cold.err) == (warm.out, warm.err)
