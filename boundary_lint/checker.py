@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
@@ -86,8 +87,8 @@ def site_references(
 
 def _budget_problem(path: str, site: SqlSite, budget) -> Problem:
     line = site.position_at(budget.first_skipped_offset or 0).line
-    return Problem(path, line, f"SQL from this line on was scanned for table names, not parsed: {budget.why()}; "
-                   "split the file or exclude it if the scan is not enough", fatal=False)
+    return Problem(path, line, f"SQL from this line on was not parsed: {budget.why()}; SQL passed to sinks was "
+                   "scanned for table names instead; split the file or exclude it", fatal=False)
 
 
 _AT_OFFSET = re.compile(r"statement at offset (\d+) ")
@@ -127,9 +128,15 @@ def check_python_source(
 
 
 def parse_python(source: str, path: str) -> Tuple[Optional[ast.AST], Optional[Problem]]:
-    """``ast.parse``, or the Problem saying why it failed (syntax, Python 2, nesting)."""
+    """``ast.parse``, or the Problem saying why it failed (syntax, Python 2, nesting).
+
+    Python's own warnings on the code (``"\\d"`` is an invalid escape sequence, a
+    SyntaxWarning printed on stderr from 3.12 on) are not ours to print: silenced.
+    """
     try:
-        return ast.parse(source, filename=path), None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(source, filename=path), None
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None) or 1
         reason = getattr(exc, "msg", None) or str(exc)
@@ -190,7 +197,7 @@ def python_references(
         return _python_references(path, source, tree, lines, settings)
     except RecursionError:
         pass
-    tree = ast.parse(source, filename=path)  # our own copy: a caller's (flake8's) tree stays intact
+    tree, _ = parse_python(source, path)  # our own copy: a caller's (flake8's) tree stays intact
     cut = cut_deep_expressions(tree)
     refs, problems = _python_references(path, source, tree, lines, settings)
     where = ", ".join(str(line) for line in cut[:5]) + (" ..." if len(cut) > 5 else "")

@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 # to a minute or two; "long" is the deeper run, chosen with --hypothesis-profile=long
 # or BOUNDARY_LINT_FUZZ=long (see README, "Robustness").
 _FUZZ_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=_FUZZ_HEALTH,
+settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=_FUZZ_HEALTH,
                           derandomize=True, print_blob=True)
-settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=_FUZZ_HEALTH,
+settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=_FUZZ_HEALTH,
                           print_blob=True)
 settings.load_profile(os.environ.get("BOUNDARY_LINT_FUZZ", "ci"))
 

@@ -55,6 +55,55 @@ def sql_text(draw, max_tokens: int = 40) -> str:
     return "".join(t + g for t, g in zip(tokens, glue))
 
 
+STATEMENT_TABLES = ["public.strategy", "public.portfolio", "tradingdb.accounts", "accounts.balances",
+                    "market.quotes", "orders.orders", "users", "strategy", '"Public"."Strategy"', "backtests"]
+COLUMNS = st.sampled_from(["id", "name", "strategy_id", "weight", '"Mixed"', "created_at"])
+PARAMS = st.sampled_from([":id", "%s", "%(id)s", "$1", "?", "1", "'x'", "NOW()", "{value}", "NULL"])
+TEMPLATES = [
+    "SELECT {c} FROM {t} WHERE {c} = {p}",
+    "SELECT * FROM {t} s JOIN {t2} p ON p.{c} = s.{c} WHERE s.{c} = {p} AND p.{c} > {p}",
+    "SELECT {c} FROM {t} WHERE {c} IN (SELECT {c} FROM {t2}) ORDER BY {c} LIMIT 1",
+    "WITH x AS (SELECT {c} FROM {t}) SELECT * FROM x JOIN {t2} USING ({c})",
+    "INSERT INTO {t} ({c}, name) VALUES ({p}, {p}) ON CONFLICT ({c}) DO NOTHING RETURNING {c}",
+    "UPDATE {t} SET {c} = {p} WHERE {c} = {p}",
+    "UPDATE {t} a SET {c} = b.{c} FROM {t2} b WHERE a.id = b.id",
+    "DELETE FROM {t} WHERE {c} = {p}",
+    "CREATE TABLE {t} (id int REFERENCES {t2}(id))",
+    "ALTER TABLE {t} ADD CONSTRAINT fk FOREIGN KEY ({c}) REFERENCES {t2} (id)",
+    "DO $$ BEGIN IF EXISTS (SELECT 1 FROM {t}) THEN DELETE FROM {t2}; END IF; END $$",
+    "COPY {t} FROM STDIN",
+    "TRUNCATE {t}, {t2}",
+    "GRANT SELECT ON {t} TO reader",
+]
+
+
+@st.composite
+def sql_statement(draw) -> str:
+    """A well-formed statement over tables that services own (values are placeholders,
+    literals, calls or an f-string-like ``{value}``)."""
+    template = draw(st.sampled_from(TEMPLATES))
+    out, rest = [], template
+    while "{" in rest:
+        head, _, tail = rest.partition("{")
+        field, _, rest = tail.partition("}")
+        out.append(head)
+        out.append(draw({"t": st.sampled_from(STATEMENT_TABLES), "t2": st.sampled_from(STATEMENT_TABLES),
+                         "c": COLUMNS, "p": PARAMS}[field]))
+    return "".join(out) + rest
+
+
+@st.composite
+def sql_text_or_statements(draw) -> str:
+    """Half the time random SQL-ish tokens; else statements, some with random tokens spliced in."""
+    if draw(st.booleans()):
+        return draw(sql_text())
+    statements = draw(st.lists(sql_statement(), min_size=1, max_size=3))
+    if draw(st.integers(0, 3)) == 0:
+        at = draw(st.integers(0, len(statements[0])))
+        statements[0] = statements[0][:at] + draw(sql_text(4)) + statements[0][at:]
+    return ";\n".join(statements)
+
+
 def _fstring(text: str, hole_at: int) -> str:
     """``text`` as an f-string literal with a ``{value}`` hole after ``hole_at`` characters."""
     escaped = [text[:hole_at], text[hole_at:]]
@@ -66,7 +115,7 @@ def _fstring(text: str, hole_at: int) -> str:
 @st.composite
 def python_with_sql(draw) -> str:
     """A module passing SQL-ish text to sinks in the shapes the checker reads."""
-    sql = draw(sql_text())
+    sql = draw(sql_text_or_statements())
     literal = repr(sql)
     shape = draw(st.sampled_from(["execute", "text", "fstring", "concat", "constant", "format", "percent",
                                   "triple", "fetch", "psycopg", "alembic", "literal"]))
@@ -78,8 +127,9 @@ def python_with_sql(draw) -> str:
     elif shape == "triple" and '"""' not in sql and not sql.endswith(("\\", '"')):
         literal = '"""' + sql.replace("\\", "\\\\") + '"""'
     body = {
-        "execute": f"cur.execute({literal})",
-        "text": f"session.execute(text({literal}), {{'id': 1}})",
+        "execute": f"def f(cur, id):\n    cur.execute({literal}, (id,))\n    return cur.fetchone()",
+        "text": f"async def f(session, id):\n    result = await session.execute(text({literal}), {{'id': id}})\n"
+                "    return result.mappings().first()",
         "fstring": f"cur.execute({literal})",
         "concat": f"cur.execute({literal})",
         "constant": f"QUERY = {literal}\n\ndef run(cur):\n    cur.execute(QUERY)",
@@ -105,7 +155,7 @@ def mutated_file(draw, suffix=None):
     re-indented, random bytes or SQL inserted, or cut short."""
     path = draw(st.sampled_from(SOURCE_FILES if suffix is None else [p for p in SOURCE_FILES if p.suffix == suffix]))
     data = path.read_bytes()
-    for _ in range(draw(st.integers(1, 4))):
+    for _ in range(draw(st.integers(0, 3))):
         lines = data.splitlines(keepends=True) or [b""]
         kind = draw(st.sampled_from(MUTATIONS))
         i = draw(st.integers(0, len(lines) - 1))

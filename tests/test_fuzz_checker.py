@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import hypothesmith
-from fuzz_strategies import mutated_file, python_with_sql, sql_text
-from hypothesis import given, settings
+from fuzz_strategies import mutated_file, python_with_sql, sql_text, sql_text_or_statements
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from boundary_lint.checker import INTERNAL_ERROR, FileResult, check_bytes
@@ -45,6 +45,7 @@ def assert_sound(data: bytes, suffix: str) -> FileResult:
     started = time.monotonic()
     first = check(data, suffix)
     elapsed = time.monotonic() - started
+    event(f"{len(first.findings) and 'findings'} {first.problems and 'problems'}")
     assert elapsed < SECONDS_PER_FILE, f"{elapsed:.1f} s on one file"
     bugs = [p.message for p in first.problems if p.message.startswith(BUGS) or BUGS[1] in p.message]
     assert not bugs, bugs
@@ -67,13 +68,13 @@ def test_sql_in_sinks(source):
 
 
 @settings(max_examples=SCALE)
-@given(sql=sql_text(80))
+@given(sql=st.one_of(sql_text(80), sql_text_or_statements()))
 def test_sql_files(sql):
     assert_sound(sql.encode("utf-8"), ".sql")
 
 
 @settings(max_examples=SCALE)
-@given(sql=sql_text(60), fallback=st.booleans())
+@given(sql=st.one_of(sql_text(60), sql_text_or_statements()), fallback=st.booleans())
 def test_analyze_sql_never_fails_and_points_inside_the_text(sql, fallback):
     analysis = analyze_sql(sql, fallback_scan=fallback)
     assert not [n for n in analysis.notices if n.startswith("SQL analysis failed")], analysis.notices
@@ -99,3 +100,35 @@ def test_random_python_from_the_grammar(source):
 @given(data=st.binary(max_size=400), suffix=st.sampled_from([".py", ".sql"]))
 def test_random_bytes(data, suffix):
     assert_sound(data, suffix)
+
+
+PATHOLOGICAL = [
+    lambda n: "SELECT " + "(" * n + "1" + ")" * n + " FROM public.strategy",
+    lambda n: "SELECT * FROM public.strategy WHERE x IN (" + ",".join(["1"] * n) + ")",
+    lambda n: "SELECT 1 FROM public.strategy;\n" * n,
+    lambda n: "SELECT * FROM public." + "x" * (n * 10),
+    lambda n: "DO $$ BEGIN " + "DELETE FROM public.strategy; " * n,
+    lambda n: "SELECT " + "CASE WHEN x THEN " * n + "1" + " END" * n,
+    lambda n: "SELECT * FROM " + "(SELECT * FROM " * n + "public.strategy" + ") x" * n,
+    lambda n: "/* " * n + "SELECT 1",
+    lambda n: "SELECT a\nFROM public.strategy\n" + "WHERE x = 1\n" * n,
+]
+PYTHON_SHAPES = [
+    lambda sql, n: f"cur.execute({sql!r})\n",
+    lambda sql, n: f"cur.execute({sql!r} + " + " + ".join(["x"] * n) + ")\n",
+    lambda sql, n: "cur.execute(" + " + ".join([repr(sql)] + ["' AND 1 = 1'"] * n) + ")\n",
+    lambda sql, n: f"x = {sql!r}\n" + "y = " + " + ".join(["1"] * n) + "\n",
+    lambda sql, n: "".join(" " * i + "if x:\n" for i in range(min(n, 99)))
+    + " " * min(n, 99) + f"cur.execute({sql!r})\n",
+]
+
+
+@settings(max_examples=max(5, SCALE // 4))
+@given(sql_shape=st.sampled_from(PATHOLOGICAL), python_shape=st.sampled_from(PYTHON_SHAPES),
+       n=st.integers(1, 3000), as_file=st.booleans())
+def test_pathological_sizes(sql_shape, python_shape, n, as_file):
+    sql = sql_shape(n)
+    if as_file:
+        assert_sound(sql.encode("utf-8"), ".sql")
+    else:
+        assert_sound(python_shape(sql, n).encode("utf-8"), ".py")

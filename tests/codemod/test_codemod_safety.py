@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fuzz_strategies import TESTS, mutated_file, python_with_sql
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 
 from boundary_lint.codemod import apply
 from boundary_lint.codemod.apply import fix_paths
@@ -64,6 +64,7 @@ def assert_fix_is_safe(root: Path, path: Path, data: bytes):
     first = fix_paths([str(root)], registry)
     assert not [p for p in first.problems if p.message.startswith("not rewritten:")], first.problems
     written = any(f.written for f in first.files)
+    event("rewritten" if written else "nothing rewritten")
     after = path.read_bytes()
     if not written:
         assert after == data, "changed without a rewrite"
