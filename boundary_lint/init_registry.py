@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .checker import PYTHON_SUFFIXES, decode_source, source_references
+from .checker import MAX_FILE_BYTES, PYTHON_SUFFIXES, decode_source, read_source, source_references
 from .discovery import iter_files
 from .model import Reference
 from .registry import SYSTEM_SCHEMAS, ConfigError, Settings
@@ -102,15 +102,20 @@ def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path) 
     for given in paths:
         for path, display in iter_files([given]):
             try:
-                data = path.read_bytes()
+                data = read_source(path)  # never a FIFO, never more than MAX_FILE_BYTES + 1
             except OSError:
+                continue
+            if len(data) > MAX_FILE_BYTES or b"\0" in data:
                 continue
             is_python = path.suffix in PYTHON_SUFFIXES
             text, problem = decode_source(data, display, is_python)
             if problem is not None:
                 continue
+            try:
+                refs, _ = source_references(display, text, is_python, settings)
+            except Exception:  # a bug of ours on one file must not stop the draft
+                continue
             files += 1
-            refs, _ = source_references(display, text, is_python, settings)
             glob = group_glob(Path(given), path, registry_dir)
             group = groups.setdefault(glob, Group(glob, ""))
             group.files += 1

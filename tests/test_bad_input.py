@@ -271,3 +271,13 @@ def test_path_that_does_not_exist(run_cli, tmp_path):
     assert "boundary-lint: no such file or folder: orders/nope.py" in result.err
     assert_app_checked(result)
     assert run_cli("check", "--no-cache", "nope", cwd=root).code == 2
+
+
+def test_init_skips_fifos_and_binary_files(run_cli, tmp_path):
+    """Bug: ``init`` read a FIFO named ``*.py`` (and hung) and huge files whole."""
+    write(tmp_path, "orders/q.py", SQL_LINE)
+    os.mkfifo(tmp_path / "orders/pipe.py")
+    write(tmp_path, "orders/blob.py", b"\0" * 100 + SQL_LINE)
+    result = run_cli("init", ".", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "public.strategy" in (tmp_path / "boundaries.toml").read_text()
