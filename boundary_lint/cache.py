@@ -96,7 +96,9 @@ class ResultCache:
             with open(self.file, encoding="utf-8") as handle:
                 loaded = json.load(handle)
             if isinstance(loaded, dict) and loaded.get("version") == __version__:
-                self.entries = loaded.get("entries", {})
+                entries = loaded.get("entries")
+                if isinstance(entries, dict):  # a damaged cache is ignored, never trusted
+                    self.entries = {k: v for k, v in entries.items() if isinstance(v, dict)}
         except (OSError, ValueError):
             self.entries = {}
 
@@ -106,9 +108,11 @@ class ResultCache:
         if entry is None or entry.get("hash") != digest:
             return None
         try:
-            return result_from_json(display, entry["result"])
-        except (KeyError, TypeError):
+            result = result_from_json(display, entry["result"])
+        except (KeyError, TypeError, AttributeError, ValueError):  # a damaged entry: check the file again
             return None
+        numbers = [n for f in result.findings for n in (f.line, f.column)] + [p.line for p in result.problems]
+        return result if all(type(n) is int for n in numbers) else None
 
     def put(self, display: str, digest: str, result: FileResult) -> None:
         self.seen[display] = digest

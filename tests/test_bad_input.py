@@ -281,3 +281,26 @@ def test_init_skips_fifos_and_binary_files(run_cli, tmp_path):
     result = run_cli("init", ".", cwd=tmp_path)
     assert result.code == 0, result.err
     assert "public.strategy" in (tmp_path / "boundaries.toml").read_text()
+
+
+@pytest.mark.parametrize("damage", [
+    '{"version": "%s", "entries": []}',
+    '{"version": "%s", "entries": {"orders/app.py": 3}}',
+    '{"version": "%s", "entries": {"orders/app.py": {"hash": "%s", "result": {"service": "orders", '
+    '"checked": true, "findings": [{"path": "x", "line": "one", "column": 1, "code": "BND100", "table": "t"}], '
+    '"problems": []}}}}',
+    "not json",
+], ids=["list", "number", "wrong-types", "text"])
+def test_damaged_cache_is_ignored(run_cli, tmp_path, damage):
+    """Bug: a damaged results cache (entries not a table, wrong types) crashed the run."""
+    from boundary_lint import __version__
+    from boundary_lint.cache import content_hash
+
+    root = project(tmp_path)
+    first = run_cli("check", ".", cwd=root)
+    for cache in (root / ".boundary_lint_cache").glob("results-*.json"):
+        digest = content_hash((root / "orders/app.py").read_bytes())
+        cache.write_text(damage % ((__version__, digest)[:damage.count("%s")]) if "%s" in damage else damage)
+    again = run_cli("check", ".", cwd=root)
+    assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
+    assert_app_checked(again)
