@@ -121,15 +121,19 @@ def plugin_cost_ms(files: List[Path], registry) -> float:
 
 def subprocess_check(args: List[str], cwd: Path) -> Dict[str, float]:
     """Wall time and peak RSS of a whole `boundary-lint check` process."""
+    # VmHWM, not ru_maxrss: the latter survives exec and would report this (large) parent.
     code = (
-        "import resource, sys\nfrom boundary_lint.cli import main\n"
+        "import sys\nfrom boundary_lint.cli import main\n"
         f"rc = main({args!r})\n"
-        "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "print('RSS', hwm, file=sys.stderr)\n"
     )
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     wall = time.perf_counter() - start
+    if "RSS" not in proc.stderr:
+        raise RuntimeError(f"boundary-lint {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
     rss_kb = int(proc.stderr.rsplit("RSS", 1)[1].split()[0])
     return {"wall_s": wall, "peak_rss_mb": rss_kb / 1024}
 

@@ -23,7 +23,7 @@ from . import noqa
 from .ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from .literal_positions import source_lines
 from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
-from .prefilter import interesting_lines, may_hold_findings
+from .prefilter import interesting_lines, may_hold_findings, orm_lines
 from .registry import Registry
 from .rules import findings_for
 from .sites_orm import orm_references
@@ -212,7 +212,7 @@ def _python_references(
     interesting = interesting_lines(source, settings.sinks)
     sites = python_sql_sites(tree, lines, settings.sinks, interesting)
     refs, problems = site_references(sites, settings.dialect, path)
-    refs.extend(orm_references(tree, lines))  # ORM mappings, foreign keys, Alembic ops
+    refs.extend(orm_references(tree, lines, orm_lines(source)))  # ORM mappings, foreign keys, Alembic ops
     return refs, problems
 
 

@@ -95,6 +95,13 @@ def _literal_offsets(text: AnyStr) -> Iterator[int]:
             yield match.start()
 
 
+ORM_TOKENS = CONSTRUCT_TOKENS + (
+    "to_sql", "read_sql_table", "copy_", "create_", "drop_", "add_column", "alter_column",
+    "rename_table", "bulk_insert",
+)
+"""Every trigger word of an ORM or migration construct (``sites_orm.TRIGGERS``)."""
+
+
 def interesting_offsets(text: AnyStr, extra_sinks: Iterable[str] = ()) -> Iterator[int]:
     """Offsets of everything the checker could act on (in no particular order)."""
     yield from _token_offsets(text, CONSTRUCT_TOKENS)
@@ -119,12 +126,25 @@ def interesting_lines(source: str, extra_sinks: Iterable[str] = ()) -> List[int]
     >>> interesting_lines("import os\\nq = (\\n  'SELECT a FROM t')\\nx = 1\\n")
     [3]
     """
+    return _lines_of(source, interesting_offsets(source, extra_sinks))
+
+
+def orm_lines(source: str) -> List[int]:
+    """Sorted 1-based line numbers where an ORM or migration construct may stand.
+
+    >>> orm_lines("import os\\nclass A(Base):\\n    __tablename__ = 'a'\\n")
+    [3]
+    """
+    return _lines_of(source, _token_offsets(source, ORM_TOKENS))
+
+
+def _lines_of(source: str, offsets: Iterable[int]) -> List[int]:
     starts = [0]
     index = source.find("\n")
     while index >= 0:
         starts.append(index + 1)
         index = source.find("\n", index + 1)
-    return sorted({bisect.bisect_right(starts, offset) for offset in interesting_offsets(source, extra_sinks)})
+    return sorted({bisect.bisect_right(starts, offset) for offset in offsets})
 
 
 def touches(node, lines: List[int]) -> bool:

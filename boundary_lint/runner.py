@@ -8,9 +8,7 @@ enough of them to pay for it. Output is identical whatever ``jobs`` is.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
@@ -155,6 +153,9 @@ def _check_all(
             out.append(_check_one(item, registry))
             tick()
         return out
+    import multiprocessing  # only a parallel run pays for these imports
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(registry,)) as pool:
         chunk = max(1, len(todo) // (jobs * 8))

@@ -78,31 +78,50 @@ def python_sql_sites(
 
 
 class _Scopes:
-    """Names bound exactly once to an expression, per function and for the module."""
+    """Names bound exactly once to an expression, per function and for the module.
+
+    Built on first use, from statement lists only (bindings we follow are
+    statements), so a module whose sinks never name a variable pays nothing.
+    """
 
     def __init__(self, tree: ast.AST) -> None:
-        self.by_scope: Dict[int, Dict[str, Optional[ast.expr]]] = {}
-        self.functions: Dict[int, Dict[str, Optional[ast.AST]]] = {}  # scope -> def bound once
-        self.parent: Dict[int, ast.AST] = {}
-        self._collect(tree, tree)
+        self._tree: Optional[ast.AST] = tree
+        self._by_scope: Dict[int, Dict[str, Optional[ast.expr]]] = {}
+        self._functions: Dict[int, Dict[str, Optional[ast.AST]]] = {}  # scope -> def bound once
+        self._parent: Dict[int, ast.AST] = {}
 
-    def _collect(self, scope: ast.AST, node: ast.AST) -> None:
-        bindings = self.by_scope.setdefault(id(scope), {})
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.expr) and not isinstance(child, ast.Lambda):
-                continue  # expressions bind nothing we follow: skip their subtrees (speed)
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                self.parent[id(child)] = scope
+    def _built(self) -> "_Scopes":
+        if self._tree is not None:
+            tree, self._tree = self._tree, None
+            self._collect(tree, getattr(tree, "body", []))
+        return self
+
+    @property
+    def by_scope(self) -> Dict[int, Dict[str, Optional[ast.expr]]]:
+        return self._built()._by_scope
+
+    @property
+    def functions(self) -> Dict[int, Dict[str, Optional[ast.AST]]]:
+        return self._built()._functions
+
+    @property
+    def parent(self) -> Dict[int, ast.AST]:
+        return self._built()._parent
+
+    def _collect(self, scope: ast.AST, statements: Sequence[ast.stmt]) -> None:
+        bindings = self._by_scope.setdefault(id(scope), {})
+        for child in statements:
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self._parent[id(child)] = scope
                 if not isinstance(child, ast.ClassDef):
-                    inner = self.by_scope.setdefault(id(child), {})
+                    inner = self._by_scope.setdefault(id(child), {})
                     args = child.args
                     for arg in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
                         if arg is not None:
                             inner[arg.arg] = None  # a parameter: its value is not known here
-                if not isinstance(child, ast.Lambda):
-                    defs = self.functions.setdefault(id(scope), {})
-                    defs[child.name] = None if child.name in defs else child
-                self._collect(child, child)
+                defs = self._functions.setdefault(id(scope), {})
+                defs[child.name] = None if child.name in defs else child
+                self._collect(child, child.body)
                 continue
             if isinstance(child, ast.Assign) and len(child.targets) == 1:
                 self._bind(bindings, child.targets[0], child.value)
@@ -115,9 +134,20 @@ class _Scopes:
                 bindings[child.target.id] = None
             elif isinstance(child, (ast.For, ast.AsyncFor)):
                 self._bind(bindings, child.target, None)
-            elif isinstance(child, ast.withitem) and child.optional_vars is not None:
-                self._bind(bindings, child.optional_vars, None)
-            self._collect(scope, child)
+            elif isinstance(child, (ast.With, ast.AsyncWith)):
+                for item in child.items:
+                    if item.optional_vars is not None:
+                        self._bind(bindings, item.optional_vars, None)
+            for handler in getattr(child, "handlers", ()):
+                if handler.name:
+                    bindings[handler.name] = None
+                self._collect(scope, handler.body)
+            for case in getattr(child, "cases", ()):
+                self._collect(scope, case.body)
+            for field_name in ("body", "orelse", "finalbody"):
+                nested = getattr(child, field_name, None)
+                if isinstance(nested, list) and nested and isinstance(nested[0], ast.stmt):
+                    self._collect(scope, nested)
 
     @staticmethod
     def _bind(bindings: Dict[str, Optional[ast.expr]], target: ast.expr, value: Optional[ast.expr]) -> None:
