@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 from pathlib import Path
 from typing import Iterable, Iterator, List, Sequence, Tuple
 
@@ -23,7 +25,16 @@ def is_excluded(display: str, patterns: Sequence[str]) -> bool:
     """
     name = os.path.basename(display.rstrip("/")) or display
     normalized = display.replace(os.sep, "/")
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(normalized, p) for p in patterns)
+    matcher = _matcher(tuple(patterns))
+    return bool(matcher(name) or matcher(normalized))
+
+
+@functools.lru_cache(maxsize=32)
+def _matcher(patterns: Tuple[str, ...]):
+    """All patterns as one compiled regex (``fnmatch`` per pattern per path is slow)."""
+    if not patterns:
+        return lambda text: None
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
 
 
 def iter_files(paths: Iterable[str], excludes: Sequence[str] = ()) -> Iterator[Tuple[Path, str]]:

@@ -40,59 +40,40 @@ CONSTRUCT_TOKENS = (
 )
 """Substrings of every ORM / migration construct the checker reads (``sites_orm.TRIGGERS``)."""
 
-_KEYWORD_RE = {
-    str: re.compile("|".join(rf"\b{k}\b|\b{k.upper()}\b" for k in KEYWORDS)),
-    bytes: re.compile("|".join(rf"\b{k}\b|\b{k.upper()}\b" for k in KEYWORDS).encode()),
-}
-_QUOTES = {str: "\"'", bytes: b"\"'"}
-_SPACE = {str: " \t\r\n([", bytes: b" \t\r\n(["}
 _NEWLINE = {str: "\n", bytes: b"\n"}
-_COMMENT = {str: "--", bytes: b"--"}
-_COMMENT_END = {str: "*/", bytes: b"*/"}
-
-
-def _starts_a_literal(text: AnyStr, start: int) -> bool:
-    """Is the keyword at ``start`` the first word of a string literal (comments skipped)?"""
-    kind = type(text)
-    quotes, space, newline = _QUOTES[kind], _SPACE[kind], _NEWLINE[kind]
-    i = start
-    for _ in range(20):  # a bounded number of comment lines before the keyword
-        j = i - 1
-        while j >= 0 and text[j : j + 1] in space and text[j : j + 1]:
-            j -= 1
-        if j < 0:
-            return False
-        previous = text[j : j + 1]
-        if previous in quotes:
-            return True
-        if text.endswith(_COMMENT_END[kind], 0, j + 1):
-            opening = text.rfind(b"/*" if kind is bytes else "/*", 0, j)
-            if opening < 0:
-                return False
-            i = opening
-            continue
-        line_start = text.rfind(newline, 0, j + 1) + 1
-        comment = text.find(_COMMENT[kind], line_start, j + 1)
-        if comment < 0:
-            return False
-        i = comment
-    return False
 
 
 def _token_offsets(text: AnyStr, tokens: Sequence[str]) -> Iterator[int]:
+    """Where each token stands, at most once a line (a line is all the callers need)."""
     kind = type(text)
+    newline = _NEWLINE[kind]
     for token in tokens:
         needle = token.encode() if kind is bytes else token
         index = text.find(needle)
         while index >= 0:
             yield index
-            index = text.find(needle, index + 1)
+            end = text.find(newline, index)
+            if end < 0:
+                break
+            index = text.find(needle, end)
+
+
+_KEYWORD_SET = frozenset(KEYWORDS) | frozenset(k.upper() for k in KEYWORDS)
+_KEYWORD_BYTES = frozenset(k.encode() for k in _KEYWORD_SET)
+# A string's opening quote, then blanks, "(", "[" or SQL comments, then its first word.
+_LITERAL_START = r"(?:'''|\"\"\"|'|\")(?:[\s(\[]|--[^\n]*\n|/\*.{0,2000}?\*/)*([A-Za-z]+)"
+_LITERAL_RE = {
+    str: re.compile(_LITERAL_START, re.DOTALL),
+    bytes: re.compile(_LITERAL_START.encode(), re.DOTALL),
+}
 
 
 def _literal_offsets(text: AnyStr) -> Iterator[int]:
-    for match in _KEYWORD_RE[type(text)].finditer(text):
-        if _starts_a_literal(text, match.start()):
-            yield match.start()
+    """Where a string literal's first word (after blanks and SQL comments) is a statement keyword."""
+    words = _KEYWORD_SET if isinstance(text, str) else _KEYWORD_BYTES
+    for match in _LITERAL_RE[type(text)].finditer(text):
+        if match.group(1) in words:
+            yield match.start(1)
 
 
 ORM_TOKENS = CONSTRUCT_TOKENS + (
@@ -139,12 +120,15 @@ def orm_lines(source: str) -> List[int]:
 
 
 def _lines_of(source: str, offsets: Iterable[int]) -> List[int]:
-    starts = [0]
-    index = source.find("\n")
-    while index >= 0:
-        starts.append(index + 1)
-        index = source.find("\n", index + 1)
-    return sorted({bisect.bisect_right(starts, offset) for offset in offsets})
+    """Offsets -> sorted line numbers, counting newlines between sorted offsets (C speed)."""
+    lines: List[int] = []
+    line, last = 1, 0
+    for offset in sorted(set(offsets)):
+        line += source.count("\n", last, offset)
+        last = offset
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
 
 
 def touches(node, lines: List[int]) -> bool:
