@@ -14,7 +14,7 @@ from typing import List, Optional, Sequence
 from . import __version__, adoption, db_audit_cli, init_registry
 from .codes import RULES, explain
 from .config import check_service_name, load_for
-from .registry import ConfigError
+from .registry import ConfigError, Registry
 from .reporters import FORMATTERS, format_problem
 from .cache import CACHE_DIR
 from .progress import Progress
@@ -108,13 +108,21 @@ def _codes(option: Optional[str]) -> List[str]:
     return [c.strip().upper() for c in (option or "").split(",") if c.strip()]
 
 
-def run_check(args: argparse.Namespace) -> int:
+def _registry_for(args: argparse.Namespace) -> Optional[Registry]:
+    """The run's registry, checked against ``--service``; None (said on stderr) when unusable."""
     try:
         registry, _ = load_for(args.paths, args.config)
         if args.service:
             check_service_name(registry, args.service)
     except ConfigError as exc:
         print(f"boundary-lint: {exc}", file=sys.stderr)
+        return None
+    return registry
+
+
+def run_check(args: argparse.Namespace) -> int:
+    registry = _registry_for(args)
+    if registry is None:
         return EXIT_USAGE
     missing = [p for p in args.paths if not _exists(p)]
     if missing:  # a typo in one path: said, exit 2, but the other paths are still checked
@@ -150,12 +158,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_fix(args: argparse.Namespace) -> int:
     """The codemod; libcst is imported only on this path."""
-    try:
-        registry, _ = load_for(args.paths, args.config)
-        if args.service:
-            check_service_name(registry, args.service)
-    except ConfigError as exc:
-        print(f"boundary-lint: {exc}", file=sys.stderr)
+    registry = _registry_for(args)
+    if registry is None:
         return EXIT_USAGE
     missing = [p for p in args.paths if not _exists(p)]
     if missing:

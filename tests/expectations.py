@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Iterable, List, Set, Tuple
 
@@ -35,3 +36,22 @@ def expected_under(root: Path, base: Path) -> Set[Tuple[str, int, str, str]]:
 
 def as_tuples(findings: Iterable[dict]) -> Set[Tuple[str, int, str, str]]:
     return {(f["path"], f["line"], f["code"], f["table"]) for f in findings}
+
+
+def at(source: str, needle: str, nth: int = 0) -> Tuple[int, int]:
+    """(line, column) of the nth occurrence of needle in the dedented source, 1-based."""
+    text = textwrap.dedent(source)
+    offset = -1
+    for _ in range(nth + 1):
+        offset = text.index(needle, offset + 1)
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def python_findings(source: str, registry, service: str) -> List[Tuple[int, int, str, str]]:
+    """``(line, column, code, table)`` of the dedented source checked as one module of ``service``."""
+    from boundary_lint.checker import check_python_source
+
+    result = check_python_source("m.py", textwrap.dedent(source), registry, service)
+    assert not result.problems, result.problems
+    return [(f.line, f.column, f.code, f.table) for f in result.findings]

@@ -8,10 +8,8 @@ unique names and drops them (after its databases) when it ends.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -21,26 +19,13 @@ import pytest
 from psycopg import sql
 
 from boundary_lint.db_catalog import read_catalog
+from example_pg import pg_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "order_service"
-EXAMPLE_TESTS = EXAMPLE / "tests"
 FK_NAMES = {"fk_orders_strategy_id", "fk_trades_strategy_id", "fk_positions_strategy_id"}
 
 
-def _load_pg_cluster():
-    """Load the example's pg_cluster.py by path, under the name its conftest uses."""
-    name = "order_service_example_pg_cluster"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, EXAMPLE_TESTS / "pg_cluster.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-pg_cluster = _load_pg_cluster()
 _numbers = itertools.count(1)
 
 REGISTRY = """

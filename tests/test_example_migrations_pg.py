@@ -8,31 +8,15 @@ findings on ``examples/order_service/migrations`` are compared with.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
-import sys
-from pathlib import Path
 
 import psycopg
 import pytest
-
-EXAMPLE_TESTS = Path(__file__).resolve().parent.parent / "examples" / "order_service" / "tests"
-
-
-def _load_pg_cluster():
-    """Load the example's pg_cluster.py by path, under the name its conftest uses."""
-    name = "order_service_example_pg_cluster"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, EXAMPLE_TESTS / "pg_cluster.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
+from example_pg import pg_cluster
 
 
-pg_cluster = _load_pg_cluster()
+
 _numbers = itertools.count(1)
 
 EXPECTED_CROSS_SCHEMA_FKS = {

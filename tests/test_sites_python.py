@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
 from boundary_lint.checker import check_python_source
 from boundary_lint.config import registry_from_mapping
+from expectations import at, python_findings
 
 REGISTRY = registry_from_mapping(
     {
@@ -21,20 +21,8 @@ REGISTRY = registry_from_mapping(
 )
 
 
-def at(source: str, needle: str, nth: int = 0):
-    """(line, column) of the nth occurrence of needle in the dedented source, 1-based."""
-    text = textwrap.dedent(source)
-    offset = -1
-    for _ in range(nth + 1):
-        offset = text.index(needle, offset + 1)
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
 def findings(source: str, service: str = "orders"):
-    result = check_python_source("m.py", textwrap.dedent(source), REGISTRY, service)
-    assert not result.problems, result.problems
-    return [(f.line, f.column, f.code, f.table) for f in result.findings]
+    return python_findings(source, REGISTRY, service)
 
 
 @pytest.mark.parametrize(
