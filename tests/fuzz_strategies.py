@@ -78,7 +78,7 @@ TEMPLATES = [
 
 
 @st.composite
-def sql_statement(draw) -> str:
+def sql_statement(draw, params=PARAMS) -> str:
     """A well-formed statement over tables that services own (values are placeholders,
     literals, calls or an f-string-like ``{value}``)."""
     template = draw(st.sampled_from(TEMPLATES))
@@ -88,7 +88,7 @@ def sql_statement(draw) -> str:
         field, _, rest = tail.partition("}")
         out.append(head)
         out.append(draw({"t": st.sampled_from(STATEMENT_TABLES), "t2": st.sampled_from(STATEMENT_TABLES),
-                         "c": COLUMNS, "p": PARAMS}[field]))
+                         "c": COLUMNS, "p": params}[field]))
     return "".join(out) + rest
 
 
@@ -113,8 +113,14 @@ def _fstring(text: str, hole_at: int) -> str:
 
 
 @st.composite
-def python_with_sql(draw) -> str:
-    """A module passing SQL-ish text to sinks in the shapes the checker reads."""
+def python_with_sql(draw, rewritable: bool = False) -> str:
+    """A module passing SQL-ish text to sinks in the shapes the checker reads; ``rewritable``:
+    one statement with ``:id`` binds passed to ``text()``, the shape ``fix`` rewrites most."""
+    if rewritable:
+        sql = draw(sql_statement(st.sampled_from([":id", ":id", "1", "'x'"])))
+        return ("from sqlalchemy import text\n\n\nasync def f(session, id):\n"
+                f"    result = await session.execute(text({sql!r}), {{'id': id}})\n"
+                "    return result.mappings().first()\n")
     sql = draw(sql_text_or_statements())
     literal = repr(sql)
     shape = draw(st.sampled_from(["execute", "text", "fstring", "concat", "constant", "format", "percent",

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from fuzz_strategies import TESTS, mutated_file, python_with_sql
 from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from boundary_lint.codemod import apply
 from boundary_lint.codemod.apply import fix_paths
@@ -87,7 +88,7 @@ def test_fix_on_mutated_corpus_files(tmp_path_factory, file):
 
 
 @settings(max_examples=SCALE)
-@given(source=python_with_sql())
+@given(source=st.one_of(python_with_sql(), python_with_sql(rewritable=True)))
 def test_fix_on_random_sql_in_sinks(tmp_path_factory, source):
     root = tmp_path_factory.mktemp("fix")
     assert_fix_is_safe(root, root / "psycopg/orders/fuzzed.py", source.encode("utf-8"))
