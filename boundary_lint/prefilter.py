@@ -27,35 +27,66 @@ KEYWORDS = (
 )
 """Statement keywords a SQL-looking literal may start with (``sites_python.STATEMENT_START``)."""
 
-SINK_TOKENS = (
-    "execute", "exec_driver_sql", "fetch", "copy_", "text", "read_sql", "mogrify",
-    "raw", "RawSQL", "RunSQL", "SQL", "to_sql",
+CALL_NAMES = (
+    # SQL sinks (sites_python.SINK_METHODS, Django's .raw, psycopg's sql.SQL)
+    "execute", "executemany", "executescript", "exec_driver_sql", "fetch", "fetchrow", "fetchval",
+    "fetch_all", "fetch_one", "fetch_val", "copy_from_query", "text", "read_sql", "read_sql_query",
+    "mogrify", "raw", "RawSQL", "RunSQL", "SQL", "Identifier",
+    # calls that name a table (sites_orm.TABLE_APIS) and SQLAlchemy tables
+    "to_sql", "read_sql_table", "copy_to_table", "copy_records_to_table", "copy_from_table",
+    "insert_rows", "copy_from", "copy_to", "extra", "Table", "table",
 )
-"""Substrings of every SQL sink name (a superset: ``fetch`` covers fetchrow/fetchval...)."""
+"""Names whose call (``name(``, as a whole identifier) the checker reads."""
+
+WORD_TOKENS = ("op.", "sql.")
+"""Module prefixes (Alembic's ``op``, psycopg's ``sql``) read as whole identifiers."""
 
 CONSTRUCT_TOKENS = (
-    "ForeignKey", "Table", "table(", "__tablename__", "__table_args__", "db_table", "op.",
-    "sql.", "Identifier", "Column", "column(", "MetaData", "table_name", "foreign_key",
-    ".extra(", "insert_rows",
+    "ForeignKey", "__tablename__", "__table_args__", "db_table", "table_name", "foreign_key",
 )
-"""Substrings of every ORM / migration construct the checker reads (``sites_orm.TRIGGERS``)."""
+"""Substrings of the ORM constructs the checker reads (``sites_orm.TRIGGERS``)."""
 
 _NEWLINE = {str: "\n", bytes: b"\n"}
+_IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_IDENTIFIER_BYTES = frozenset(ord(c) for c in _IDENTIFIER_CHARS)
 
 
-def _token_offsets(text: AnyStr, tokens: Sequence[str]) -> Iterator[int]:
-    """Where each token stands, at most once a line (a line is all the callers need)."""
+def _token_offsets(text: AnyStr, tokens: Sequence[str], word: bool = False, call: bool = False) -> Iterator[int]:
+    """Where each token stands, at most once a line (a line is all the callers need).
+
+    ``word``: not preceded by an identifier character; ``call``: also followed,
+    after blanks, by ``(``.
+    """
     kind = type(text)
     newline = _NEWLINE[kind]
+    ident = _IDENTIFIER_CHARS if kind is str else _IDENTIFIER_BYTES
+    paren = "(" if kind is str else ord("(")
+    blanks = " \t" if kind is str else b" \t"
     for token in tokens:
         needle = token.encode() if kind is bytes else token
         index = text.find(needle)
         while index >= 0:
-            yield index
-            end = text.find(newline, index)
-            if end < 0:
-                break
-            index = text.find(needle, end)
+            if (not word and not call) or _is_word(text, index, len(needle), ident, call, paren, blanks):
+                yield index
+                end = text.find(newline, index)
+                if end < 0:
+                    break
+                index = text.find(needle, end)
+            else:
+                index = text.find(needle, index + 1)
+
+
+def _is_word(text, index: int, size: int, ident, call: bool, paren, blanks) -> bool:
+    if index > 0 and text[index - 1] in ident:
+        return False
+    if not call:
+        return True
+    after = index + size
+    if after < len(text) and text[after] in ident:
+        return False  # a longer name: "textual(", "fetchone("
+    while after < len(text) and text[after] in blanks:
+        after += 1
+    return after < len(text) and text[after] == paren
 
 
 _KEYWORD_SET = frozenset(KEYWORDS) | frozenset(k.upper() for k in KEYWORDS)
@@ -76,7 +107,8 @@ def _literal_offsets(text: AnyStr) -> Iterator[int]:
             yield match.start(1)
 
 
-ORM_TOKENS = CONSTRUCT_TOKENS + (
+ORM_TOKENS = CONSTRUCT_TOKENS + WORD_TOKENS + (
+    "Table", "table(", "Column", "column(", "MetaData", "Identifier", ".extra(", "insert_rows",
     "to_sql", "read_sql_table", "copy_", "create_", "drop_", "add_column", "alter_column",
     "rename_table", "bulk_insert",
 )
@@ -86,7 +118,8 @@ ORM_TOKENS = CONSTRUCT_TOKENS + (
 def interesting_offsets(text: AnyStr, extra_sinks: Iterable[str] = ()) -> Iterator[int]:
     """Offsets of everything the checker could act on (in no particular order)."""
     yield from _token_offsets(text, CONSTRUCT_TOKENS)
-    yield from _token_offsets(text, SINK_TOKENS + tuple(extra_sinks))
+    yield from _token_offsets(text, WORD_TOKENS, word=True)
+    yield from _token_offsets(text, CALL_NAMES + tuple(extra_sinks), call=True)
     yield from _literal_offsets(text)
 
 

@@ -7,6 +7,7 @@ by :func:`load_registry` and validated by :mod:`boundary_lint.registry_schema`.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -200,13 +201,26 @@ class Registry:
 
     # -- files ----------------------------------------------------------
 
-    def service_for_path(self, path: Path) -> Optional[str]:
-        """The service whose ``paths`` glob matches ``path`` most specifically."""
+    def relative_text(self, path: Path) -> Optional[str]:
+        """``path`` relative to the registry's folder, with ``/``; None when outside it.
+
+        ``os.path.abspath`` (no system call) decides in the usual case; only a path
+        outside the folder that way is resolved through symlinks.
+        """
+        root_abs, root_resolved = _root_forms(str(self.root))
+        absolute = os.path.abspath(path)
+        if absolute.startswith(root_abs):
+            return PurePosixPath(Path(absolute[len(root_abs):])).as_posix()
         try:
-            rel = _resolved(Path(path)).relative_to(_resolved(self.root))
+            return PurePosixPath(_resolved(Path(path)).relative_to(root_resolved)).as_posix()
         except ValueError:
             return None
-        text = PurePosixPath(rel).as_posix()
+
+    def service_for_path(self, path: Path) -> Optional[str]:
+        """The service whose ``paths`` glob matches ``path`` most specifically."""
+        text = self.relative_text(path)
+        if text is None:
+            return None
         for _, regex, service in self._path_globs:
             if regex.fullmatch(text):
                 return service
@@ -215,13 +229,7 @@ class Registry:
     def unmatched_paths(self, files: Iterable[Path]) -> List[Tuple[str, str]]:
         """``(service, glob)`` of each ``paths`` entry matching none of ``files`` (a typo,
         or a folder that moved): such a service's files are silently not checked."""
-        texts = []
-        root = _resolved(self.root)
-        for path in files:
-            try:
-                texts.append(PurePosixPath(_resolved(Path(path)).relative_to(root)).as_posix())
-            except ValueError:
-                continue
+        texts = [text for text in map(self.relative_text, files) if text is not None]
         unmatched = []
         for service in self.services.values():
             for pattern in service.paths:
@@ -229,6 +237,12 @@ class Registry:
                 if not any(regex.fullmatch(text) for text in texts):
                     unmatched.append((service.name, pattern))
         return sorted(unmatched)
+
+
+@functools.lru_cache(maxsize=16)
+def _root_forms(root: str) -> Tuple[str, Path]:
+    """A registry folder as an absolute prefix (with its ``/``) and resolved."""
+    return os.path.join(os.path.abspath(root), ""), _resolved(Path(root))
 
 
 def _resolved(path: Path) -> Path:
