@@ -35,7 +35,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .literal_positions import node_position
 from .model import HOLE_PREFIX, Operation, Position, Reference, TableName
-from .sites_python import _Composer, _Scopes, build_site
+from .bindings import Scopes as _Scopes
+from .sites_python import _Composer, build_site
 
 _WS = re.compile(r"\s+")
 _QUOTED_PARTS = re.compile(r'"(?:[^"]|"")*"|[^."]+')

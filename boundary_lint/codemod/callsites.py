@@ -17,7 +17,8 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..literal_positions import char_column
 from ..model import Position, SqlSite
-from ..sites_python import SINK_METHODS, _callee_name, _Composer, _Scopes, _sql_argument, build_site
+from ..bindings import Scopes as _Scopes
+from ..sites_python import SINK_METHODS, _callee_name, _Composer, _sql_argument, build_site
 from . import reasons
 
 Span = Tuple[int, int, int, int]
