@@ -44,7 +44,7 @@ WORD_TOKENS = ("op.", "sql.")
 CONSTRUCT_TOKENS = (
     "ForeignKey", "__tablename__", "__table_args__", "db_table", "table_name", "foreign_key",
 )
-"""Substrings of the ORM constructs the checker reads (``sites_orm.TRIGGERS``)."""
+"""Substrings of the ORM constructs the checker reads."""
 
 _NEWLINE = {str: "\n", bytes: b"\n"}
 _IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -112,7 +112,7 @@ ORM_TOKENS = CONSTRUCT_TOKENS + WORD_TOKENS + (
     "to_sql", "read_sql_table", "copy_", "create_", "drop_", "add_column", "alter_column",
     "rename_table", "bulk_insert",
 )
-"""Every trigger word of an ORM or migration construct (``sites_orm.TRIGGERS``)."""
+"""Every trigger word of an ORM or migration construct (the lines ``sites_orm`` walks)."""
 
 
 def interesting_offsets(text: AnyStr, extra_sinks: Iterable[str] = ()) -> Iterator[int]:

@@ -36,16 +36,11 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from .literal_positions import node_position
 from .model import HOLE_PREFIX, Operation, Position, Reference, TableName
 from .bindings import Scopes as _Scopes
+from .prefilter import orm_lines
 from .sites_python import _Composer, build_site
 
 _WS = re.compile(r"\s+")
 _QUOTED_PARTS = re.compile(r'"(?:[^"]|"")*"|[^."]+')
-TRIGGERS = re.compile(
-    r"ForeignKey|__tablename__|\bdb_table\b|\btable_name\b|foreign_key\s*=|\b[Tt]able\s*\(|\.extra\s*\("
-    r"|\b(?:create_\w+|drop_\w+|add_column|alter_column|rename_table|bulk_insert|batch_alter_table"
-    r"|to_sql|read_sql_table|copy_\w+|insert_rows)\s*\("
-)
-"""Words one of the constructs below needs; a file with none of them has no reference here."""
 ALEMBIC_CALLS = frozenset(
     "create_table drop_table add_column drop_column alter_column rename_table create_table_comment "
     "drop_table_comment batch_alter_table create_index drop_index create_unique_constraint "
@@ -78,9 +73,8 @@ def orm_references(
 ) -> List[Reference]:
     """Every ORM mapping, foreign key and migration operation of a module, as references.
 
-    ``hot`` are the lines worth walking when the caller already knows them
-    (``prefilter.orm_lines`` finds every trigger word by plain substring
-    search, far cheaper than ``TRIGGERS``); else they are found here.
+    ``hot`` are the lines worth walking (``prefilter.orm_lines``, found by plain
+    substring search); the checker passes the ones it already has.
     """
     if hot is None:
         hot = trigger_lines("".join(lines))
@@ -97,10 +91,7 @@ def trigger_lines(text: str) -> List[int]:
     >>> trigger_lines("import os\nfk = ForeignKey('a.b.c')\n")
     [2]
     """
-    if not TRIGGERS.search(text):
-        return []
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    return sorted({bisect.bisect_right(starts, m.start()) for m in TRIGGERS.finditer(text)})
+    return orm_lines(text)
 
 
 def fingerprint_of(node: ast.AST, lines: Sequence[str]) -> str:
