@@ -109,15 +109,17 @@ def check_python_source(
     service: str,
     tree: Optional[ast.AST] = None,
     lines: Optional[List[str]] = None,
+    interesting: Optional[List[int]] = None,
 ) -> FileResult:
-    """Check Python source of a known service (``tree`` when the caller parsed it)."""
+    """Check Python source of a known service (``tree`` when the caller parsed it;
+    ``interesting``: the lines that may hold SQL, when the caller found them)."""
     try:
         if tree is None:
             tree, problem = parse_python(source, path)
             if problem is not None:
                 return FileResult(path, service, problems=[problem])
         lines = lines if lines is not None else source_lines(source)
-        refs, problems = python_references(path, source, tree, lines, registry.settings)
+        refs, problems = python_references(path, source, tree, lines, registry.settings, interesting)
         findings = findings_for(refs, registry, service, path)
         suppressed: List[SuppressedFinding] = []
         if findings:
@@ -184,7 +186,7 @@ def source_references(path: str, source: str, is_python: bool, settings) -> Tupl
 
 
 def python_references(
-    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings
+    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[List[int]] = None
 ) -> Tuple[List[Reference], List[Problem]]:
     """SQL sites, ORM mappings, foreign keys and Alembic ops of a parsed module.
 
@@ -194,12 +196,12 @@ def python_references(
     hundred times) is cut from a fresh parse, and the rest of the file is still read.
     """
     try:
-        return _python_references(path, source, tree, lines, settings)
+        return _python_references(path, source, tree, lines, settings, interesting)
     except RecursionError:
         pass
     tree, _ = parse_python(source, path)  # our own copy: a caller's (flake8's) tree stays intact
     cut = cut_deep_expressions(tree)
-    refs, problems = _python_references(path, source, tree, lines, settings)
+    refs, problems = _python_references(path, source, tree, lines, settings, interesting)
     where = ", ".join(str(line) for line in cut[:5]) + (" ..." if len(cut) > 5 else "")
     problems.append(Problem(path, cut[0] if cut else 1, f"an expression nested over {MAX_EXPRESSION_DEPTH} "
                             f"levels deep was not read (line {where}); split it if it holds SQL", fatal=False))
@@ -207,9 +209,10 @@ def python_references(
 
 
 def _python_references(
-    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings
+    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[List[int]]
 ) -> Tuple[List[Reference], List[Problem]]:
-    interesting = interesting_lines(source, settings.sinks)
+    if interesting is None:
+        interesting = interesting_lines(source, settings.sinks)
     sites = python_sql_sites(tree, lines, settings.sinks, interesting)
     refs, problems = site_references(sites, settings.dialect, path)
     refs.extend(orm_references(tree, lines, orm_lines(source)))  # ORM mappings, foreign keys, Alembic ops
@@ -281,13 +284,16 @@ def _check_bytes(
         message = "skipped: binary content (NUL bytes); exclude it"
         return FileResult(display, service, problems=[Problem(display, 1, message)])
     is_python = path.suffix in PYTHON_SUFFIXES
-    if is_python and prefilter and not may_hold_findings(data, registry.settings.sinks):
-        return FileResult(display, service)
+    interesting = None
+    if is_python and prefilter:
+        interesting = interesting_lines(data, registry.settings.sinks)  # bytes count lines as the text does
+        if not interesting:
+            return FileResult(display, service)
     text, problem = decode_source(data, display, is_python)
     if problem is not None:
         return FileResult(display, service, problems=[problem])
     if is_python:
-        return check_python_source(display, text, registry, service)
+        return check_python_source(display, text, registry, service, interesting=interesting)
     return check_sql_source(display, text, registry, service)
 
 

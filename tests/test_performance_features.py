@@ -47,6 +47,36 @@ def test_prefilter_loses_nothing(root):
         (b'"insert into t values (1)"', True),
         (b'"TRUNCATE public.holdings"', True),
         (b"raise ValueError('bad') from exc\n", False),
+        # a docstring's closing quote, then a with statement: no literal starts there
+        (b'def f():\n    """Docs.\n    """\n    with open(p) as fh:\n        pass\n', False),
+        (b'def f():\n    "Docs."\n    with open(p) as fh:\n        pass\n', False),
+        (b'# "select x from t\nx = 1\n', False),  # in a comment
+        (b'x = "select2-selection"\n', False),
+        (b'x = "[ insert contents here ]"\n', False),
+        # a lone keyword is SQL only when more text is joined to it
+        (b'methods = ("DELETE", "POST")\n', False),
+        (b'q = ("SELECT")\n    + " a FROM t"\n', True),
+        (b'q = ("SELECT"  # the verb\n     " a FROM t")\n', True),
+        (b'q = "SELECT {}".format(cols)\n', True),
+        (b'q = "SELECT" \\\n    " a FROM t"\n', True),
+        # escapes and SQL comments before the keyword
+        (b'q = "\\nSELECT a FROM t"\n', True),
+        (b'q = "-- why\\nSELECT a FROM t"\n', True),
+        (b"q = '''\n    /* why */\n    delete from t'''\n", True),
+        (b'p.add_argument("--select")\n', False),
+        # calls: definitions, empty argument lists and Django's models.ForeignKey are not read
+        (b"class ForeignKey(ForeignObject):\n    pass\n", False),
+        (b"f = models.ForeignKey(Parent, models.CASCADE)\n", False),
+        (b'find(By.XPATH, "//a[text()=1]")\n', False),
+        (b'Column(sa.ForeignKey("public.strategy.id"))\n', True),
+        (b"from alembic import op as ops\nops.create_table('t')\n", True),
+        # names given a value: only where the construct can stand
+        (b'Field(foreign_key="public.strategy.id")\n', True),
+        (b"serialize(use_natural_foreign_keys=True)\n", False),
+        (b'db_table = "x"\n', False),
+        (b'class M(Model):\n    class Meta:\n        db_table = "x"\n', True),
+        (b'qs.extra(select={"a": "1"})\n', False),
+        (b'qs.extra(tables=["public.t"])\n', True),
     ],
 )
 def test_prefilter_shapes(text, expected):
