@@ -23,7 +23,7 @@ from . import noqa
 from .ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from .literal_positions import source_lines
 from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
-from .prefilter import interesting_lines, may_hold_findings, orm_lines
+from .prefilter import interesting_lines, orm_lines
 from .registry import Registry
 from .rules import findings_for
 from .sites_orm import orm_references

@@ -12,7 +12,7 @@ from typing import Any, Iterator, List, Optional, Tuple, Type
 
 from . import __version__
 from .checker import check_python_source
-from .prefilter import may_hold_findings
+from .prefilter import interesting_lines
 from .config import check_service_name, load_for
 from .registry import ConfigError, NoRegistry, Registry
 
@@ -81,10 +81,12 @@ class BoundaryLintPlugin:
         if service is None:
             return
         source = "".join(self.lines)
-        if not may_hold_findings(source, registry.settings.sinks):
+        # raw bytes: the fast engine reads them, and they count lines as the text does
+        interesting = interesting_lines(source.encode("utf-8", "surrogatepass"), registry.settings.sinks)
+        if not interesting:
             return
         result = check_python_source(
-            self.filename, source, registry, service, tree=self.tree, lines=self.lines
+            self.filename, source, registry, service, tree=self.tree, lines=self.lines, interesting=interesting
         )
         for finding in result.findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

@@ -249,3 +249,49 @@ def toml_document(raw: dict) -> str:
     """``raw`` as a TOML document: one ``key = value`` line per top-level key."""
     lines: List[str] = [f"{toml_value(k)} = {toml_value(v)}" for k, v in raw.items()]
     return "\n".join(lines) + "\n"
+
+
+# -- the shapes the byte pre-filter must read right ---------------------------------------
+
+LITERAL_PIECES = [
+    '"', "'", '"""', "'''", 'f"', "rb'", "u'''", '""', "''", "\\", "\\n", "\\x20", "\\'", '\\"',
+    "SELECT", "select", "DELETE", "with", "WITH", "Select", "do", "update", "comment",
+    " ", "\n", "\n    ", "\t", "(", ")", "[", "+", "%", ".format(x)", ",", ":", "#", "# noqa",
+    "-- c\n", "--c\\n", "/* c */", "/*", "*/", " * FROM public.strategy", " a FROM strategy",
+    "INTO public.portfolio", "def f():\n    ", "class Meta:\n    ", "with open(p) as fh:\n",
+    "execute(", "text()", "cur.execute(", "models.ForeignKey(", "ForeignKey(", "db_table = ",
+    "op.create_table(", "extra(tables=[", "q = ", "x", "\u00a0", "\u3000", "\x0c",
+]
+
+
+@st.composite
+def literal_shapes(draw) -> str:
+    """Python-ish text made of quotes, prefixes, escapes, keywords, comments and call
+    names: what decides whether a string literal opens with SQL, in every arrangement."""
+    pieces = draw(st.lists(st.sampled_from(LITERAL_PIECES), max_size=24))
+    return "".join(pieces)
+
+
+@st.composite
+def sql_literal_modules(draw) -> str:
+    """Valid Python whose string literals hold SQL in the shapes the pre-filter must not
+    miss: prefixes, triple quotes, escapes and comments before the keyword, a lone keyword
+    joined to more text, a docstring's closing quote followed by a with statement."""
+    keyword = draw(st.sampled_from(["SELECT", "select", "DELETE", "WITH x AS (SELECT 1)", "UPDATE"]))
+    rest = {"SELECT": " * FROM public.strategy", "select": " id from public.portfolio",
+            "DELETE": " FROM public.strategy", "WITH x AS (SELECT 1)": " SELECT * FROM public.strategy",
+            "UPDATE": " public.portfolio SET a = 1"}[keyword]
+    lead = draw(st.sampled_from(["", " ", "\\n", "\\n    ", "-- why\\n", "/* why */ ", "\\t"]))
+    prefix = draw(st.sampled_from(["", "f", "r", "u", "F", "R"]))
+    if prefix.lower() == "r" and "\\" in lead:
+        lead = " "
+    quote = draw(st.sampled_from(['"', "'", '"""', "'''"]))
+    split = draw(st.booleans())
+    if split:
+        literal = f"{prefix}{quote}{lead}{keyword}{quote}{draw(st.sampled_from([' ', ' + ', '  # c' + chr(10) + '    ']))}{quote}{rest}{quote}"
+    else:
+        literal = f"{prefix}{quote}{lead}{keyword}{rest}{quote}"
+    literal = literal.replace("{", "{{").replace("}", "}}") if prefix.lower() == "f" else literal
+    before = draw(st.sampled_from(["", 'def g():\n    """Docs."""\n    with open(p) as fh:\n        pass\n',
+                                   "# a 'quote\n", 'x = "a\\" with"\n', "y = '''\n'''\n"]))
+    return f"{before}q = ({literal})\n"
