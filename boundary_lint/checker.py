@@ -23,6 +23,7 @@ from . import noqa
 from .ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from .literal_positions import source_lines
 from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
+from .partial_parse import parse_hollowed
 from .prefilter import interesting_lines, orm_lines
 from .registry import Registry
 from .rules import findings_for
@@ -114,11 +115,13 @@ def check_python_source(
     """Check Python source of a known service (``tree`` when the caller parsed it;
     ``interesting``: the lines that may hold SQL, when the caller found them)."""
     try:
+        lines = lines if lines is not None else source_lines(source)
+        if tree is None and interesting:
+            tree = parse_hollowed(source, lines, interesting)  # bodies far from SQL left out
         if tree is None:
             tree, problem = parse_python(source, path)
             if problem is not None:
                 return FileResult(path, service, problems=[problem])
-        lines = lines if lines is not None else source_lines(source)
         refs, problems = python_references(path, source, tree, lines, registry.settings, interesting)
         findings = findings_for(refs, registry, service, path)
         suppressed: List[SuppressedFinding] = []
