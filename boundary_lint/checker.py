@@ -24,7 +24,7 @@ from .ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from .literal_positions import source_lines
 from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
 from .partial_parse import parse_hollowed
-from .prefilter import interesting_lines, orm_lines
+from .prefilter import interesting_lines
 from .registry import Registry
 from .rules import findings_for
 from .sites_orm import orm_references
@@ -218,7 +218,7 @@ def _python_references(
         interesting = interesting_lines(source, settings.sinks)
     sites = python_sql_sites(tree, lines, settings.sinks, interesting)
     refs, problems = site_references(sites, settings.dialect, path)
-    refs.extend(orm_references(tree, lines, orm_lines(source)))  # ORM mappings, foreign keys, Alembic ops
+    refs.extend(orm_references(tree, lines, interesting))  # ORM mappings, foreign keys, Alembic ops
     return refs, problems
 
 

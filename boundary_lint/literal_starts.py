@@ -29,8 +29,9 @@ KEYWORDS = (
 """Statement keywords a SQL-looking literal may start with (``sites_python.STATEMENT_START``)."""
 
 KEYWORD_SET = frozenset(KEYWORDS) | frozenset(k.upper() for k in KEYWORDS)
-ESCAPE = r"\\(?:[ntrfvab]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3})"
-"""A string escape that may stand for a blank (``\\n``, ``\\x20``, ``\\u3000``...)."""
+ESCAPE = r"\\(?:\n|[ntrfvab]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3})"
+"""A string escape that may stand for a blank (``\\n``, ``\\x20``, ``\\u3000``...), or a
+backslash ending the line inside the string (the SQL starts on the next line; the value has no break)."""
 KEYWORD_ALTERNATIVES = "|".join(sorted(KEYWORD_SET, key=lambda k: (-len(k), k)))
 BLANK = r"[\s\x0b\x1c-\x1f\x80-\xff]"
 """A blank as Python's ``str.isspace`` has it, in text or in raw bytes (any non-ASCII byte)."""

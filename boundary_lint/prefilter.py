@@ -73,13 +73,6 @@ NEEDLES = (
 not per name (``table`` finds ``create_table``, ``copy_to_table``...); a hit counts
 when the whole identifier around it is a call name."""
 
-ORM_TOKENS = CONSTRUCT_TOKENS + ASSIGNED_NAMES + (
-    "ForeignKey", "Table", "table(", "Column", "column(", "MetaData", "Identifier", ".extra(", "insert_rows",
-    "to_sql", "read_sql_table", "copy_", "create_", "drop_", "add_column", "alter_column",
-    "rename_table", "bulk_insert", "op.",
-)
-"""Every trigger word of an ORM or migration construct (the lines ``sites_orm`` walks)."""
-
 _NEWLINE = {str: "\n", bytes: b"\n"}
 _IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _IDENTIFIER_BYTES = frozenset(ord(c) for c in _IDENTIFIER_CHARS)
@@ -120,15 +113,6 @@ def interesting_lines(source: AnyStr, extra_sinks: Iterable[str] = ()) -> List[i
         first = next(literal_starts.confirmed(source, literals), None)
         literals = [] if first is None else [o for o in literals if o >= first]
     return _lines_of(source, found + literals)
-
-
-def orm_lines(source: str) -> List[int]:
-    """Sorted 1-based line numbers where an ORM or migration construct may stand.
-
-    >>> orm_lines("import os\\nclass A(Base):\\n    __tablename__ = 'a'\\n")
-    [3]
-    """
-    return _lines_of(source, _token_offsets(source, ORM_TOKENS))
 
 
 def touches(node, lines: List[int]) -> bool:

@@ -36,7 +36,6 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from .literal_positions import node_position
 from .model import HOLE_PREFIX, Operation, Position, Reference, TableName
 from .bindings import Scopes as _Scopes
-from .prefilter import orm_lines
 from .sites_python import _Composer, build_site
 
 _WS = re.compile(r"\s+")
@@ -73,25 +72,14 @@ def orm_references(
 ) -> List[Reference]:
     """Every ORM mapping, foreign key and migration operation of a module, as references.
 
-    ``hot`` are the lines worth walking (``prefilter.orm_lines``, found by plain
-    substring search); the checker passes the ones it already has.
+    ``hot`` are the lines worth walking: every construct's call or name stands on one
+    (``prefilter.interesting_lines``, a superset); None walks the whole module.
     """
-    if hot is None:
-        hot = trigger_lines("".join(lines))
-    if not hot:
-        return []  # no construct of this module can be in the file (C-speed test first)
+    if hot is not None and not hot:
+        return []
     finder = OrmFinder(tree, lines, hot)
     finder.visit(tree)
     return finder.refs
-
-
-def trigger_lines(text: str) -> List[int]:
-    r"""Sorted 1-based numbers of the lines where a construct's trigger word stands.
-
-    >>> trigger_lines("import os\nfk = ForeignKey('a.b.c')\n")
-    [2]
-    """
-    return orm_lines(text)
 
 
 def fingerprint_of(node: ast.AST, lines: Sequence[str]) -> str:

@@ -281,7 +281,7 @@ def sql_literal_modules(draw) -> str:
     rest = {"SELECT": " * FROM public.strategy", "select": " id from public.portfolio",
             "DELETE": " FROM public.strategy", "WITH x AS (SELECT 1)": " SELECT * FROM public.strategy",
             "UPDATE": " public.portfolio SET a = 1"}[keyword]
-    lead = draw(st.sampled_from(["", " ", "\\n", "\\n    ", "-- why\\n", "/* why */ ", "\\t"]))
+    lead = draw(st.sampled_from(["", " ", "\\n", "\\n    ", "-- why\\n", "/* why */ ", "\\t", "\\\n    "]))
     prefix = draw(st.sampled_from(["", "f", "r", "u", "F", "R"]))
     if prefix.lower() == "r" and "\\" in lead:
         lead = " "

@@ -495,11 +495,18 @@ def test_the_cheap_gates_know_every_construct():
     from boundary_lint import sites_alembic, sites_orm
 
     assert sites_orm.ALEMBIC_CALLS == set(sites_alembic.DDL_OPS) | {"create_foreign_key", "bulk_insert"}
-    for word in ["ForeignKey(", "__tablename__", "db_table", "table_name", "foreign_key=", "Table(",
-                 "table(", ".extra(", "op.create_table(", "to_sql(", "read_sql_table(", "insert_rows(",
-                 "copy_records_to_table(", "copy_from(", "batch_alter_table(", "bulk_insert("]:
-        assert sites_orm.trigger_lines(f"x = 1\ny = {word}\n") == [2], word
-    assert sites_orm.orm_references(ast.parse("x = 1\n"), ["x = 1\n"]) == []
+    from boundary_lint.prefilter import CALL_NAMES, interesting_lines
+
+    assert sites_orm.ALEMBIC_CALLS | set(sites_orm.TABLE_APIS) <= set(CALL_NAMES)
+    for construct in ["x = ForeignKey('a.b.c')", "    __tablename__ = 'a'", "    db_table = 'a'",
+                      "    table_name = 'a'", "x = Field(foreign_key='a.b')", "x = Table('a', m)",
+                      "x = table('a')", "qs.extra(tables=['a'])", "op.create_table('a')", "df.to_sql('a', con)",
+                      "read_sql_table('a', con)", "hook.insert_rows('a', rows)",
+                      "conn.copy_records_to_table('a', records=r)", "cur.copy_from(f, 'a')",
+                      "op.batch_alter_table('a')", "op.bulk_insert(t, rows)"]:
+        source = f"class Meta:\n    pass\n{construct}\n"
+        assert interesting_lines(source) == [3], construct
+    assert sites_orm.orm_references(ast.parse("x = 1\n"), ["x = 1\n"], hot=[]) == []
 
 
 def test_django_db_table_with_inner_quotes_is_schema_and_table():
