@@ -28,6 +28,8 @@ from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence
 
 MIN_SAVING = 2000
 """Below this many characters left out, a plain parse is as quick."""
+MIN_BODY = 300
+"""A body shorter than this many characters is kept: planning it would cost what it saves."""
 MAX_SIGNATURE_LINES = 40
 _REACHES_OUT = ("global", "nonlocal", "alembic", "\\\n")
 _CODE_LINE = re.compile(r"^( *)[^ \n#]", re.MULTILINE)
@@ -116,9 +118,12 @@ def _body(source: str, lines: Sequence[str], starts: Sequence[int], header: int,
     code = _CODE_LINE.search(source, starts[after_signature - 1])
     if code is None or len(code.group(1)) <= indent:
         return None
-    first = bisect.bisect_right(starts, code.start())
     dedent = _dedent(indent).search(source, code.start())
-    last = min(bisect.bisect_right(starts, dedent.start()), len(lines)) if dedent else len(lines)
+    end = dedent.start() if dedent else len(source)
+    if end - code.start() < MIN_BODY:
+        return None  # too small to be worth it
+    first = bisect.bisect_right(starts, code.start())
+    last = min(bisect.bisect_right(starts, end), len(lines))
     pass_line = last
     while pass_line > first and _is_blank_or_comment(lines[pass_line - 1]):
         pass_line -= 1
@@ -200,15 +205,19 @@ def _is_blank_or_comment(line: str) -> bool:
 def _passes_where_planned(tree: ast.AST, passes: Sequence[int]) -> bool:
     """Is each planned ``pass`` the whole body of a function (not text in a string)?"""
     expected, found = set(passes), set()
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                body = child.body
-                if len(body) == 1 and isinstance(body[0], ast.Pass) and body[0].lineno in expected:
-                    found.add(body[0].lineno)
-                    continue
-            if isinstance(child, ast.stmt):
-                stack.append(child)
+    statements = list(getattr(tree, "body", ()))
+    while statements:
+        node = statements.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if len(body) == 1 and isinstance(body[0], ast.Pass) and body[0].lineno in expected:
+                found.add(body[0].lineno)
+                continue
+        for field in _BLOCKS:
+            block = getattr(node, field, None)
+            if block:
+                statements.extend(block)
     return found == expected
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")

@@ -210,7 +210,8 @@ class Registry:
         root_abs, root_resolved = _root_forms(str(self.root))
         absolute = os.path.abspath(path)
         if absolute.startswith(root_abs):
-            return PurePosixPath(Path(absolute[len(root_abs):])).as_posix()
+            relative = absolute[len(root_abs):]  # already normalized by abspath
+            return (relative.replace(os.sep, "/") if os.sep != "/" else relative) or "."
         try:
             return PurePosixPath(_resolved(Path(path)).relative_to(root_resolved)).as_posix()
         except ValueError:

@@ -26,6 +26,7 @@ FILES = sorted(
 @pytest.fixture
 def hollow_everything(monkeypatch):
     monkeypatch.setattr(partial_parse, "MIN_SAVING", 0)
+    monkeypatch.setattr(partial_parse, "MIN_BODY", 0)
 
 
 def references(source, tree, interesting):
