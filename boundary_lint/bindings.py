@@ -14,49 +14,39 @@ from typing import Dict, Optional, Sequence, Tuple
 class Scopes:
     """Names bound exactly once to an expression, per function and for the module.
 
-    Built on first use, from statement lists only (bindings we follow are
-    statements), so a module whose sinks never name a variable pays nothing.
+    Built a scope at a time on first use, from statement lists only (bindings we
+    follow are statements), so a module whose sinks never name a variable pays
+    nothing, and one that does pays for the scopes around its SQL only.
     """
 
     def __init__(self, tree: ast.AST) -> None:
-        self._tree: Optional[ast.AST] = tree
         self._by_scope: Dict[int, Dict[str, Optional[ast.expr]]] = {}
         self._functions: Dict[int, Dict[str, Optional[ast.AST]]] = {}  # scope -> def bound once
         self._parent: Dict[int, ast.AST] = {}
 
-    def _built(self) -> "Scopes":
-        if self._tree is not None:
-            tree, self._tree = self._tree, None
-            self._collect(tree, getattr(tree, "body", []))
-        return self
-
-    @property
-    def by_scope(self) -> Dict[int, Dict[str, Optional[ast.expr]]]:
-        return self._built()._by_scope
-
-    @property
-    def functions(self) -> Dict[int, Dict[str, Optional[ast.AST]]]:
-        return self._built()._functions
-
-    @property
-    def parent(self) -> Dict[int, ast.AST]:
-        return self._built()._parent
+    def _scope(self, scope: ast.AST) -> Dict[str, Optional[ast.expr]]:
+        """The bindings of one scope, collected the first time it is asked about (a module's
+        other functions are never read)."""
+        bindings = self._by_scope.get(id(scope))
+        if bindings is None:
+            bindings = self._by_scope[id(scope)] = {}
+            args = getattr(scope, "args", None)
+            if isinstance(args, ast.arguments):
+                for arg in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+                    if arg is not None:
+                        bindings[arg.arg] = None  # a parameter: its value is not known here
+            self._functions.setdefault(id(scope), {})
+            self._collect(scope, getattr(scope, "body", []))
+        return bindings
 
     def _collect(self, scope: ast.AST, statements: Sequence[ast.stmt]) -> None:
-        bindings = self._by_scope.setdefault(id(scope), {})
+        bindings = self._by_scope[id(scope)]
         for child in statements:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self._parent[id(child)] = scope
-                if not isinstance(child, ast.ClassDef):
-                    inner = self._by_scope.setdefault(id(child), {})
-                    args = child.args
-                    for arg in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
-                        if arg is not None:
-                            inner[arg.arg] = None  # a parameter: its value is not known here
-                defs = self._functions.setdefault(id(scope), {})
+                defs = self._functions[id(scope)]
                 defs[child.name] = None if child.name in defs else child
-                self._collect(child, child.body)
-                continue
+                continue  # its own scope, read when asked about
             if isinstance(child, ast.Assign) and len(child.targets) == 1:
                 self._bind(bindings, child.targets[0], child.value)
             elif isinstance(child, ast.Assign):
@@ -96,24 +86,26 @@ class Scopes:
 
     def function(self, name: str, scopes: Sequence[ast.AST]) -> Optional[ast.AST]:
         """The function ``name`` refers to from ``scopes`` when it is defined once there."""
+        for scope in scopes:
+            self._scope(scope)  # every enclosing scope read: chain() follows their parents
         for scope in reversed(scopes):
-            if name in self.by_scope.get(id(scope), {}):
+            if name in self._by_scope[id(scope)]:
                 return None  # a variable shadows any function of that name
-            defs = self.functions.get(id(scope), {})
+            defs = self._functions[id(scope)]
             if name in defs:
                 return defs[name]
         return None
 
     def chain(self, scope: ast.AST) -> Tuple[ast.AST, ...]:
-        """The scopes from the module down to ``scope``."""
+        """The scopes from the module down to ``scope`` (one found by :meth:`function`)."""
         out = [scope]
-        while id(out[-1]) in self.parent:
-            out.append(self.parent[id(out[-1])])
+        while id(out[-1]) in self._parent:
+            out.append(self._parent[id(out[-1])])
         return tuple(reversed(out))
 
     def lookup(self, name: str, scopes: Sequence[ast.AST]) -> Optional[ast.expr]:
         for scope in reversed(scopes):
-            bindings = self.by_scope.get(id(scope), {})
+            bindings = self._scope(scope)
             if name in bindings:
                 return bindings[name]
         return None

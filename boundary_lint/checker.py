@@ -24,7 +24,7 @@ from .ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from .literal_positions import source_lines
 from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
 from .partial_parse import parse_hollowed
-from .prefilter import interesting_lines
+from .prefilter import Lines, trigger_lines
 from .registry import Registry
 from .rules import findings_for
 from .sites_orm import orm_references
@@ -110,14 +110,14 @@ def check_python_source(
     service: str,
     tree: Optional[ast.AST] = None,
     lines: Optional[List[str]] = None,
-    interesting: Optional[List[int]] = None,
+    interesting: Optional[Lines] = None,
 ) -> FileResult:
     """Check Python source of a known service (``tree`` when the caller parsed it;
     ``interesting``: the lines that may hold SQL, when the caller found them)."""
     try:
         lines = lines if lines is not None else source_lines(source)
         if tree is None and interesting:
-            tree = parse_hollowed(source, lines, interesting)  # bodies far from SQL left out
+            tree = parse_hollowed(source, lines, interesting.all)  # bodies far from SQL left out
         if tree is None:
             tree, problem = parse_python(source, path)
             if problem is not None:
@@ -189,7 +189,7 @@ def source_references(path: str, source: str, is_python: bool, settings) -> Tupl
 
 
 def python_references(
-    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[List[int]] = None
+    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines] = None
 ) -> Tuple[List[Reference], List[Problem]]:
     """SQL sites, ORM mappings, foreign keys and Alembic ops of a parsed module.
 
@@ -212,13 +212,13 @@ def python_references(
 
 
 def _python_references(
-    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[List[int]]
+    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines]
 ) -> Tuple[List[Reference], List[Problem]]:
     if interesting is None:
-        interesting = interesting_lines(source, settings.sinks)
-    sites = python_sql_sites(tree, lines, settings.sinks, interesting)
+        interesting = trigger_lines(source, settings.sinks)
+    sites = python_sql_sites(tree, lines, settings.sinks, interesting.all if interesting else None)
     refs, problems = site_references(sites, settings.dialect, path)
-    refs.extend(orm_references(tree, lines, interesting))  # ORM mappings, foreign keys, Alembic ops
+    refs.extend(orm_references(tree, lines, interesting.orm if interesting else None))  # ORM, FKs, Alembic
     return refs, problems
 
 
@@ -289,8 +289,8 @@ def _check_bytes(
     is_python = path.suffix in PYTHON_SUFFIXES
     interesting = None
     if is_python and prefilter:
-        interesting = interesting_lines(data, registry.settings.sinks)  # bytes count lines as the text does
-        if not interesting:
+        interesting = trigger_lines(data, registry.settings.sinks)  # bytes count lines as the text does
+        if not interesting.all:
             return FileResult(display, service)
     text, problem = decode_source(data, display, is_python)
     if problem is not None:

@@ -12,7 +12,7 @@ from typing import Any, Iterator, List, Optional, Tuple, Type
 
 from . import __version__
 from .checker import check_python_source
-from .prefilter import interesting_lines
+from .prefilter import trigger_lines
 from .config import check_service_name, load_for
 from .registry import ConfigError, NoRegistry, Registry
 
@@ -82,8 +82,8 @@ class BoundaryLintPlugin:
             return
         source = "".join(self.lines)
         # raw bytes: the fast engine reads them, and they count lines as the text does
-        interesting = interesting_lines(source.encode("utf-8", "surrogatepass"), registry.settings.sinks)
-        if not interesting:
+        interesting = trigger_lines(source.encode("utf-8", "surrogatepass"), registry.settings.sinks)
+        if not interesting.all:
             return
         result = check_python_source(
             self.filename, source, registry, service, tree=self.tree, lines=self.lines, interesting=interesting

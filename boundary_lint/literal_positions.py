@@ -24,6 +24,9 @@ _HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
 _OCTAL = frozenset("01234567")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _PREFIXES = {"", "r", "u", "f", "b", "br", "rb", "fr", "rf"}
+_PLAIN = re.compile(r"[^\\'\"\r]*")
+_PLAIN_IN_FSTRING = re.compile(r"[^\\'\"\r{}]*")
+"""Runs of characters that stand for themselves in a string body (\\n included)."""
 _LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 
@@ -95,6 +98,11 @@ class _Pieces:
     def text(self, chars: str, where: Position) -> None:
         self.chars.append(chars)
         self.where.extend([where] * len(chars))
+
+    def run(self, chars: str, where: Sequence[Position]) -> None:
+        """Characters written as themselves, each at its own place."""
+        self.chars.append(chars)
+        self.where.extend(where)
 
     def hole(self, where: Position) -> None:
         self.flush()
@@ -223,7 +231,13 @@ def _escape(src: str, i: int, where: List[Position], out: _Pieces) -> int:
 def _body(src: str, i: int, quote: str, prefix: str, where: List[Position], out: _Pieces) -> int:
     """A string body up to and past its closing quote; in f-strings {{ }} are braces, {...} a hole."""
     raw, fstring = "r" in prefix or "b" in prefix, "f" in prefix
+    plain = (_PLAIN_IN_FSTRING if fstring else _PLAIN).match
     while not src.startswith(quote, i):
+        run = plain(src, i)
+        if run.end() > i:  # characters that stand for themselves, in one step
+            out.run(run.group(), where[i:run.end()])
+            i = run.end()
+            continue
         char = src[i]
         if fstring and char in "{}" and src.startswith(char, i + 1):
             out.text(char, where[i])

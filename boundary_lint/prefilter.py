@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from typing import AnyStr, Callable, Dict, FrozenSet, Iterable, Iterator, List, Sequence, Tuple, Union
+from typing import AnyStr, Callable, Dict, FrozenSet, Iterable, Iterator, List, NamedTuple, Sequence, Tuple, Union
 
 from . import literal_starts
 
@@ -49,6 +49,12 @@ CALL_NAMES = (
     "ForeignKeyConstraint",
 ) + ALEMBIC_NAMES
 """Names whose call (``name(`` with an argument, as a whole identifier) the checker reads."""
+
+ORM_CALL_NAMES = frozenset((
+    "to_sql", "read_sql_table", "copy_to_table", "copy_records_to_table", "copy_from_table",
+    "insert_rows", "copy_from", "copy_to", "extra", "Table", "table", "ForeignKey", "ForeignKeyConstraint",
+) + ALEMBIC_NAMES)
+"""The call names ``sites_orm`` reads (the others are SQL sinks, read by ``sites_python``)."""
 
 NOT_AFTER = {"ForeignKey": "models."}
 """Calls the checker ignores when written so: Django's ``models.ForeignKey`` names a model."""
@@ -80,6 +86,13 @@ _WORD_END_RE = literal_starts.compiled(r"[A-Za-z0-9_]*")
 _DEFINITIONS = {str: ("def ", "class "), bytes: (b"def ", b"class ")}
 
 
+class Lines(NamedTuple):
+    """Sorted 1-based line numbers: where the checker may act, and the ORM part of those."""
+
+    all: List[int]
+    orm: List[int]
+
+
 def may_hold_findings(data: Union[bytes, str], extra_sinks: Iterable[str] = ()) -> bool:
     """False only when the file surely holds nothing the checker would report.
 
@@ -97,22 +110,32 @@ def interesting_lines(source: AnyStr, extra_sinks: Iterable[str] = ()) -> List[i
     """Sorted 1-based line numbers of everything the checker could act on (text or bytes;
     both count lines alike). Empty: the file can be skipped.
 
+    >>> interesting_lines("import os\\nq = (\\n  'SELECT a FROM t')\\nx = 1\\n")
+    [3]
+    """
+    return trigger_lines(source, extra_sinks).all
+
+
+def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = ()) -> Lines:
+    """The lines of every candidate, and of the ORM and migration constructs among them
+    (the ORM pass walks only those: a SQL line may be a 1,000-piece concatenation).
+
     A literal candidate is confirmed (:func:`literal_starts.confirmed`) only as far
     as deciding whether the file is read at all: once it is, the remaining
     candidates' lines are kept unconfirmed, a superset costing a few statements' walk.
 
-    >>> interesting_lines("import os\\nq = (\\n  'SELECT a FROM t')\\nx = 1\\n")
-    [3]
+    >>> trigger_lines("x = 1\\nfk = ForeignKey('a.b.c')\\ncur.execute(q)\\n")
+    Lines(all=[2, 3], orm=[2])
     """
     sinks = tuple(extra_sinks)
     if re2 is not None and isinstance(source, bytes):
-        found, literals = _re2_triggers(source, sinks)
+        found, orm, literals = _re2_triggers(source, sinks)
     else:
-        found, literals = _python_triggers(source, sinks)
+        found, orm, literals = _python_triggers(source, sinks)
     if literals and not found:
         first = next(literal_starts.confirmed(source, literals), None)
         literals = [] if first is None else [o for o in literals if o >= first]
-    return _lines_of(source, found + literals)
+    return Lines(_lines_of(source, found + literals), _lines_of(source, orm))
 
 
 def touches(node, lines: List[int]) -> bool:
@@ -130,12 +153,19 @@ def touches(node, lines: List[int]) -> bool:
 # -- the pure-Python engine ---------------------------------------------------------
 
 
-def _python_triggers(text: AnyStr, sinks: Tuple[str, ...]) -> Tuple[List[int], List[int]]:
-    """(confirmed offsets of calls and constructs, literal candidates), by find and ``re``."""
-    found = list(_token_offsets(text, CONSTRUCT_TOKENS))
-    found.extend(_name_offsets(text, _usable(text, ASSIGNED_NAMES), _assigned_at))
-    found.extend(_name_offsets(text, _usable(text, CALL_NAMES) + sinks, _called_at))
-    return found, literal_starts.candidates(text)
+def _python_triggers(text: AnyStr, sinks: Tuple[str, ...]) -> Tuple[List[int], List[int], List[int]]:
+    """(confirmed offsets of calls and constructs, the ORM ones among them, literal
+    candidates), by find and ``re``."""
+    orm = list(_token_offsets(text, CONSTRUCT_TOKENS))
+    orm.extend(_name_offsets(text, _usable(text, ASSIGNED_NAMES), _assigned_at))
+    calls = list(_name_offsets(text, _usable(text, CALL_NAMES) + sinks, _called_at))
+    orm.extend(o for o in calls if _name_at(text, o) in ORM_CALL_NAMES)
+    return orm + calls, orm, literal_starts.candidates(text)
+
+
+def _name_at(text: AnyStr, start: int) -> str:
+    name = text[start:_WORD_END_RE[type(text)].match(text, start).end()]
+    return name.decode() if isinstance(name, bytes) else name
 
 
 def _token_offsets(text: AnyStr, tokens: Sequence[str]) -> Iterator[int]:
@@ -242,9 +272,10 @@ def _re2_pattern(sinks: Tuple[str, ...]):
     return re2.compile(pattern.encode("latin-1"), options)
 
 
-def _re2_triggers(data: bytes, sinks: Tuple[str, ...]) -> Tuple[List[int], List[int]]:
+def _re2_triggers(data: bytes, sinks: Tuple[str, ...]) -> Tuple[List[int], List[int], List[int]]:
     """The same candidates as :func:`_python_triggers`, from one RE2 pass."""
     found: List[int] = []
+    orm: List[int] = []
     literals: List[int] = []
     needs_met: Dict[str, bool] = {}
     for match in _re2_pattern(sinks).finditer(data):
@@ -253,8 +284,8 @@ def _re2_triggers(data: bytes, sinks: Tuple[str, ...]) -> Tuple[List[int], List[
             literals.append(start)
             continue
         name = match.group(2) or match.group(3)
+        key = name.decode() if name is not None else ""
         if name is not None:
-            key = name.decode()
             if key in NEEDS and key not in sinks:
                 if key not in needs_met:
                     needs_met[key] = NEEDS[key].encode() in data
@@ -265,7 +296,9 @@ def _re2_triggers(data: bytes, sinks: Tuple[str, ...]) -> Tuple[List[int], List[
             if match.group(3) is not None and not _assigned_at(data, start, match.end(3)):
                 continue
         found.append(start)
-    return found, literals
+        if name is None or match.group(3) is not None or key in ORM_CALL_NAMES:
+            orm.append(start)
+    return found, orm, literals
 
 
 def engine() -> str:

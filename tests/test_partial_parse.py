@@ -12,7 +12,7 @@ from boundary_lint import partial_parse
 from boundary_lint.checker import decode_source, python_references
 from boundary_lint.literal_positions import source_lines
 from boundary_lint.partial_parse import hollowed_source, parse_hollowed
-from boundary_lint.prefilter import interesting_lines
+from boundary_lint.prefilter import interesting_lines, trigger_lines
 from boundary_lint.registry import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,9 @@ def hollow_everything(monkeypatch):
 
 
 def references(source, tree, interesting):
-    refs, problems = python_references("m.py", source, tree, source_lines(source), Settings(), interesting)
+    lines = trigger_lines(source)
+    assert lines.all == list(interesting)
+    refs, problems = python_references("m.py", source, tree, source_lines(source), Settings(), lines)
     return sorted(map(repr, refs)), sorted(map(repr, problems))
 
 

@@ -170,6 +170,6 @@ def test_pruning_the_tree_loses_nothing(root, monkeypatch):
     registry = load_registry(root / "boundaries.toml")
     files = list(iter_files([str(root)]))
     pruned = [check_file(path, display, registry, prefilter=False).findings for path, display in files]
-    monkeypatch.setattr(checker, "interesting_lines", lambda source, sinks: None)
+    monkeypatch.setattr(checker, "trigger_lines", lambda source, sinks: None)
     whole = [check_file(path, display, registry, prefilter=False).findings for path, display in files]
     assert pruned == whole

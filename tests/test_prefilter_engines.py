@@ -28,13 +28,13 @@ REGISTRY = registry_from_mapping({"services": {
 
 
 def python_engine_lines(data: bytes):
-    found, literals = prefilter._python_triggers(data, ())
-    return prefilter._lines_of(data, found), sorted(set(literals))
+    found, orm, literals = prefilter._python_triggers(data, ())
+    return prefilter._lines_of(data, found), prefilter._lines_of(data, orm), sorted(set(literals))
 
 
 def re2_engine_lines(data: bytes):
-    found, literals = prefilter._re2_triggers(data, ())
-    return prefilter._lines_of(data, found), sorted(set(literals))
+    found, orm, literals = prefilter._re2_triggers(data, ())
+    return prefilter._lines_of(data, found), prefilter._lines_of(data, orm), sorted(set(literals))
 
 
 def test_the_engine_is_the_one_this_run_expects():

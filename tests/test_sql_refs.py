@@ -370,8 +370,8 @@ def test_fallback_scan_can_be_switched_off():
     a = analyze_sql("SELECT * FROM public.strategy WHERE id = :1; SELECT 1 FROM a.b", fallback_scan=False)
     assert [r.table.qualified() for r in a.refs] == ["a.b"]
     assert not a.parsed
-    assert a.notices == ("statement at offset 0 could not be parsed by sqlglot (Required keyword: "
-                         "'expression' missing); no table names reported",)
+    assert a.notices == ("statement at offset 0 could not be parsed by sqlglot (Required keyword "
+                         "missing); no table names reported",)
 
 
 def test_statement_over_max_chars_is_scanned_not_parsed():
