@@ -28,7 +28,7 @@ from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence
 
 MIN_SAVING = 2000
 """Below this many characters left out, a plain parse is as quick."""
-MIN_BODY = 300
+MIN_BODY = 100
 """A body shorter than this many characters is kept: planning it would cost what it saves."""
 MAX_SIGNATURE_LINES = 40
 _REACHES_OUT = ("global", "nonlocal", "alembic", "\\\n")
