@@ -90,19 +90,29 @@ def confirmed(text: AnyStr, found: Iterable[int]) -> Iterator[int]:
     if not wanted:
         return
     last = max(wanted)
-    words = _KEYWORDS[kind]
-    content_start, blank_rest, continued = _CONTENT_START_RE[kind], _BLANK_REST_RE[kind], _CONTINUED_RE[kind]
     for token in _STRINGS_AND_COMMENTS_RE[kind].finditer(text):
         start = token.start()
         if start > last:
             return
         quote = 3 if text[start:start + 3] in _TRIPLE else 1
-        if start + quote - 1 not in wanted:
-            continue
-        end = token.end() - quote if token.end() - start >= 2 * quote else token.end()
-        opened = content_start.match(text, start + quote, end)
-        if not opened or opened.group(1) not in words:
-            continue
-        if blank_rest.fullmatch(text, opened.end(), end) and not continued.match(text, token.end()):
-            continue  # "DELETE", an HTTP method: a lone keyword is SQL only if more text is joined to it
-        yield start
+        if start + quote - 1 in wanted and opens_sql(text, token):
+            yield start
+
+
+def string_at(text: AnyStr, start: int):
+    """The string (or comment) token starting at ``start``, as a match; None if none does."""
+    return _STRINGS_AND_COMMENTS_RE[type(text)].match(text, start)
+
+
+def opens_sql(text: AnyStr, token) -> bool:
+    """Does the string ``token`` (a match of one string) hold a SQL-looking literal's start?"""
+    kind = type(text)
+    start = token.start()
+    quote = 3 if text[start:start + 3] in _TRIPLE else 1
+    end = token.end() - quote if token.end() - start >= 2 * quote else token.end()
+    opened = _CONTENT_START_RE[kind].match(text, start + quote, end)
+    if not opened or opened.group(1) not in _KEYWORDS[kind]:
+        return False
+    # "DELETE", an HTTP method: a lone keyword is SQL only if more text is joined to it
+    lone = _BLANK_REST_RE[kind].fullmatch(text, opened.end(), end)
+    return not lone or bool(_CONTINUED_RE[kind].match(text, token.end()))

@@ -133,7 +133,9 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = ()) -> Lines:
     else:
         found, orm, literals = _python_triggers(source, sinks)
     if literals and not found:
-        first = next(literal_starts.confirmed(source, literals), None)
+        first = _re2_first_literal(source, literals) if re2 is not None and isinstance(source, bytes) else UNSURE
+        if first is UNSURE:
+            first = next(literal_starts.confirmed(source, literals), None)
         literals = [] if first is None else [o for o in literals if o >= first]
     return Lines(_lines_of(source, found + literals), _lines_of(source, orm))
 
@@ -299,6 +301,70 @@ def _re2_triggers(data: bytes, sinks: Tuple[str, ...]) -> Tuple[List[int], List[
         if name is None or match.group(3) is not None or key in ORM_CALL_NAMES:
             orm.append(start)
     return found, orm, literals
+
+
+UNSURE = -1
+"""What :func:`_re2_first_literal` says when only the Python lexer can tell."""
+
+
+@functools.lru_cache(maxsize=1)
+def _re2_lexers():
+    """Python's code, comments and strings as RE2 units, up to a string that opens with
+    SQL; and the same units to the end of the text (does RE2 read the file as Python?).
+
+    The units are unambiguous, so the one way through a file is the tokenizer's: a
+    comment runs to its line's end; a triple quote opens a triple-quoted string, whose
+    text ends at the first triple quote; ``""`` is an empty string only when no quote
+    or ``#`` follows it (else the whole-file pattern fails and Python decides).
+    """
+    blank = "(?:" + literal_starts.BLANK + "|" + literal_starts.ESCAPE + ")*"
+    units = [r"[^'\"#]", r"#[^\n]*(?:\n|\z)"]
+    opening = []
+    for q in ('"', "'"):
+        nq = "[^" + q + "\\\\]"
+        body = "(?:" + "|".join([nq, r"\\(?s:.)", q + nq, q + r"\\(?s:.)", q * 2 + nq, q * 2 + r"\\(?s:.)"]) + ")*"
+        units += [q * 3 + body + "(?:" + q * 3 + r"|\z)",
+                  q + "(?:[^" + q + r"\\\n]|\\(?s:.))+" + q,
+                  q * 2 + r"""(?:[^'"#]|\z)"""]
+        opening += [q * 3 + blank, q + blank]
+    unit = "(?:" + "|".join(units) + ")"
+    keyword = "(?:--|/\\*|(?:" + literal_starts.KEYWORD_ALTERNATIVES + r")\b)"  # as stage 1: Python judges
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    options.max_mem = 64 << 20
+    options.never_capture = True
+    to_literal = re2.compile((unit + "*?(?:" + "|".join(opening) + ")" + keyword).encode("latin-1"), options)
+    whole = re2.compile((unit + "*").encode("latin-1"), options)
+    return to_literal, whole
+
+
+def _re2_first_literal(data: bytes, candidates: List[int]) -> int:
+    """The opening quote of the first SQL-looking literal, None if there is none, or
+    ``UNSURE``: RE2 walks the file as the tokenizer would, and the literal it stops at is
+    judged in Python as :func:`literal_starts.confirmed` would."""
+    to_literal, whole = _re2_lexers()
+    position = 0
+    while True:
+        hit = to_literal.match(data, position)
+        if hit is None:
+            return None if whole.fullmatch(data, position) else UNSURE
+        index = bisect.bisect_right(candidates, hit.end()) - 1
+        if index < 0:
+            return UNSURE
+        last_quote = candidates[index]
+        token = None
+        for start in (last_quote - 2, last_quote):  # a triple quote's first, or a single quote
+            quote = data[last_quote:last_quote + 1]
+            if start < position or (start < last_quote and data[start:last_quote] != quote * 2):
+                continue
+            if whole.fullmatch(data, position, start):  # a unit boundary: the string opens here
+                token = literal_starts.string_at(data, start)
+                break
+        if token is None or token.end() < hit.end():
+            return UNSURE
+        if literal_starts.opens_sql(data, token):
+            return token.start()
+        position = token.end()
 
 
 def engine() -> str:

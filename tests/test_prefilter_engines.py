@@ -70,3 +70,24 @@ def test_no_sql_literal_shape_is_skipped(source):
     unfiltered = check_bytes(data, path, "m.py", REGISTRY, "orders", prefilter=False)
     assert filtered.findings == unfiltered.findings
     assert unfiltered.findings, source
+
+
+@needs_re2
+def test_engines_decide_alike_on_every_file_of_the_repository(monkeypatch):
+    """The RE2 walk to the first SQL literal gives the Python lexer's answer."""
+    with_re2 = [prefilter.trigger_lines(path.read_bytes()) for path in FILES]
+    monkeypatch.setattr(prefilter, "re2", None)
+    assert [prefilter.trigger_lines(path.read_bytes()) for path in FILES] == with_re2
+
+
+@needs_re2
+@settings(max_examples=300)
+@given(text=literal_shapes())
+def test_engines_decide_alike_on_literal_shapes(text):
+    data = text.encode("utf-8")
+    with_re2 = prefilter.trigger_lines(data)
+    saved, prefilter.re2 = prefilter.re2, None
+    try:
+        assert prefilter.trigger_lines(data) == with_re2
+    finally:
+        prefilter.re2 = saved
