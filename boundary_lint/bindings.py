@@ -8,7 +8,26 @@ no single value and is not followed. Built lazily, from statement lists only.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Optional, Sequence, Tuple
+from collections import deque
+from typing import Dict, Iterator, Optional, Sequence, Tuple
+
+_BLOCK_NODES = (ast.stmt, ast.excepthandler) + ((ast.match_case,) if hasattr(ast, "match_case") else ())
+
+
+def walk_statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` (breadth first, the same order) without going into expressions: every
+    statement of the tree, with its ``except`` and ``case`` clauses, for a fraction of
+    the nodes. Classes, assignments and imports are statements."""
+    todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        yield node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                todo.extend(child for child in value if isinstance(child, _BLOCK_NODES))
+            elif isinstance(value, _BLOCK_NODES):
+                todo.append(value)
 
 
 class Scopes:

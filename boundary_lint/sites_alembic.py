@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Dict, Set, Tuple
 
+from .bindings import walk_statements
 from .model import Operation
 from .sites_orm import argument as _arg
 from .sites_orm import call_name as _call_name
@@ -57,7 +58,7 @@ class AlembicOps:
         self.batch_names: Set[str] = set()
         imports_alembic = False
         withs = []
-        for node in ast.walk(tree):
+        for node in walk_statements(tree):  # imports and with statements are statements
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "alembic":
                 imports_alembic = True
                 for alias in node.names:

@@ -36,6 +36,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from .literal_positions import node_position
 from .model import HOLE_PREFIX, Operation, Position, Reference, TableName
 from .bindings import Scopes as _Scopes
+from .bindings import walk_statements
 from .sites_python import _Composer, build_site
 
 _WS = re.compile(r"\s+")
@@ -179,7 +180,7 @@ class OrmFinder(ast.NodeVisitor):
         """Classes, and names bound to a ``MetaData(schema=...)`` (or a base made from one)."""
         self._classes = {}
         bindings = []
-        for node in ast.walk(self.tree):
+        for node in walk_statements(self.tree):
             if isinstance(node, ast.ClassDef):
                 self._classes.setdefault(node.name, node)
             elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
