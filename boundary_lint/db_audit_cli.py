@@ -13,13 +13,14 @@ import argparse
 import json
 import os
 from collections import Counter
-from typing import Callable, Dict, Mapping, Optional, TextIO
+from typing import TYPE_CHECKING, Callable, Dict, Mapping, Optional, TextIO
 
-from .db_audit import AuditResult, audit, normalize_schemas
-from .db_catalog import CatalogError, read_catalog
 from .db_location import scrub, secrets_of
 from .owner_summary import by_owner, owner_lines
 from .registry import Registry
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .db_audit import AuditResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -42,8 +43,12 @@ def run(
     out: TextIO,
     err: TextIO,
     env: Optional[Mapping[str, str]] = None,
-    read: Callable[..., object] = read_catalog,
+    read: Optional[Callable[..., object]] = None,
 ) -> int:
+    from .db_audit import audit, normalize_schemas  # only this command pays for these
+    from .db_catalog import CatalogError, read_catalog
+
+    read = read or read_catalog
     env = os.environ if env is None else env
     secrets = secrets_of(args.dsn, env)
     schemas = normalize_schemas(args.schema)

@@ -1,7 +1,7 @@
 """Cheap text tests that decide which files, and which lines, the checker must look at.
 
-Most files of a codebase hold no SQL (on Django 5.1, about 200 of 2,788 are
-read at all), and most lines of the rest hold none either. The checker only
+Most files of a codebase hold no SQL (on Django 5.1, 223 of 2,788 are read at
+all; 113 of those hold a table reference), and most lines of the rest hold none. The checker only
 ever acts on three things, so these tests look for exactly those, by
 construction a superset of what it can report:
 
@@ -11,9 +11,11 @@ construction a superset of what it can report:
 - an ORM or migration construct (``ForeignKey(``, ``__tablename__``, ``db_table =``...).
 
 One pass of RE2 finds every candidate when ``boundary-lint[fast]`` installed it
-(google-re2, about 500 MB/s); otherwise ``bytes.find`` passes and a small
-``re`` (about 25 MB/s). Either way the same Python checks confirm them, and
-the corpora are checked with and without these filters, on both engines (tests).
+(google-re2: Django's 17 MB in about 0.2 s), and a second one walks a file to
+its first SQL literal; otherwise ``bytes.find`` passes, a small ``re`` and a
+Python lexer do (about 0.7 s). Either way the same Python checks confirm them;
+the two engines are checked to find the same lines, and the corpora to give
+the same findings with and without these filters (tests).
 """
 
 from __future__ import annotations

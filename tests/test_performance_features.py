@@ -83,16 +83,16 @@ def test_prefilter_shapes(text, expected):
     assert may_hold_findings(text) is expected
 
 
-def test_check_without_sql_does_not_import_sqlglot_or_libcst(tmp_path):
+def test_check_without_sql_does_not_import_sqlglot_libcst_or_the_db_audit(tmp_path):
     (tmp_path / "boundaries.toml").write_text('[services.a]\nowns = ["a.*"]\npaths = ["**"]\n')
     (tmp_path / "plain.py").write_text("import os\n\ndef f(x):\n    return os.path.join(x, 'y')\n")
     code = (
         "import sys\nfrom boundary_lint.cli import main\n"
         "rc = main(['check', '--no-cache', 'plain.py'])\n"
-        "print(rc, 'sqlglot' in sys.modules, 'libcst' in sys.modules)\n"
+        "print(rc, 'sqlglot' in sys.modules, 'libcst' in sys.modules, 'boundary_lint.db_catalog' in sys.modules)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
-    assert proc.stdout.split()[-3:] == ["0", "False", "False"], proc.stderr
+    assert proc.stdout.split()[-4:] == ["0", "False", "False", "False"], proc.stderr
 
 
 def test_jobs_give_identical_output(run_cli):
