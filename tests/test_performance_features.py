@@ -89,7 +89,7 @@ def test_check_without_sql_does_not_import_sqlglot_libcst_or_the_db_audit(tmp_pa
     code = (
         "import sys\nfrom boundary_lint.cli import main\n"
         "rc = main(['check', '--no-cache', 'plain.py'])\n"
-        "print(rc, 'sqlglot' in sys.modules, 'libcst' in sys.modules, 'boundary_lint.db_catalog' in sys.modules)\n"
+        "print(rc, *(name in sys.modules for name in ('sqlglot', 'libcst', 'boundary_lint.db_catalog')))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert proc.stdout.split()[-4:] == ["0", "False", "False", "False"], proc.stderr
