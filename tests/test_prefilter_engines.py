@@ -20,7 +20,7 @@ FILES = sorted(
                    ROOT / "examples", ROOT / "boundary_lint")
     for p in root.rglob("*.py") if "__pycache__" not in p.parts
 )
-needs_re2 = pytest.mark.skipif(prefilter.re2 is None, reason="google-re2 (boundary-lint[fast]) not installed")
+needs_re2 = pytest.mark.skipif(prefilter.fast is None, reason="google-re2 (boundary-lint[fast]) not installed")
 REGISTRY = registry_from_mapping({"services": {
     "orders": {"owns": ["order_service.*"], "paths": ["**"]},
     "algo": {"owns": ["public.strategy", "public.portfolio"]},
@@ -33,7 +33,7 @@ def python_engine_lines(data: bytes):
 
 
 def re2_engine_lines(data: bytes):
-    found, orm, literals = prefilter._re2_triggers(data, ())
+    found, orm, literals = prefilter.fast.triggers(data, ())
     return prefilter._lines_of(data, found), prefilter._lines_of(data, orm), sorted(set(literals))
 
 
@@ -76,7 +76,7 @@ def test_no_sql_literal_shape_is_skipped(source):
 def test_engines_decide_alike_on_every_file_of_the_repository(monkeypatch):
     """The RE2 walk to the first SQL literal gives the Python lexer's answer."""
     with_re2 = [prefilter.trigger_lines(path.read_bytes()) for path in FILES]
-    monkeypatch.setattr(prefilter, "re2", None)
+    monkeypatch.setattr(prefilter, "fast", None)
     assert [prefilter.trigger_lines(path.read_bytes()) for path in FILES] == with_re2
 
 
@@ -86,8 +86,8 @@ def test_engines_decide_alike_on_every_file_of_the_repository(monkeypatch):
 def test_engines_decide_alike_on_literal_shapes(text):
     data = text.encode("utf-8")
     with_re2 = prefilter.trigger_lines(data)
-    saved, prefilter.re2 = prefilter.re2, None
+    saved, prefilter.fast = prefilter.fast, None
     try:
         assert prefilter.trigger_lines(data) == with_re2
     finally:
-        prefilter.re2 = saved
+        prefilter.fast = saved

@@ -495,9 +495,12 @@ def test_the_cheap_gates_know_every_construct():
     from boundary_lint import sites_alembic, sites_orm
 
     assert sites_orm.ALEMBIC_CALLS == set(sites_alembic.DDL_OPS) | {"create_foreign_key", "bulk_insert"}
-    from boundary_lint.prefilter import CALL_NAMES, interesting_lines
+    from boundary_lint.prefilter import interesting_lines
+    from boundary_lint.sites_python import SINK_METHODS
+    from boundary_lint.triggers import CALL_NAMES, ORM_CALL_NAMES
 
-    assert sites_orm.ALEMBIC_CALLS | set(sites_orm.TABLE_APIS) <= set(CALL_NAMES)
+    assert sites_orm.ALEMBIC_CALLS | set(sites_orm.TABLE_APIS) <= ORM_CALL_NAMES <= set(CALL_NAMES)
+    assert SINK_METHODS <= set(CALL_NAMES)  # every sink is looked for in the bytes
     for construct in ["x = ForeignKey('a.b.c')", "    __tablename__ = 'a'", "    db_table = 'a'",
                       "    table_name = 'a'", "x = Field(foreign_key='a.b')", "x = Table('a', m)",
                       "x = table('a')", "qs.extra(tables=['a'])", "op.create_table('a')", "df.to_sql('a', con)",
