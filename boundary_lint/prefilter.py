@@ -25,10 +25,9 @@ import functools
 from typing import AnyStr, Callable, FrozenSet, Iterable, Iterator, List, NamedTuple, Sequence, Tuple, Union
 
 from . import literal_starts
-
-from .triggers import (  # noqa: F401 - CALL_NAMES and the like are read from here too
-    ALEMBIC_NAMES, ASSIGNED_NAMES, CALL_NAMES, CONSTRUCT_TOKENS, IDENTIFIER_BYTES, IDENTIFIER_CHARS,
-    NEEDS, NOT_AFTER, ORM_CALL_NAMES, UNSURE, WORD_END_RE, assigned_at, called_at, usable,
+from .triggers import (
+    ASSIGNED_NAMES, CALL_NAMES, CONSTRUCT_TOKENS, IDENTIFIER_BYTES, IDENTIFIER_CHARS, ORM_CALL_NAMES, UNSURE,
+    WORD_END_RE, assigned_at, called_at, usable,
 )
 
 try:  # boundary-lint[fast]
