@@ -20,23 +20,24 @@ ALEMBIC_NAMES = (
 )
 """Alembic operations (``sites_orm.ALEMBIC_CALLS``), read as calls whatever ``op`` is imported as."""
 
-CALL_NAMES = (
-    # SQL sinks (sites_python.SINK_METHODS, Django's .raw, psycopg's sql.SQL/Composed)
+SINK_NAMES = (
+    # sites_python.SINK_METHODS, Django's .raw, psycopg's sql.SQL/Composed/Identifier
     "execute", "executemany", "executescript", "exec_driver_sql", "fetch", "fetchrow", "fetchval",
     "fetch_all", "fetch_one", "fetch_val", "copy_from_query", "text", "read_sql", "read_sql_query",
     "mogrify", "raw", "RawSQL", "RunSQL", "SQL", "Composed", "Identifier",
-    # calls that name a table (sites_orm.TABLE_APIS), SQLAlchemy tables and foreign keys
-    "to_sql", "read_sql_table", "copy_to_table", "copy_records_to_table", "copy_from_table",
-    "insert_rows", "copy_from", "copy_to", "extra", "Table", "table", "ForeignKey",
-    "ForeignKeyConstraint",
-) + ALEMBIC_NAMES
-"""Names whose call (``name(`` with an argument, as a whole identifier) the checker reads."""
+)
+"""Calls whose argument ``sites_python`` reads as SQL."""
 
-ORM_CALL_NAMES = frozenset((
+ORM_CALLS = (
+    # sites_orm.TABLE_APIS, SQLAlchemy tables and foreign keys, Django's .extra(tables=)
     "to_sql", "read_sql_table", "copy_to_table", "copy_records_to_table", "copy_from_table",
     "insert_rows", "copy_from", "copy_to", "extra", "Table", "table", "ForeignKey", "ForeignKeyConstraint",
-) + ALEMBIC_NAMES)
-"""The call names ``sites_orm`` reads (the others are SQL sinks, read by ``sites_python``)."""
+) + ALEMBIC_NAMES
+"""Calls that ``sites_orm`` reads (they name a table rather than hold SQL)."""
+
+CALL_NAMES = SINK_NAMES + ORM_CALLS
+"""Names whose call (``name(`` with an argument, as a whole identifier) the checker reads."""
+ORM_CALL_NAMES = frozenset(ORM_CALLS)
 
 NOT_AFTER = {"ForeignKey": "models."}
 """Calls the checker ignores when written so: Django's ``models.ForeignKey`` names a model."""
