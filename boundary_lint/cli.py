@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing (exit 1 if changes)")
     fix.add_argument("--contract", metavar="FILE", help="write the client methods the rewritten code calls")
     fix.add_argument("--contract-format", choices=("markdown", "json"), default="markdown")
+    fix.add_argument("--assume-clients", action="store_true",
+                     help="write calls to client modules or methods that do not exist yet (listed in the contract)")
+    fix.add_argument("--allow-non-atomic", action="store_true",
+                     help="move writes out of their transaction too (each is listed as no longer atomic)")
 
     db_audit = commands.add_parser("db-audit", help="check a live PostgreSQL catalog against the registry")
     db_audit_cli.add_arguments(db_audit)

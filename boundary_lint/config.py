@@ -35,12 +35,12 @@ SERVICE_KEYS = {
     "paths": "list",
     "search_path": "list",
     "may_read": "list",
-    "client": "table",
+    "client": "table-or-tables",
     "role": "str",
     "rewrites": "list-of-tables",
 }
 CLIENT_KEYS = {"module": "str", "factory": "str", "awaitable": "bool"}
-REWRITE_KEYS = {"sql": "str", "call": "str"}
+REWRITE_KEYS = {"sql": "str", "call": "str", "returns": "str"}
 TOP_KEYS = {"settings": "table", "services": "table"}
 
 _TYPE_CHECKS = {
@@ -49,6 +49,8 @@ _TYPE_CHECKS = {
     "list": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
     "table": lambda v: isinstance(v, dict),
     "list-of-tables": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
+    "table-or-tables": lambda v: isinstance(v, dict) or (isinstance(v, list) and v
+                                                         and all(isinstance(x, dict) for x in v)),
 }
 _TYPE_WORDS = {
     "str": "a string",
@@ -56,6 +58,7 @@ _TYPE_WORDS = {
     "list": "a list of strings",
     "table": "a table",
     "list-of-tables": "an array of tables",
+    "table-or-tables": "a table or an array of tables",
 }
 
 
@@ -121,11 +124,15 @@ def registry_from_mapping(
             raise ConfigError(f"{where}: {key} must be a table ([{key}])")
         _check_table(body, SERVICE_KEYS, where, key)
         client = body.get("client")
-        if client is not None:
-            _check_table(client, CLIENT_KEYS, where, f"{key}.client")
-            missing = [k for k in ("module", "factory") if k not in client]
+        clients = client if isinstance(client, list) else [client] if client is not None else []
+        for number, entry in enumerate(clients):
+            label = f"{key}.client" if isinstance(client, dict) else f"{key}.client[{number}]"
+            _check_table(entry, CLIENT_KEYS, where, label)
+            missing = [k for k in ("module", "factory") if k not in entry]
             if missing:
-                raise ConfigError(f"{where}: {key}.client needs {' and '.join(missing)}")
+                raise ConfigError(f"{where}: {label} needs {' and '.join(missing)}")
+            if not all(part.isidentifier() for part in entry["module"].split(".")):
+                raise ConfigError(f"{where}: {label}.module is not a dotted module name: {entry['module']!r}")
         for number, rewrite in enumerate(body.get("rewrites", ())):
             _check_rewrite(rewrite, where, f"{key}.rewrites[{number}]")
         _check_entries(body.get("owns", []), where, f"{key}.owns")
@@ -137,7 +144,8 @@ def registry_from_mapping(
             search_path=tuple(body.get("search_path", ())),
             may_read=tuple(body.get("may_read", ())),
             role=body.get("role"),
-            client=client,
+            client=clients[0] if clients else None,
+            clients=tuple(clients),
             rewrites=tuple(body.get("rewrites", ())),
         )
     settings = Settings(

@@ -74,7 +74,8 @@ class Service:
     search_path: Tuple[str, ...] = ()
     may_read: Tuple[str, ...] = ()
     role: Optional[str] = None
-    client: Optional[Mapping[str, object]] = None
+    client: Optional[Mapping[str, object]] = None  # the first of ``clients``
+    clients: Tuple[Mapping[str, object], ...] = ()  # a call goes to the first that has its method
     rewrites: Tuple[Mapping[str, object], ...] = ()
 
 
