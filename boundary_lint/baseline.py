@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Callable, Collection, Dict, Iterable, List, Tuple
 
+from .codes import RULES, unknown_code_message
 from .model import Finding
 
 FORMAT_VERSION = 1
@@ -208,6 +209,9 @@ def load(path: Path) -> List[BaselineEntry]:
             )
         except (KeyError, TypeError, ValueError):
             raise BaselineError(f"{path}: entry {index + 1} needs path, code and table") from None
+        if entry.code not in RULES:  # a typo would accept nothing and go stale unnoticed
+            raise BaselineError(f"{path}: entry {index + 1}: {unknown_code_message(entry.code)}; "
+                                "fix it or regenerate the baseline with --write-baseline")
         if entry.count > 0:
             entries.append(entry)
     return _merge_counts(entries)

@@ -12,7 +12,7 @@ import sys
 from typing import List, Optional, Sequence
 
 from . import __version__, adoption, db_audit_cli, init_registry
-from .codes import RULES, explain
+from .codes import RULES, explain, first_unknown_code, unknown_code_message
 from .config import check_service_name, load_for
 from .registry import ConfigError, Registry
 from .reporters import FORMATTERS, format_problem
@@ -98,7 +98,7 @@ def run_explain(code: Optional[str]) -> int:
             print(f"{rule.code}  {rule.title}")
         return EXIT_CLEAN
     if code.upper() not in RULES:
-        print(f"boundary-lint: unknown code {code!r}; known: {', '.join(RULES)}", file=sys.stderr)
+        print(f"boundary-lint: {unknown_code_message(code)}", file=sys.stderr)
         return EXIT_USAGE
     print(explain(code), end="")
     return EXIT_CLEAN
@@ -120,7 +120,21 @@ def _registry_for(args: argparse.Namespace) -> Optional[Registry]:
     return registry
 
 
+def _unknown_code_in_options(args: argparse.Namespace) -> Optional[str]:
+    """The message for a code in --select/--ignore that names no rule: a typo there would
+    otherwise filter out everything (or nothing) and the gate would pass checking nothing."""
+    for option in ("select", "ignore"):
+        unknown = first_unknown_code(_codes(getattr(args, option)))
+        if unknown is not None:
+            return f"--{option}: {unknown_code_message(unknown)}"
+    return None
+
+
 def run_check(args: argparse.Namespace) -> int:
+    bad_code = _unknown_code_in_options(args)
+    if bad_code is not None:
+        print(f"boundary-lint: {bad_code}", file=sys.stderr)
+        return EXIT_USAGE
     registry = _registry_for(args)
     if registry is None:
         return EXIT_USAGE
@@ -151,7 +165,7 @@ def run_check(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(format_problem(problem), file=sys.stderr)
     sys.stdout.write(FORMATTERS[args.format](result))
-    if missing:
+    if missing or any(p.usage for p in result.problems):
         return EXIT_USAGE
     return EXIT_FINDINGS if result.findings or result.errors else EXIT_CLEAN
 

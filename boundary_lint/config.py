@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from .codes import is_known_code, unknown_code_message
 from .registry import ConfigError, NoRegistry, Registry, Service, Settings
 
 if sys.version_info >= (3, 11):
@@ -149,6 +151,7 @@ def registry_from_mapping(
         baseline=settings_raw.get("baseline"),
     )
     _check_dialect(settings.dialect, where, f"{key_prefix}settings.dialect")
+    _check_ignore(settings.ignore, where, f"{key_prefix}settings.ignore")
     return Registry(services=services, settings=settings, root=root, source=source)
 
 
@@ -197,6 +200,24 @@ def _check_entries(entries: Sequence[str], where: str, key: str) -> None:
             raise ConfigError(
                 f"{where}: {key} has {entry!r}; write 'schema.table', 'schema.*' or 'table'"
             )
+
+
+_CODE_LIKE = re.compile(r"[A-Z]+[0-9][A-Za-z0-9]*")
+
+
+def _check_ignore(entries: Sequence[str], where: str, key: str) -> None:
+    """``settings.ignore`` names schemas and tables; a rule code there (``BND104``, or a
+    typo such as ``BND1O4``) would silently be taken as a schema that matches nothing."""
+    for entry in entries:
+        text = entry.strip()
+        if not _CODE_LIKE.fullmatch(text):
+            continue
+        if not is_known_code(text):
+            raise ConfigError(f"{where}: {key} has {entry!r}: {unknown_code_message(text)}")
+        raise ConfigError(
+            f"{where}: {key} has {entry!r}, a rule code: settings.ignore lists schemas and tables "
+            f"not to check; to leave out a code pass --ignore {text} (or # boundary: allow {text} -- why)"
+        )
 
 
 def _check_dialect(dialect: str, where: str, key: str) -> None:
