@@ -18,7 +18,7 @@ from .registry import ConfigError, Registry
 from .reporters import FORMATTERS, format_problem
 from .cache import CACHE_DIR
 from .progress import Progress
-from .runner import code_filter, run_paths
+from .runner import code_filter, no_file_checked_problem, run_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 NOT_YET: dict = {}
@@ -160,6 +160,8 @@ def run_check(args: argparse.Namespace) -> int:
         )
     finally:
         progress.close()
+    if result.files == 0 and result.unowned_files:
+        result.problems = sorted(result.problems + [no_file_checked_problem(registry, result.unowned_files)])
     keep = code_filter(_codes(args.select), _codes(args.ignore))
     result = adoption.finish(result, plan, keep, sys.stderr, args.format)
     for problem in result.problems:

@@ -63,3 +63,14 @@ def iter_files(paths: Iterable[str], excludes: Sequence[str] = ()) -> Iterator[T
             if path not in seen:
                 seen.add(path)
                 yield path, display
+
+
+def iter_other_files(root: str, excludes: Sequence[str] = ()) -> Iterator[str]:
+    """Every file under ``root`` that is not Python or SQL (a Go or TypeScript service's
+    sources), relative to ``root`` with ``/``, skipping excluded folders."""
+    patterns = tuple(DEFAULT_EXCLUDES) + tuple(excludes)
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not is_excluded(os.path.join(folder, d), patterns)]
+        for name in files:
+            if not name.endswith(CHECKED_SUFFIXES):
+                yield os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")

@@ -93,3 +93,42 @@ def test_python_dash_m_runs_the_cli(tmp_path):
                           cwd=tmp_path, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "usage: boundary-lint" in proc.stdout and "check" in proc.stdout
+
+
+# -- 2. a registry under which no checked file belongs to any service --------------------
+
+NO_PATHS = """\
+[services.orders]
+owns = ["orders.*"]
+{paths}
+[services.algo]
+owns = ["public.strategy", "public.portfolio"]
+"""
+
+
+@pytest.mark.parametrize("paths", ["", 'paths = ["ap/**"]'])
+def test_no_file_of_any_service_is_exit_2(run_cli, tmp_path, paths):
+    (tmp_path / "boundaries.toml").write_text(NO_PATHS.format(paths=paths))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "x.py").write_text(APP)
+    result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
+    assert result.code == 2, result
+    assert ("boundaries.toml:1: error: no file was checked: the 1 file found belongs to no service of "
+            "boundaries.toml") in result.err
+    assert "add paths = [...] to a service, or pass --service NAME" in result.err
+    document = run_cli("check", "--no-cache", "--format", "json", ".", cwd=tmp_path)
+    assert document.code == 2 and "no file was checked" in document.json["errors"][0]["message"]
+    assert run_cli("check", "--no-cache", "--service", "orders", ".", cwd=tmp_path).code == 1
+
+
+def test_a_glob_matching_only_other_languages_is_not_a_warning(run_cli, tmp_path):
+    make_project(tmp_path)
+    registry = tmp_path / "boundaries.toml"
+    registry.write_text(registry.read_text().replace('paths = ["algo/**"]', 'paths = ["internal/algo/**"]'))
+    (tmp_path / "internal" / "algo").mkdir(parents=True)
+    (tmp_path / "internal" / "algo" / "main.go").write_text("package main\n")
+    result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
+    assert result.code == 1 and "matches no file" not in result.err, result
+    registry.write_text(registry.read_text().replace('"internal/algo/**"', '"internal/algoo/**"'))
+    result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
+    assert "services.algo.paths 'internal/algoo/**' matches no file" in result.err, result
