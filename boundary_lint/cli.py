@@ -38,8 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--service", help="treat every file as belonging to this service")
     check.add_argument("--select", help="comma-separated codes or prefixes to report")
     check.add_argument("--ignore", help="comma-separated codes or prefixes not to report")
-    check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                       help="skip files and folders matching GLOB (repeatable)")
+    check.add_argument("--exclude", "--extend-exclude", action="append", default=[], metavar="GLOB",
+                       help="also skip files and folders matching GLOB, on top of settings.exclude "
+                            "(default: ruff's list: .git, .venv, venv, build, dist, node_modules, "
+                            "site-packages, ...) and settings.extend_exclude (repeatable)")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="worker processes (default: the number of cores)")

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from .discovery import DEFAULT_EXCLUDES
 from .codes import is_known_code, unknown_code_message
 from .registry import ConfigError, NoRegistry, Registry, Service, Settings
 
@@ -30,6 +31,7 @@ SETTINGS_KEYS = {
     "ignore": "list",
     "sinks": "list",
     "exclude": "list",
+    "extend_exclude": "list",
     "baseline": "str",
 }
 SERVICE_KEYS = {
@@ -147,7 +149,10 @@ def registry_from_mapping(
         search_path=tuple(settings_raw.get("search_path", ("public",))),
         ignore=tuple(settings_raw.get("ignore", ())),
         sinks=tuple(settings_raw.get("sinks", ())),
-        exclude=tuple(settings_raw.get("exclude", ())),
+        # ruff's names: ``exclude`` replaces the default list, ``extend_exclude`` adds to it;
+        # ``exclude`` (what every walk adds) holds both, ``default_exclude`` the list it replaces
+        exclude=tuple(settings_raw.get("extend_exclude", ())) + tuple(settings_raw.get("exclude", ())),
+        default_exclude=tuple(settings_raw["exclude"]) if "exclude" in settings_raw else DEFAULT_EXCLUDES,
         baseline=settings_raw.get("baseline"),
     )
     _check_dialect(settings.dialect, where, f"{key_prefix}settings.dialect")

@@ -84,7 +84,8 @@ class Settings:
     search_path: Tuple[str, ...] = ("public",)
     ignore: Tuple[str, ...] = ()
     sinks: Tuple[str, ...] = ()
-    exclude: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = ()  # patterns skipped on top of default_exclude
+    default_exclude: Optional[Tuple[str, ...]] = None  # None: discovery.DEFAULT_EXCLUDES
     baseline: Optional[str] = None  # baseline file, relative to the registry file
 
 

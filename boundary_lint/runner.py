@@ -14,7 +14,7 @@ from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from .cache import CACHE_DIR, ResultCache, content_hash, registry_key
 from .checker import FileResult, check_bytes, read_source, unreadable
-from .discovery import iter_files, iter_other_files
+from .discovery import DEFAULT_EXCLUDES, iter_files, iter_other_files
 from .model import Problem
 from .registry import Registry, glob_to_regex
 from .reporters import RunResult
@@ -70,7 +70,9 @@ def run_paths(
 
     ``progress(done, total)`` is called as files finish (for a terminal progress line).
     """
-    files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes)))
+    skipped: List[str] = []
+    files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
+                            defaults=default_excludes(registry), skipped=skipped))
     cache = ResultCache(registry.root / CACHE_DIR, registry_key(registry, service)) if use_cache else None
     results: List[FileResult] = []
     todo: List[Tuple[Path, str, str, str]] = []  # path, display, service, digest
@@ -101,6 +103,7 @@ def run_paths(
             cache.put(display, digest, result)
         cache.save()
     run = gather(results, code_filter(select, ignore))
+    run.excluded_folders = skipped
     run.problems = sorted(run.problems + unmatched_path_problems(registry, paths, [p for p, _ in files]))
     return run
 
@@ -123,7 +126,8 @@ def unmatched_path_problems(registry: Registry, paths: Sequence[str], files: Seq
     other_files = None
     for service, pattern in unmatched:
         if other_files is None:  # walked only when a glob matched no Python or SQL file
-            other_files = list(iter_other_files(str(registry.root), list(registry.settings.exclude)))
+            other_files = list(iter_other_files(str(registry.root),
+                                                default_excludes(registry) + tuple(registry.settings.exclude)))
         regex = glob_to_regex(pattern)
         if any(regex.fullmatch(name) for name in other_files):
             continue  # the service's files are Go, TypeScript...: nothing to check there, nothing wrong
@@ -131,6 +135,12 @@ def unmatched_path_problems(registry: Registry, paths: Sequence[str], files: Seq
         problems.append(Problem(where, line, f"services.{service}.paths {pattern!r} matches no file; "
                                 "fix the glob (relative to the registry's folder) or remove it", fatal=False))
     return problems
+
+
+def default_excludes(registry: Registry) -> Tuple[str, ...]:
+    """The folders skipped at any depth: ruff's list, or ``settings.exclude`` when given."""
+    configured = registry.settings.default_exclude
+    return tuple(DEFAULT_EXCLUDES if configured is None else configured)
 
 
 def registry_display(registry: Registry) -> str:

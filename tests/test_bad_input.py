@@ -85,7 +85,7 @@ def test_empty_files_are_checked_and_clean(run_cli, tmp_path):
     result = check(run_cli, root)
     assert result.err == ""
     assert_app_checked(result)
-    assert f"{APP_FINDINGS} 4 files" in result.out
+    assert f"{APP_FINDINGS} 1 file (4 files checked)" in result.out
 
 
 def test_huge_file_is_skipped_without_being_read_whole(run_cli, tmp_path, monkeypatch):

@@ -132,3 +132,38 @@ def test_a_glob_matching_only_other_languages_is_not_a_warning(run_cli, tmp_path
     registry.write_text(registry.read_text().replace('"internal/algo/**"', '"internal/algoo/**"'))
     result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
     assert "services.algo.paths 'internal/algoo/**' matches no file" in result.err, result
+
+
+# -- 3. excluded folders: ruff's list, overridable, counted --------------------------------
+
+
+def test_a_folder_named_env_is_checked(run_cli, tmp_path):
+    make_project(tmp_path, {"orders/app/env/queries.py": APP})
+    result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
+    assert result.code == 1 and "orders/app/env/queries.py:3:35: BND100" in result.out, result
+
+
+def test_default_excludes_are_counted_and_can_be_replaced_or_extended(run_cli, tmp_path):
+    make_project(tmp_path, {"orders/app.py": "x = 1\n", "orders/build/q.py": APP, "orders/.venv/lib/q.py": APP})
+    result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
+    assert result.code == 0, result
+    assert result.out.strip() == "0 findings (1 file checked); 2 folders excluded (orders/.venv, orders/build)"
+    assert run_cli("check", "--no-cache", "--format", "json", ".", cwd=tmp_path).json["summary"][
+        "excluded_folders"] == ["orders/.venv", "orders/build"]
+    make_project(tmp_path, {}, settings='exclude = [".venv"]')  # replaces the list: build/ is checked
+    result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
+    assert result.code == 1 and "orders/build/q.py:3:35: BND100" in result.out and ".venv/" not in result.out
+    make_project(tmp_path, {}, settings='extend_exclude = ["build"]')  # adds to the list
+    result = run_cli("check", "--no-cache", "--extend-exclude", "app.py", ".", cwd=tmp_path)
+    assert result.code == 0 and result.out.startswith("0 findings (0 files checked); 2 folders excluded"), result
+
+
+# -- 10. what the summary and messages say -------------------------------------------------
+
+
+def test_summary_counts_files_with_findings_and_files_checked(run_cli, tmp_path):
+    make_project(tmp_path, {"orders/app.py": APP, "orders/clean.py": "x = 1\n", "orders/more.py": APP})
+    result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
+    assert result.out.splitlines()[-1] == "4 findings in 2 files (3 files checked); BND100: 2, BND101: 2"
+    summary = run_cli("check", "--no-cache", "--format", "json", ".", cwd=tmp_path).json["summary"]
+    assert (summary["files"], summary["files_with_findings"], summary["findings"]) == (3, 2, 4)

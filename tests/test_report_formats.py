@@ -20,7 +20,7 @@ def test_github_format_is_one_workflow_command_per_finding(run_cli):
         "order_service reads public.strategy, owned by algo_engine"
     )
     assert all(line.startswith("::error ") for line in lines[:-1])
-    assert lines[-1].startswith("4 findings in 1 file")
+    assert lines[-1].startswith("4 findings in 1 file (1 file checked); BND")
 
 
 def test_github_format_escapes_and_lists_problems_and_suppressed():
