@@ -69,8 +69,8 @@ def site_references(
         analysis = analyze_sql(site.text, dialect, fallback_scan=site.from_sink, budget=budget)
         if budget.skipped and not skipped:
             problems.append(_budget_problem(path, site, budget))
-        if not site.from_sink and (not analysis.parsed or not analysis.refs):
-            continue  # a literal that does not parse as SQL is prose, not SQL
+        if not site.from_sink and (not analysis.refs or (not analysis.parsed and not analysis.too_long)):
+            continue  # a literal that does not parse as SQL is prose, not SQL (one too long to parse is SQL)
         for notice in analysis.notices:
             problems.append(_notice_problem(path, site, notice))
         for ref in analysis.refs:

@@ -167,3 +167,21 @@ def test_summary_counts_files_with_findings_and_files_checked(run_cli, tmp_path)
     assert result.out.splitlines()[-1] == "4 findings in 2 files (3 files checked); BND100: 2, BND101: 2"
     summary = run_cli("check", "--no-cache", "--format", "json", ".", cwd=tmp_path).json["summary"]
     assert (summary["files"], summary["files_with_findings"], summary["findings"]) == (3, 2, 4)
+
+
+# -- 5. a SQL literal too long to parse is scanned, at a sink or not -----------------------
+
+LONG_IN = ", ".join(f"'name{n}'" for n in range(2500))  # ~22,000 characters
+
+
+@pytest.mark.parametrize("code", [
+    f'Q = "SELECT id FROM public.strategy WHERE name IN ({LONG_IN})"\n',
+    f'def f(cur):\n    cur.execute("SELECT id FROM public.strategy WHERE name IN ({LONG_IN})")\n',
+])
+def test_a_long_sql_literal_is_scanned_with_a_warning(run_cli, tmp_path, code):
+    assert len(LONG_IN) > 20000
+    make_project(tmp_path, {"orders/long.py": code})
+    result = run_cli("check", "--no-cache", "orders/long.py", cwd=tmp_path)
+    assert result.code == 1, result
+    assert "BND100 orders reads public.strategy, owned by algo" in result.out
+    assert "warning: SQL statement is too long for sqlglot" in result.err
