@@ -144,7 +144,7 @@ def finish(
         result = run_filters.apply_baseline(result, plan.entries, path_of, keep, gone)
         if fmt in ("text", "sarif"):
             for entry in result.stale_baseline:
-                print(baseline.describe_stale(entry), file=err)
+                print(baseline.describe_stale(entry, pruned=plan.prune), file=err)
         if plan.prune and result.stale_baseline:
             kept = baseline.without_stale(plan.entries, result.stale_baseline)
             baseline.save(plan.baseline_file, kept)

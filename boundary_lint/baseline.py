@@ -241,7 +241,7 @@ def findings_count(entries: Iterable[BaselineEntry]) -> int:
     return sum(e.count for e in entries)
 
 
-def describe_stale(entry: BaselineEntry) -> str:
+def describe_stale(entry: BaselineEntry, pruned: bool = False) -> str:
     """One line for a stale entry, as printed on stderr.
 
     >>> print(describe_stale(BaselineEntry("app/x.py", "BND100", "public.strategy", "ab12", 2)))
@@ -251,5 +251,6 @@ def describe_stale(entry: BaselineEntry) -> str:
     plural = "s" if entry.count != 1 else ""
     return (
         f"{entry.path}: stale baseline entry: {entry.code} {entry.table} "
-        f"({entry.count} accepted finding{plural} no longer found); drop it with --prune-baseline"
+        f"({entry.count} accepted finding{plural} no longer found); "
+        + ("dropped from the baseline" if pruned else "drop it with --prune-baseline")
     )

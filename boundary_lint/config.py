@@ -272,7 +272,9 @@ def load_for(paths: Sequence[str], explicit: Optional[str]) -> Tuple[Registry, P
         found = find_config(config_starts(paths))
         if found is None:
             raise NoRegistry(
-                "no registry found: create boundaries.toml (see README) or pass --config FILE"
+                "no registry found (boundaries.toml, or [tool.boundary_lint] in pyproject.toml, upwards from "
+                "the working directory and each path given): draft one with `boundary-lint init`, "
+                "or pass --config FILE"
             )
         path = found
     return load_registry(path), path

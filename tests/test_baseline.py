@@ -142,6 +142,8 @@ def test_fixed_findings_are_stale_until_pruned(run_cli, tmp_path):
 
     pruned = run_cli("check", "--baseline", "bl.json", "--prune-baseline", cwd=tmp_path)
     assert pruned.code == 0 and "pruned 1 fixed finding from bl.json" in pruned.err
+    assert "drop it with --prune-baseline" not in pruned.err  # the run that prunes says it did
+    assert "BND101 public.portfolio (1 accepted finding no longer found); dropped from the baseline" in pruned.err
     assert [e.code for e in baseline.load(tmp_path / "bl.json")] == ["BND100"]
     after = run_cli("check", "--baseline", "bl.json", cwd=tmp_path).err.splitlines()
     assert [line for line in after if not line.startswith("boundaries.toml:")] == []
