@@ -15,6 +15,7 @@ from . import __version__, adoption, db_audit_cli, init_registry
 from .codes import RULES, explain, first_unknown_code, unknown_code_message
 from .config import check_service_name, load_for
 from .registry import ConfigError, Registry
+from .github_annotations import format_github
 from .reporters import FORMATTERS, format_problem
 from .cache import CACHE_DIR
 from .progress import Progress
@@ -168,10 +169,24 @@ def run_check(args: argparse.Namespace) -> int:
     result = adoption.finish(result, plan, keep, sys.stderr, args.format)
     for problem in result.problems:
         print(format_problem(problem), file=sys.stderr)
-    sys.stdout.write(FORMATTERS[args.format](result))
+    if args.format == "github":
+        sys.stdout.write(format_github(result, _repository_relative(args.paths)))
+    else:
+        sys.stdout.write(FORMATTERS[args.format](result))
     if missing or any(p.usage for p in result.problems):
         return EXIT_USAGE
     return EXIT_FINDINGS if result.findings or result.errors else EXIT_CLEAN
+
+
+def _repository_relative(paths: Sequence[str]):
+    """Paths relative to the checked code's git repository root, as GitHub annotations need;
+    unchanged outside a repository."""
+    from .changed_lines import DiffError, repo_relative, repo_root
+
+    try:
+        return repo_relative(repo_root(adoption.path_folder(paths[0] if paths else ".")))
+    except DiffError:
+        return lambda path: path
 
 
 def run_fix(args: argparse.Namespace) -> int:

@@ -185,3 +185,26 @@ def test_a_long_sql_literal_is_scanned_with_a_warning(run_cli, tmp_path, code):
     assert result.code == 1, result
     assert "BND100 orders reads public.strategy, owned by algo" in result.out
     assert "warning: SQL statement is too long for sqlglot" in result.err
+
+
+def _git_repo(root: Path) -> Path:
+    root.mkdir()
+    make_project(root)
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "base"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false",
+                        *args], cwd=root, check=True, capture_output=True)
+    return root
+
+
+def test_diff_base_asks_the_checked_paths_repository(run_cli, tmp_path):
+    repo = _git_repo(tmp_path / "repo")
+    (repo / "orders/app.py").write_text(APP + "\n\ndef w(cur):\n    cur.execute('DELETE FROM public.strategy')\n")
+    result = run_cli("check", "--no-cache", "--format", "json", "--diff-base", "HEAD", "repo", cwd=tmp_path)
+    assert result.code == 1, result  # the working directory is no repository; the checked path is
+    assert [(f["path"], f["code"]) for f in result.json["findings"]] == [("repo/orders/app.py", "BND101")]
+
+
+def test_github_paths_are_relative_to_the_repository_root(run_cli, tmp_path):
+    repo = _git_repo(tmp_path / "repo")
+    result = run_cli("check", "--no-cache", "--format", "github", "app.py", cwd=repo / "orders")
+    assert result.out.startswith("::error file=orders/app.py,line=3,col=35,title=BND100::"), result

@@ -16,7 +16,7 @@ def test_github_format_is_one_workflow_command_per_finding(run_cli):
     lines = result.out.splitlines()
     assert result.code == 1
     assert lines[0] == (
-        "::error file=order_service/app/reads.py,line=13,col=10,title=BND100::"
+        "::error file=tests/fixtures/platform/order_service/app/reads.py,line=13,col=10,title=BND100::"
         "order_service reads public.strategy, owned by algo_engine"
     )
     assert all(line.startswith("::error ") for line in lines[:-1])
