@@ -208,3 +208,13 @@ def test_github_paths_are_relative_to_the_repository_root(run_cli, tmp_path):
     repo = _git_repo(tmp_path / "repo")
     result = run_cli("check", "--no-cache", "--format", "github", "app.py", cwd=repo / "orders")
     assert result.out.startswith("::error file=orders/app.py,line=3,col=35,title=BND100::"), result
+
+
+def test_run_time_table_names_are_not_counted_as_no_owner(run_cli, tmp_path):
+    make_project(tmp_path, {"orders/app.py": 'def f(cur, t):\n    cur.execute(f"SELECT * FROM {t}")\n'
+                                             '    cur.execute("SELECT * FROM public.nobody")\n'})
+    result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
+    assert "  orders -> (table name built at run time): 1 read" in result.out.splitlines(), result.out
+    assert "  orders -> (no owner): 1 read" in result.out.splitlines()
+    rows = run_cli("check", "--no-cache", "--format", "json", ".", cwd=tmp_path).json["summary"]["by_owner"]
+    assert sorted((r["owner"], r["dynamic"], r["total"]) for r in rows) == [("", False, 1), ("", True, 1)]
