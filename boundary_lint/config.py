@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .discovery import DEFAULT_EXCLUDES
 from .codes import is_known_code, unknown_code_message
-from .registry import ConfigError, NoRegistry, Registry, Service, Settings
+from .registry import ConfigError, NoRegistry, Registry, Service, Settings, is_name_glob, split_entry
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -204,6 +204,12 @@ def _check_entries(entries: Sequence[str], where: str, key: str) -> None:
         if not text or text.startswith(".") or text.endswith(".") or text.count(".") > 2:
             raise ConfigError(
                 f"{where}: {key} has {entry!r}; write 'schema.table', 'schema.*' or 'table'"
+            )
+        schema, _ = split_entry(text)
+        if schema is not None and is_name_glob(schema):
+            raise ConfigError(
+                f"{where}: {key} has {entry!r}: a glob is allowed in the table name ('public.mathesar_*'), "
+                "not in the schema; list each schema"
             )
 
 

@@ -218,3 +218,18 @@ def test_run_time_table_names_are_not_counted_as_no_owner(run_cli, tmp_path):
     assert "  orders -> (no owner): 1 read" in result.out.splitlines()
     rows = run_cli("check", "--no-cache", "--format", "json", ".", cwd=tmp_path).json["summary"]["by_owner"]
     assert sorted((r["owner"], r["dynamic"], r["total"]) for r in rows) == [("", False, 1), ("", True, 1)]
+
+
+def test_owns_entries_may_use_globs_in_table_names(run_cli, tmp_path):
+    make_project(tmp_path, {"orders/app.py": 'def f(cur):\n    cur.execute("SELECT * FROM public.mathesar_tables")\n'
+                                             '    cur.execute("SELECT * FROM public.strategy_log")\n'})
+    registry = tmp_path / "boundaries.toml"
+    registry.write_text(registry.read_text().replace(
+        'owns = ["public.strategy", "public.portfolio"]', 'owns = ["public.strategy", "public.portfolio"]\n'
+        'may_read = ["orders.audit_*"]\n[services.mathesar]\nowns = ["public.mathesar_*", "strategy_?og"]'))
+    result = run_cli("check", "--no-cache", "--format", "json", ".", cwd=tmp_path)
+    assert [(f["code"], f["table"], f["owner"]) for f in result.json["findings"]] == [
+        ("BND100", "public.mathesar_tables", "mathesar"), ("BND100", "public.strategy_log", "mathesar")], result
+    registry.write_text(registry.read_text().replace('"strategy_?og"', '"tenant_*.orders"'))
+    result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
+    assert result.code == 2 and "a glob is allowed in the table name" in result.err, result
