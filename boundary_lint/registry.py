@@ -271,10 +271,10 @@ def _resolved(path: Path) -> Path:
     raises RuntimeError before Python 3.13): the read that follows says what is wrong.
 
     >>> import os, tempfile
-    >>> folder = tempfile.mkdtemp()
-    >>> os.symlink("b.py", os.path.join(folder, "a.py")); os.symlink("a.py", os.path.join(folder, "b.py"))
-    >>> _resolved(Path(folder, "a.py")).name
-    'a.py'
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     os.symlink("b.py", os.path.join(folder, "a.py")); os.symlink("a.py", os.path.join(folder, "b.py"))
+    ...     print(_resolved(Path(folder, "a.py")).name)
+    a.py
     """
     try:
         return path.resolve()

@@ -51,6 +51,16 @@ def gather(results: Iterable[FileResult], keep=lambda code: True) -> RunResult:
     return run
 
 
+CACHE_ENV = "BOUNDARY_LINT_CACHE_DIR"
+
+
+def cache_folder(registry: Registry) -> Path:
+    """``.boundary_lint_cache/`` beside the registry, or ``$BOUNDARY_LINT_CACHE_DIR`` when set
+    (a read-only checkout, or tests that must leave the repository as it was)."""
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else registry.root / CACHE_DIR
+
+
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
@@ -73,7 +83,7 @@ def run_paths(
     skipped: List[str] = []
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
                             defaults=default_excludes(registry), skipped=skipped))
-    cache = ResultCache(registry.root / CACHE_DIR, registry_key(registry, service)) if use_cache else None
+    cache = ResultCache(cache_folder(registry), registry_key(registry, service)) if use_cache else None
     results: List[FileResult] = []
     todo: List[Tuple[Path, str, str, str]] = []  # path, display, service, digest
     for path, display in files:

@@ -233,3 +233,15 @@ def test_owns_entries_may_use_globs_in_table_names(run_cli, tmp_path):
     registry.write_text(registry.read_text().replace('"strategy_?og"', '"tenant_*.orders"'))
     result = run_cli("check", "--no-cache", ".", cwd=tmp_path)
     assert result.code == 2 and "a glob is allowed in the table name" in result.err, result
+
+
+# -- 11. the test suite leaves the repository and /tmp as they were ------------------------
+
+
+def test_cache_folder_can_be_moved_out_of_the_checked_tree(run_cli, tmp_path, monkeypatch):
+    (tmp_path / "p").mkdir()
+    make_project(tmp_path / "p")
+    monkeypatch.setenv("BOUNDARY_LINT_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert run_cli("check", ".", cwd=tmp_path / "p").code == 1
+    assert list((tmp_path / "elsewhere").glob("results-*.json"))
+    assert not (tmp_path / "p" / ".boundary_lint_cache").exists()
