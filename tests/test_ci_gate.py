@@ -245,3 +245,80 @@ def test_cache_folder_can_be_moved_out_of_the_checked_tree(run_cli, tmp_path, mo
     assert run_cli("check", ".", cwd=tmp_path / "p").code == 1
     assert list((tmp_path / "elsewhere").glob("results-*.json"))
     assert not (tmp_path / "p" / ".boundary_lint_cache").exists()
+
+
+# -- 7. first use: the README's install line, its links, and the contracts in docs/ --------
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [ROOT / "README.md", ROOT / "examples/order_service/README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def test_readme_never_installs_from_the_package_index():
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for match in re.finditer(r"pip install '?boundary-lint\b(?!\S* @)", text):
+        assert "finds nothing" in text[match.end():match.end() + 30], text[match.start():match.end() + 60]
+
+
+def test_snippets_pin_the_release_tag_of_this_version():
+    import re
+
+    from boundary_lint import __version__
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    pins = re.findall(r"rev: ([\w.-]+)", text) + re.findall(r"boundary-lint@(\S+?)'", text)
+    assert pins and set(pins) == {f"v{__version__}"}, pins
+    assert "## Releases" in text and "git tag -a" in text
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_documentation_links_stay_inside_the_repository(doc):
+    import re
+
+    text = doc.read_text(encoding="utf-8")
+    assert "shared/design.md" not in text and "shared/seeds" not in text
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        if target.startswith(("http://", "https://")):
+            continue
+        resolved = (doc.parent / target).resolve()
+        assert resolved.is_relative_to(ROOT) and resolved.exists(), (doc, target)
+
+
+def test_docs_name_every_json_key_a_run_gives(run_cli, tmp_path):
+    make_project(tmp_path, {"orders/app.py": APP.replace("(1,))", "(1,))  # boundary: allow BND100 -- ok"),
+                            "orders/bad.py": 'def f(c:\n    c.execute("SELECT 1 FROM x.y")\n', "orders/q.py": 'def f(c):\n    c.execute("SELEC * FROM x.y")\n'})
+    (tmp_path / "baseline.json").write_text(json.dumps({"version": 1, "entries": [
+        {"path": "orders/app.py", "code": "BND102", "table": "public.strategy", "fingerprint": "gone"}]}))
+    document = run_cli("check", "--no-cache", "--format", "json", "--show-suppressed", "--baseline",
+                       "baseline.json", ".", cwd=tmp_path).json
+    keys = set(document) | set(document["summary"]) | set(document["summary"]["by_owner"][0])
+    for section in ("findings", "suppressed", "stale_baseline", "errors", "warnings"):
+        assert document[section], section
+        keys |= set(document[section][0])
+    contract = (ROOT / "docs" / "output.md").read_text(encoding="utf-8")
+    assert [key for key in sorted(keys) if f"`{key}`" not in contract] == []
+    for status in ("**0**", "**1**", "**2**"):
+        assert status in contract
+
+
+def test_docs_name_every_registry_key():
+    from boundary_lint import config
+
+    reference = (ROOT / "docs" / "registry.md").read_text(encoding="utf-8")
+    keys = [*config.SETTINGS_KEYS, *config.SERVICE_KEYS, *config.CLIENT_KEYS, *config.REWRITE_KEYS]
+    assert [key for key in keys if f"`{key}`" not in reference] == []
+    assert "`venv`" in reference and "`env`" in reference  # the default excludes, and what is not one
+
+
+# -- 8. the license ---------------------------------------------------------------------------
+
+
+def test_license_file_and_spdx_metadata():
+    import importlib.metadata
+
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'license = "MIT"' in project and 'license-files = ["LICENSE"]' in project
+    metadata = importlib.metadata.metadata("boundary-lint")
+    assert metadata["License-Expression"] == "MIT", "reinstall: pip install -e '.[test]'"
