@@ -6,6 +6,7 @@ Each test is a mistake a new user makes, run through the CLI as they would.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -322,3 +323,36 @@ def test_license_file_and_spdx_metadata():
     assert 'license = "MIT"' in project and 'license-files = ["LICENSE"]' in project
     metadata = importlib.metadata.metadata("boundary-lint")
     assert metadata["License-Expression"] == "MIT", "reinstall: pip install -e '.[test]'"
+
+
+# -- 11. the suite: markers, and nothing left behind ----------------------------------------
+
+
+def test_not_postgres_leaves_out_every_test_that_needs_a_cluster(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--co", "-q", "-p", "no:cacheprovider", "-m", "not postgres and not network",
+         "tests/test_db_audit_pg.py", "tests/test_example_migrations_pg.py", "tests/test_precommit_hook.py",
+         "examples/order_service/tests", "tests/test_noqa.py"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    collected = [line for line in proc.stdout.splitlines() if "::" in line]
+    assert any(line.startswith("tests/test_noqa.py::") for line in collected), proc.stdout[-2000:]
+    assert any("test_clients.py::" in line for line in collected)  # the example's tests without a database
+    assert not [line for line in collected if "_pg.py::" in line or "precommit" in line], collected
+    # the example's tests on its database (those using the cluster) are left out too
+    assert "examples/order_service/tests/test_position_service.py::test_net_position_short_and_flip" in collected
+    assert not [line for line in collected if "test_holdings_service.py::" in line], collected
+
+
+def test_bench_smoke_and_the_registry_doctest_leave_no_temporary_folder(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp))
+    bench = subprocess.run([sys.executable, "benchmarks/bench.py", "--smoke", "--jobs", "1"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert bench.returncode == 0, bench.stderr
+    doctest = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp",
+                              str(tmp_path / "basetemp"), "boundary_lint/registry.py"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert doctest.returncode == 0, doctest.stdout[-2000:]
+    assert sorted(p.name for p in tmp.iterdir()) == []
