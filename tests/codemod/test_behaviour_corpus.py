@@ -175,20 +175,7 @@ class _Comparison:
     def verdicts(self):
         if self._verdicts is None:
             harness.require_the_new_codemod(self.fixed)
-            fake = fake_clients.FakeClients(self.fixed.contract)
-
-            def install_fakes():
-                for spec in fake.services.values():  # the real module first: names the contract lacks
-                    importlib.import_module(spec["client"]["module"])
-                fake.install(sys.modules)
-
-            databases = harness.Databases(self.cluster)
-            try:
-                after = harness.run_all(self.fixed.root, self.sites, databases, fake=fake,
-                                        before_import=install_fakes)
-            finally:
-                fake.close()
-                databases.close()
+            after = harness.run_after(self.fixed.root, self.sites, self.cluster, self.fixed.contract)
             self._verdicts = harness.classify(self.sites, self.fixed, self.before, after)
         return self._verdicts
 
@@ -615,3 +602,151 @@ def test_the_other_sites_are_rewritten(comparison):
     expected = [k for k in verdicts if k not in MUST_REFUSE and k not in UNDECIDED]
     missed = {k: verdicts[k].reasons for k in expected if not verdicts[k].rewritten}
     assert not missed, "\n".join(f"{k}: {r}" for k, r in missed.items())
+
+
+# --------------------------------------------------------------------------
+# the harness itself, on rewrites made by hand (one of them wrong)
+
+HAND_IMPORTS = {
+    "orders_app/services/strategy_reads.py": "from orders_app.clients.algo_engine import get_algo_client\n",
+    "orders_app/services/order_placement.py": "",  # already imports get_algo_client
+    "orders_app/services/accounts.py": "from orders_app.clients.user_service import get_user_client\n",
+    "orders_app/jobs/risk_report.py": "from orders_app.clients.risk import get_risk_client\n",
+}
+
+HAND_REWRITES = {  # path: [(the original text, what a rewrite per docs/fix.md makes of it)]
+    "orders_app/services/strategy_reads.py": [
+        ('''    row = (await session.execute(text(STRATEGY_BY_ID), {"strategy_id": strategy_id})).fetchone()
+    if row is None:
+        return None
+    return row.name''',
+         '''    row = await (await get_algo_client()).get_strategy(
+        strategy_id=strategy_id, fields=["strategy_id", "name", "status"])
+    if row is None:
+        return None
+    return row["name"]'''),
+        # wrong on purpose: the constant condition status = 'active' is dropped
+        ('''    result = await session.execute(
+        text(
+            "SELECT strategy_id, name FROM public.strategy "
+            "WHERE trading_account_id = :account AND status = 'active' ORDER BY name"
+        ),
+        {"account": trading_account_id},
+    )
+    rows = result.mappings().all()''',
+         '''    rows = await (await get_algo_client()).list_strategy(
+        trading_account_id=trading_account_id, fields=["strategy_id", "name"], order_by=["name"])'''),
+    ],
+    "orders_app/services/order_placement.py": [
+        ('''    result = await session.execute(
+        text(
+            "UPDATE public.strategy SET is_archived = TRUE, status = 'archived' "
+            "WHERE strategy_id = :strategy_id AND is_archived = FALSE"
+        ),
+        {"strategy_id": strategy_id},
+    )
+    return result.rowcount''',
+         '''    return await (await get_algo_client()).update_strategy(
+        where={"strategy_id": strategy_id, "is_archived": False}, values={"is_archived": True, "status": "archived"})'''),
+        ('''    result = await session.execute(
+        text("UPDATE public.strategy SET status = :status, updated_by = 'orders' WHERE strategy_id = :strategy_id"),
+        {"status": status, "strategy_id": strategy_id},
+    )
+    return result.rowcount''',
+         '''    return await (await get_algo_client()).set_strategy_status(strategy_id, status)'''),
+    ],
+    "orders_app/services/accounts.py": [
+        ('''    tier = await conn.fetchval("SELECT sync_tier FROM public.kite_accounts WHERE account_id = $1", account_id)''',
+         '''    tier = await (await get_user_client()).get_kite_accounts_sync_tier(account_id=account_id, fields=["sync_tier"])'''),
+    ],
+    "orders_app/jobs/risk_report.py": [
+        ('''    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT max_order_value, max_daily_loss FROM public.risk_limits "
+            "WHERE trading_account_id = %s AND is_enabled",
+            (trading_account_id,),
+        )
+        row = cur.fetchone()
+    if row is None:
+        return None
+    max_order, max_loss = row''',
+         '''    row = get_risk_client().get_risk_limits(
+        trading_account_id=trading_account_id, is_enabled=True, fields=["max_order_value", "max_daily_loss"])
+    if row is None:
+        return None
+    max_order, max_loss = row["max_order_value"], row["max_daily_loss"]'''),
+    ],
+}
+
+HAND_CONTRACT = {
+    "version": 2,
+    "services": [
+        {"service": "algo_engine",
+         "client": {"module": "orders_app.clients.algo_engine", "factory": "get_algo_client", "awaitable": True},
+         "methods": [],
+         "methods_to_add": [
+             {"name": "get_strategy", "kind": "derived", "verb": "select", "table": "public.strategy",
+              "returns": "row or null", "fields": ["strategy_id", "name", "status"]},
+             {"name": "list_strategy", "kind": "derived", "verb": "select", "table": "public.strategy",
+              "returns": "rows", "fields": ["strategy_id", "name"]},
+             {"name": "update_strategy", "kind": "derived", "verb": "update", "table": "public.strategy",
+              "returns": "count"},
+             {"name": "set_strategy_status", "kind": "explicit", "verb": "update", "table": "public.strategy",
+              "returns": "count",
+              "rewrite": {"sql": "UPDATE public.strategy SET status = :status, updated_by = 'orders' "
+                                 "WHERE strategy_id = :strategy_id",
+                          "call": "set_strategy_status(strategy_id, status)"}},
+         ]},
+        {"service": "user_service",
+         "client": {"module": "orders_app.clients.user_service", "factory": "get_user_client", "awaitable": True},
+         "methods": [],
+         "methods_to_add": [
+             {"name": "get_kite_accounts_sync_tier", "kind": "derived", "verb": "select",
+              "table": "public.kite_accounts", "returns": "value or null", "fields": ["sync_tier"]},
+         ]},
+        {"service": "risk",
+         "client": {"module": "orders_app.clients.risk", "factory": "get_risk_client", "awaitable": False},
+         "methods": [],
+         "methods_to_add": [
+             {"name": "get_risk_limits", "kind": "derived", "verb": "select", "table": "public.risk_limits",
+              "returns": "row or null", "fields": ["max_order_value", "max_daily_loss"]},
+         ]},
+    ],
+}
+
+HAND_EXPECTED = {
+    "orders_app.services.strategy_reads:strategy_name": "rewritten+equal",
+    "orders_app.services.strategy_reads:active_strategies": "rewritten+different",
+    "orders_app.services.order_placement:archive_strategy": "rewritten+equal",
+    "orders_app.services.order_placement:set_status": "rewritten+equal",
+    "orders_app.services.accounts:account_tier": "rewritten+equal",
+    "orders_app.jobs.risk_report:order_limits": "rewritten+equal",
+    "orders_app.services.strategy_reads:strategy_name_from_star": "refused",
+    "orders_app.services.strategy_reads:strategies_per_status": "refused",
+}
+
+
+def test_the_harness_tells_a_faithful_rewrite_from_a_wrong_one(cluster, sites, before, tmp_path):
+    copy = harness.copy_corpus(tmp_path / "corpus")
+    for path, rewrites in HAND_REWRITES.items():
+        source = (copy / path).read_text()
+        for old, new in rewrites:
+            assert source.count(old) == 1, f"{path} no longer has the text this test rewrites:\n{old}"
+            source = source.replace(old, new)
+        marker = "from orders_app.sites import site\n"
+        (copy / path).write_text(source.replace(marker, marker + HAND_IMPORTS[path]))
+    star_line = next(n for n, line in enumerate((copy / "orders_app/services/strategy_reads.py").read_text()
+                                                .splitlines(), 1) if "SELECT * FROM public.strategy" in line)
+    run = harness.FixRun(
+        copy, 0, "", f"orders_app/services/strategy_reads.py:{star_line}: left BND100 public.strategy: "
+                     "line 0: row[1] on a SELECT * row\n", HAND_CONTRACT, 0.0)
+    chosen = [s for s in sites if s.key in HAND_EXPECTED]
+    verdicts = harness.classify(chosen, run, before,
+                                harness.run_after(copy, chosen, cluster, HAND_CONTRACT))
+    assert {k: v.status for k, v in verdicts.items()} == HAND_EXPECTED, harness.summary(chosen, verdicts, run)
+    assert verdicts["orders_app.services.strategy_reads:strategy_name_from_star"].reasons == [
+        "BND100 public.strategy: line 0: row[1] on a SELECT * row"]
+    assert not verdicts["orders_app.services.strategy_reads:strategies_per_status"].reasons
+    assert verdicts["orders_app.services.accounts:account_tier"].methods == [
+        "user_service.get_kite_accounts_sync_tier"] * 2
+    assert "BANK MEAN REVERT" in verdicts["orders_app.services.strategy_reads:active_strategies"].difference

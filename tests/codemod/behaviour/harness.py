@@ -468,6 +468,26 @@ def run_all(root: Path, sites: List[SiteRef], databases: Databases, *,
     return outcomes
 
 
+def run_after(root: Path, sites: List[SiteRef], cluster, contract: Mapping[str, Any]) -> Dict[str, Outcome]:
+    """The rewritten corpus at ``root``, its owners' clients replaced by fakes built from ``contract``."""
+    fake = load_fake_clients().FakeClients(contract)
+
+    def install_fakes() -> None:
+        for spec in fake.services.values():  # the real module first: it serves the names the contract lacks
+            try:
+                importlib.import_module(spec["client"]["module"])
+            except ModuleNotFoundError:
+                pass
+        fake.install(sys.modules)
+
+    databases = Databases(cluster)
+    try:
+        return run_all(root, sites, databases, fake=fake, before_import=install_fakes)
+    finally:
+        fake.close()
+        databases.close()
+
+
 # --------------------------------------------------------------------------
 # fix on a copy
 
