@@ -62,6 +62,10 @@ NEEDS_NEW_CODEMOD = pytest.mark.xfail(reason="needs the codemod of docs/fix.md",
 MUST_REFUSE = {
     "orders_app.services.strategy_reads:strategy_name_from_star":
         "row[1] on SELECT *: the projection gives no name for the index",
+    "orders_app.services.strategy_reads:strategy_csv_line":
+        "the row's values iterated (`for value in row`): a dict iterates its keys",
+    "orders_app.services.strategy_reads:strategy_export_header":
+        "row._fields: no dict equivalent among the uses docs/fix.md lists",
     "orders_app.services.strategy_reads:load_strategy_row":
         "a tuple Row leaves the function (returned); a dict is another object kind",
     "orders_app.services.strategy_reads:strategy_rows_for_account":
@@ -95,6 +99,8 @@ MUST_REFUSE = {
 UNDECIDED = {
     "orders_app.services.strategy_reads:strategy_ids_and_names":
         "`for a, b in rows` (unpacking in a for target) is not among the uses docs/fix.md lists",
+    "orders_app.services.strategy_reads:strategy_owner_account":
+        "scalar_one() reads `value` (raises when none); a derived get_T_c returns `value or null`",
     "orders_app.services.strategy_reads:fetch_portfolio":
         "a RowMapping returned to the caller becomes a dict: both are mappings, but not the same class",
     "orders_app.services.strategy_reads:lot_size_for_order":

@@ -246,7 +246,47 @@ async def lot_size_for_order(session: AsyncSession, instrument_token: int) -> in
     return lot if lot is not None else 1
 
 
+@site("sqlalchemy_async", {"portfolio_id": 20}, {"portfolio_id": 99})
+async def portfolio_name(session: AsyncSession, portfolio_id: int) -> str:
+    """one_or_none(); attribute access behind `row is not None`."""
+    result = await session.execute(
+        text("SELECT name FROM public.portfolio WHERE portfolio_id = :portfolio_id"), {"portfolio_id": portfolio_id}
+    )
+    row = result.one_or_none()
+    return row.name if row is not None else f"portfolio {portfolio_id}"
+
+
+@site("sqlalchemy_async", {"strategy_id": 1}, {"strategy_id": 6})
+async def strategy_owner_account(session: AsyncSession, strategy_id: int) -> int:
+    """scalar_one() (raises when there is none) for a strategy the caller knows exists."""
+    result = await session.execute(
+        text("SELECT trading_account_id FROM public.strategy WHERE strategy_id = :sid"), {"sid": strategy_id}
+    )
+    return result.scalar_one()
+
+
 # --- sites a correct codemod must leave as SQL ------------------------------------
+
+
+@site("sqlalchemy_async", {"strategy_id": 2}, {"strategy_id": 999})
+async def strategy_csv_line(session: AsyncSession, strategy_id: int) -> str:
+    """Iterating a tuple row's values (a dict iterates its keys)."""
+    row = (await session.execute(text(STRATEGY_BY_ID), {"strategy_id": strategy_id})).fetchone()
+    if row is None:
+        return ""
+    return ",".join(str(value) for value in row)
+
+
+@site("sqlalchemy_async", {"strategy_id": 3})
+async def strategy_export_header(session: AsyncSession, strategy_id: int) -> List[str]:
+    """row._fields: a Row attribute with no dict equivalent in docs/fix.md's list."""
+    row = (
+        await session.execute(
+            text("SELECT strategy_id, name, total_pnl FROM public.strategy WHERE strategy_id = :sid"),
+            {"sid": strategy_id},
+        )
+    ).first()
+    return list(row._fields)
 
 
 @site("sqlalchemy_async", {"strategy_id": 1}, {"strategy_id": 4})
