@@ -101,8 +101,12 @@ UNDECIDED = {
         "`for a, b in rows` (unpacking in a for target) is not among the uses docs/fix.md lists",
     "orders_app.services.strategy_reads:strategy_owner_account":
         "scalar_one() reads `value` (raises when none); a derived get_T_c returns `value or null`",
-    "orders_app.services.strategy_reads:fetch_portfolio":
-        "a RowMapping returned to the caller becomes a dict: both are mappings, but not the same class",
+    "orders_app.services.strategy_reads:running_strategy_ids":
+        "scalars().all() passed to list(): a call docs/fix.md neither allows (like len) nor forbids",
+    "orders_app.services.positions:live_executions":
+        "a list of dict_row rows returned: docs/fix.md names a mapping row, not a list of them",
+    "orders_app.jobs.risk_report:limits_page":
+        "a list of dict_row rows returned: docs/fix.md names a mapping row, not a list of them",
     "orders_app.services.strategy_reads:lot_size_for_order":
         "an async function calling a synchronous (awaitable = false) client",
     "orders_app.services.positions:move_capital":
@@ -165,7 +169,8 @@ def before(cluster, sites):
 
 @pytest.fixture(scope="module")
 def fixed(tmp_path_factory):
-    originals = {p: p.stat().st_mtime_ns for p in harness.CORPUS.rglob("*") if p.is_file()}
+    originals = {p: p.stat().st_mtime_ns for p in harness.CORPUS.rglob("*")
+                 if p.is_file() and "__pycache__" not in p.parts}
     run = harness.fix_a_copy(tmp_path_factory.mktemp("behaviour") / "corpus")
     assert {p: p.stat().st_mtime_ns for p in originals} == originals, "fix touched the corpus itself"
     return run

@@ -185,6 +185,8 @@ class CorpusImport:
 
     def __enter__(self) -> "CorpusImport":
         self._purge()
+        self._bytecode = sys.dont_write_bytecode
+        sys.dont_write_bytecode = True  # no __pycache__ in the corpus's own folder
         sys.path.insert(0, str(self.root))
         importlib.invalidate_caches()
         if self.before_import is not None:
@@ -199,6 +201,7 @@ class CorpusImport:
             sys.path.remove(str(self.root))
         except ValueError:
             pass
+        sys.dont_write_bytecode = self._bytecode
         self._purge()
 
 
