@@ -1,0 +1,1 @@
+"""The orders service: the consumer whose SQL reaches into other services' tables."""
