@@ -332,7 +332,7 @@ def test_not_postgres_leaves_out_every_test_that_needs_a_cluster(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--co", "-q", "-p", "no:cacheprovider", "-m", "not postgres and not network",
          "tests/test_db_audit_pg.py", "tests/test_example_migrations_pg.py", "tests/test_precommit_hook.py",
-         "examples/order_service/tests", "tests/test_noqa.py"],
+         "examples/order_service/tests", "tests/test_noqa.py", "tests/test_example_order_service.py"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     collected = [line for line in proc.stdout.splitlines() if "::" in line]
@@ -342,6 +342,8 @@ def test_not_postgres_leaves_out_every_test_that_needs_a_cluster(tmp_path):
     # the example's tests on its database (those using the cluster) are left out too
     assert "examples/order_service/tests/test_position_service.py::test_net_position_short_and_flip" in collected
     assert not [line for line in collected if "test_holdings_service.py::" in line], collected
+    assert "tests/test_example_order_service.py::test_clean_modules_give_nothing" in collected
+    assert not [line for line in collected if "test_static_foreign_keys_agree_with_the_database" in line]
 
 
 def test_bench_smoke_and_the_registry_doctest_leave_no_temporary_folder(tmp_path):
