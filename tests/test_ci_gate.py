@@ -120,6 +120,9 @@ def test_no_file_of_any_service_is_exit_2(run_cli, tmp_path, paths):
     document = run_cli("check", "--no-cache", "--format", "json", ".", cwd=tmp_path)
     assert document.code == 2 and "no file was checked" in document.json["errors"][0]["message"]
     assert run_cli("check", "--no-cache", "--service", "orders", ".", cwd=tmp_path).code == 1
+    # files named one by one (a pre-commit hook's staged files) may all be of no service
+    named = run_cli("check", "--no-cache", "app/x.py", cwd=tmp_path)
+    assert named.code == 0 and "1 file of no service not checked" in named.out, named
 
 
 def test_a_glob_matching_only_other_languages_is_not_a_warning(run_cli, tmp_path):
