@@ -291,7 +291,8 @@ def test_documentation_links_stay_inside_the_repository(doc):
 
 def test_docs_name_every_json_key_a_run_gives(run_cli, tmp_path):
     make_project(tmp_path, {"orders/app.py": APP.replace("(1,))", "(1,))  # boundary: allow BND100 -- ok"),
-                            "orders/bad.py": 'def f(c:\n    c.execute("SELECT 1 FROM x.y")\n', "orders/q.py": 'def f(c):\n    c.execute("SELEC * FROM x.y")\n'})
+                            "orders/bad.py": 'def f(c:\n    c.execute("SELECT 1 FROM x.y")\n',
+                            "orders/q.py": 'def f(c):\n    c.execute("SELEC * FROM x.y")\n'})
     (tmp_path / "baseline.json").write_text(json.dumps({"version": 1, "entries": [
         {"path": "orders/app.py", "code": "BND102", "table": "public.strategy", "fingerprint": "gone"}]}))
     document = run_cli("check", "--no-cache", "--format", "json", "--show-suppressed", "--baseline",
