@@ -90,7 +90,7 @@ class BoundaryLintPlugin:
                 continue
             words = value if isinstance(value, (list, tuple)) else [value]
             for word in words:
-                for code in re.findall(r"\bBND[A-Z0-9]*", str(word).upper()):
+                for code in re.findall(r"(?<![\w/.*-])BND[0-9][A-Z0-9]*\b", str(word).upper()):
                     if not is_known_code(code):
                         flag = "--" + option.replace("_", "-")
                         raise _execution_error(f"boundary-lint: {flag}: {unknown_code_message(code)}")
