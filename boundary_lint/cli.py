@@ -167,7 +167,9 @@ def run_check(args: argparse.Namespace) -> int:
         )
     finally:
         progress.close()
-    if result.files == 0 and result.unowned_files:
+    # Only when a folder was given: files named one by one (a pre-commit hook's staged files)
+    # may all be of no service, and that is no mistake.
+    if result.files == 0 and result.unowned_files and any(os.path.isdir(p) for p in args.paths):
         result.problems = sorted(result.problems + [no_file_checked_problem(registry, result.unowned_files)])
     keep = code_filter(_codes(args.select), _codes(args.ignore))
     result = adoption.finish(result, plan, keep, sys.stderr, args.format)

@@ -31,6 +31,7 @@ class BoundaryLintPlugin:
     service: Optional[str] = None
     _registry: Optional[Registry] = None
     _registry_error: Optional[str] = None
+    _said_no_registry = False
 
     def __init__(self, tree: ast.AST, filename: str, lines: List[str]) -> None:
         self.tree = tree
@@ -70,6 +71,9 @@ class BoundaryLintPlugin:
                 check_service_name(cls._registry, cls.service)
         except NoRegistry:
             cls._registry = None
+            if cls._said_no_registry:  # flake8 may parse its options more than once per process
+                return
+            cls._said_no_registry = True
             print("boundary-lint: no boundaries.toml found (upwards from the working directory or the paths "
                   "given): the BND checks look for one beside each file; create it (boundary-lint init) "
                   "or pass --boundary-config FILE", file=sys.stderr)
@@ -86,7 +90,7 @@ class BoundaryLintPlugin:
                 continue
             words = value if isinstance(value, (list, tuple)) else [value]
             for word in words:
-                for code in re.findall(r"\bBND[A-Z0-9]*", str(word).upper()):
+                for code in re.findall(r"(?<![\w/.*-])BND[0-9][A-Z0-9]*\b", str(word).upper()):
                     if not is_known_code(code):
                         flag = "--" + option.replace("_", "-")
                         raise _execution_error(f"boundary-lint: {flag}: {unknown_code_message(code)}")

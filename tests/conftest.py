@@ -39,13 +39,14 @@ NEEDS_POSTGRES = (
     # runs the reference service's own tests, which use a throwaway cluster
     "tests/codemod/test_codemod_golden.py::test_the_services_tests_pass_with_fake_owning_services",
 )
+POSTGRES_FIXTURES = {"legacy_database", "sandbox"}  # tests/test_example_migrations_pg.py, test_db_audit_pg.py
 NEEDS_NETWORK = ("tests/test_precommit_hook.py",)  # pre-commit builds the hook's environment with pip
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         node = item.nodeid.replace("\\", "/")
-        if node.startswith(NEEDS_POSTGRES):
+        if node.startswith(NEEDS_POSTGRES) or POSTGRES_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
         if node.startswith(NEEDS_NETWORK):
             item.add_marker(pytest.mark.network)

@@ -120,6 +120,9 @@ def test_no_file_of_any_service_is_exit_2(run_cli, tmp_path, paths):
     document = run_cli("check", "--no-cache", "--format", "json", ".", cwd=tmp_path)
     assert document.code == 2 and "no file was checked" in document.json["errors"][0]["message"]
     assert run_cli("check", "--no-cache", "--service", "orders", ".", cwd=tmp_path).code == 1
+    # files named one by one (a pre-commit hook's staged files) may all be of no service
+    named = run_cli("check", "--no-cache", "app/x.py", cwd=tmp_path)
+    assert named.code == 0 and "1 file of no service not checked" in named.out, named
 
 
 def test_a_glob_matching_only_other_languages_is_not_a_warning(run_cli, tmp_path):
@@ -288,7 +291,8 @@ def test_documentation_links_stay_inside_the_repository(doc):
 
 def test_docs_name_every_json_key_a_run_gives(run_cli, tmp_path):
     make_project(tmp_path, {"orders/app.py": APP.replace("(1,))", "(1,))  # boundary: allow BND100 -- ok"),
-                            "orders/bad.py": 'def f(c:\n    c.execute("SELECT 1 FROM x.y")\n', "orders/q.py": 'def f(c):\n    c.execute("SELEC * FROM x.y")\n'})
+                            "orders/bad.py": 'def f(c:\n    c.execute("SELECT 1 FROM x.y")\n',
+                            "orders/q.py": 'def f(c):\n    c.execute("SELEC * FROM x.y")\n'})
     (tmp_path / "baseline.json").write_text(json.dumps({"version": 1, "entries": [
         {"path": "orders/app.py", "code": "BND102", "table": "public.strategy", "fingerprint": "gone"}]}))
     document = run_cli("check", "--no-cache", "--format", "json", "--show-suppressed", "--baseline",
@@ -332,7 +336,7 @@ def test_not_postgres_leaves_out_every_test_that_needs_a_cluster(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--co", "-q", "-p", "no:cacheprovider", "-m", "not postgres and not network",
          "tests/test_db_audit_pg.py", "tests/test_example_migrations_pg.py", "tests/test_precommit_hook.py",
-         "examples/order_service/tests", "tests/test_noqa.py"],
+         "examples/order_service/tests", "tests/test_noqa.py", "tests/test_example_order_service.py"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     collected = [line for line in proc.stdout.splitlines() if "::" in line]
@@ -342,6 +346,8 @@ def test_not_postgres_leaves_out_every_test_that_needs_a_cluster(tmp_path):
     # the example's tests on its database (those using the cluster) are left out too
     assert "examples/order_service/tests/test_position_service.py::test_net_position_short_and_flip" in collected
     assert not [line for line in collected if "test_holdings_service.py::" in line], collected
+    assert "tests/test_example_order_service.py::test_clean_modules_give_nothing" in collected
+    assert not [line for line in collected if "test_static_foreign_keys_agree_with_the_database" in line]
 
 
 def test_bench_smoke_and_the_registry_doctest_leave_no_temporary_folder(tmp_path):

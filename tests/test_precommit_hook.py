@@ -45,8 +45,9 @@ def test_hook_fails_on_a_violation_and_passes_on_clean_code(tmp_path):
     assert head.returncode == 0, f"this test needs the project as a git checkout: {head.stderr}"
     sample = tmp_path / "sample"
     sample.mkdir()
+    more = {f"orders/clean_{n}.py": CLEAN for n in range(8)}  # pre-commit batches 4+ files per process
     make_project(sample, {"orders/bad.py": APP, "orders/good.py": CLEAN,
-                          "orders/migrations/001.sql": "SELECT 1 FROM orders.positions;\n"})
+                          "orders/migrations/001.sql": "SELECT 1 FROM orders.positions;\n", **more})
     (sample / ".pre-commit-config.yaml").write_text(CONFIG.format(repo=REPO, rev=head.stdout.strip()))
     env = _env(tmp_path / "pre-commit-home")
     subprocess.run(["git", "init", "-q"], cwd=sample, check=True, env=env)
@@ -58,7 +59,7 @@ def test_hook_fails_on_a_violation_and_passes_on_clean_code(tmp_path):
             cwd=sample, env=env, capture_output=True, text=True, timeout=600,
         )
 
-    failing = pre_commit_run("orders/bad.py", "orders/good.py")
+    failing = pre_commit_run("orders/bad.py", "orders/good.py", *more)
     out = failing.stdout + failing.stderr
     assert failing.returncode == 1, out
     assert "boundary-lint" in out and "Failed" in out, out
@@ -67,7 +68,7 @@ def test_hook_fails_on_a_violation_and_passes_on_clean_code(tmp_path):
     assert "good.py:" not in out
     # one run, one summary: not a partial summary per batch of files
     summaries = [line for line in out.splitlines() if re.match(r"\d+ findings? ", line)]
-    assert summaries == ["2 findings in 1 file (2 files checked); BND100: 1, BND101: 1"], out
+    assert summaries == ["2 findings in 1 file (10 files checked); BND100: 1, BND101: 1"], out
 
     passing = pre_commit_run("orders/good.py", "orders/migrations/001.sql")
     out = passing.stdout + passing.stderr
