@@ -3,7 +3,7 @@
 The plan (``plan.py``) says which expression, by its span, becomes which
 client call, and where the call's arguments are; libcst's ``PositionProvider``
 gives the same spans, so the transform only looks nodes up and swaps them.
-Imports go through ``AddImportsVisitor``; the imports the rewrite leaves unused
+Imports are placed where the module's own imports are (``imports``); the imports the rewrite leaves unused
 (sqlalchemy's ``text``, typically) are decided on the ``ast`` side, so no scope
 analysis runs here. Refusals become codemod warnings.
 """
@@ -18,7 +18,7 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import PositionProvider
 
 from ..registry import Registry
-from . import layout
+from . import imports, layout
 from .callsites import Span
 from .follow import Edit
 from .plan import CallRewrite, FilePlan, Planner, plan_source
@@ -49,6 +49,7 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         self.removed: Set[Span] = set()
         self._edits: Dict[Tuple[str, Span], Edit] = {}
         self._fstrings: List[str] = []  # the quotes of the f-strings being visited
+        self._needed: Dict[Tuple[str, str], None] = {}  # (module, name) imports the calls need, in order
         self.edited: Set[Tuple[str, Span]] = set()
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
@@ -120,7 +121,7 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
                                  len(self._lines[end_line - 1]) - end_column if end_line <= len(self._lines) else 0)
         if updated.lpar:
             replacement = replacement.with_changes(lpar=updated.lpar, rpar=updated.rpar)
-        self.add_needed_import(rewrite.client.module, rewrite.client.factory)
+        self._needed.setdefault((rewrite.client.module, rewrite.client.factory), None)
         self.replaced.add(rewrite.target)
         return replacement
 
@@ -138,7 +139,10 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
     # -- removed statements ------------------------------------------------------------------
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return updated_node.with_changes(body=self._without_removed(original_node.body, updated_node.body))
+        body = self._without_removed(original_node.body, updated_node.body)
+        for module, name in self._needed:
+            body = imports.with_import(body, module, name)
+        return updated_node.with_changes(body=body)
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:

@@ -372,3 +372,64 @@ class ExplicitAndDerived(FixTest):
                 cur.execute("DELETE FROM public.kite_accounts WHERE account_id = %s", (sid,))  # noqa: BND101
             """,
         )
+
+
+class ImportPlacement(FixTest):
+    def test_after_the_sys_path_change_a_script_needs(self) -> None:
+        """Should put the client import after ``sys.path.insert(...)`` and the imports that follow it."""
+        self.fix(
+            """
+            \"\"\"A maintenance script.\"\"\"
+            from __future__ import annotations
+
+            import sys
+            from pathlib import Path
+
+            sys.path.insert(0, str(Path(__file__).parent))
+
+            from app.db import session_scope
+
+
+            def forget(cur, account_id):
+                cur.execute("DELETE FROM public.kite_accounts WHERE account_id = %s", (account_id,))
+            """,
+            """
+            \"\"\"A maintenance script.\"\"\"
+            from __future__ import annotations
+
+            import sys
+            from pathlib import Path
+
+            sys.path.insert(0, str(Path(__file__).parent))
+
+            from app.db import session_scope
+            from app.clients.accounts import get_account_client
+
+
+            def forget(cur, account_id):
+                get_account_client().delete_kite_accounts(account_id=account_id)
+            """,
+        )
+
+    def test_after_future_imports_and_into_an_existing_import(self) -> None:
+        """Should keep ``from __future__`` first, and add to an import of the client module already there."""
+        self.fix(
+            """
+            \"\"\"Accounts.\"\"\"
+            from __future__ import annotations
+            from app.clients.accounts import AccountError
+
+
+            def forget(cur, account_id):
+                cur.execute("DELETE FROM public.kite_accounts WHERE account_id = %s", (account_id,))
+            """,
+            """
+            \"\"\"Accounts.\"\"\"
+            from __future__ import annotations
+            from app.clients.accounts import AccountError, get_account_client
+
+
+            def forget(cur, account_id):
+                get_account_client().delete_kite_accounts(account_id=account_id)
+            """,
+        )
