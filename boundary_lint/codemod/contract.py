@@ -52,6 +52,13 @@ class ServiceContract:
     refused: List[Tuple[str, int, str, str]] = field(default_factory=list)  # path, line, table, reason
 
 
+def _union(known: Optional[Tuple[str, ...]], more: Optional[Tuple[str, ...]]) -> Optional[Tuple[str, ...]]:
+    """The keys a method's rows carry over its call sites (None: every column, for ``SELECT *``)."""
+    if known is None or more is None:
+        return None
+    return tuple(dict.fromkeys((*known, *more)))
+
+
 def build_contract(run: FixRun) -> List[ServiceContract]:
     services: Dict[str, ServiceContract] = {}
     for outcome in run.files:
@@ -62,6 +69,13 @@ def build_contract(run: FixRun) -> List[ServiceContract]:
                 {"sql": rewrite.rewrite_sql, "call": rewrite.rewrite_call} if rewrite.explicit else None))
             line = rewrite.new_line or rewrite.line
             method.add(rewrite.returns, rewrite.sql, (outcome.path, line, rewrite.call, ""))
+            method.fields = _union(method.fields, rewrite.fields)
+            if rewrite.assumed:  # called by the rewritten code, not (yet) offered by a client found
+                todo = contract.missing.setdefault(rewrite.method, Method(
+                    rewrite.method, rewrite.parameters, rewrite.explicit, rewrite.verb, rewrite.table, rewrite.fields,
+                    method.rewrite))
+                todo.add(rewrite.returns, rewrite.sql, (outcome.path, line, rewrite.call, "written with --assume-clients"))
+                todo.fields = method.fields
             if rewrite.no_longer_atomic:
                 method.no_longer_atomic.append((outcome.path, line, rewrite.no_longer_atomic))
         for finding, refusal in outcome.left:

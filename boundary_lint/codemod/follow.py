@@ -26,7 +26,7 @@ class Edit:
     """Change the expression at ``target`` (an ast node of type ``kind``), as rewritten:
     ``key`` -> ``value[keys[0]]`` (of a subscript or attribute), ``unwrap`` -> its value
     (``row._mapping``), ``asdict`` -> ``dict(value)`` (``row._asdict()``), ``values`` ->
-    ``node.values()``, ``unpack`` -> ``(node[k1], node[k2], ...)``."""
+    ``node.values()``, ``unpack`` -> ``(node[k1], node[k2], ...)``, ``name`` -> the name ``keys[0]``."""
 
     target: Span
     kind: str

@@ -79,6 +79,7 @@ class CallRewrite:
     rewrite_call: str = ""
     no_longer_atomic: str = ""  # why, when --allow-non-atomic let a write out of its transaction
     assumed: bool = False  # the client was not checked (--assume-clients)
+    assign: str = ""  # the discarded call's statement becomes ``assign = <the client call>``
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class Planner:
         self.exported = exported
         self.assume_clients = assume_clients or clients is None
         self.allow_non_atomic = allow_non_atomic
+        self.tables: Dict[Tuple[str, str], Tuple[str, str]] = {}  # (owner, derived method) -> (table, first site)
 
     def plan(self, path: str, source: str, tree: ast.Module, findings: Sequence[Finding], service: str) -> FilePlan:
         plan = FilePlan(path, service)
@@ -244,6 +246,11 @@ class Planner:
             raise Refused(reasons.SIDE_EFFECT_ARGUMENT, "a value bound twice")
         if resolved.verb == "select" and use.returns == shapes.NOTHING:
             raise Refused(reasons.SELECT_NOT_READ)
+        if not resolved.explicit:  # a derived name says the table without its schema: one table per name
+            first = self.tables.get((owner, resolved.method), (resolved.table, ""))
+            if first[0] != resolved.table:
+                raise Refused(reasons.METHOD_TWO_TABLES, f"{resolved.method}: {first[0]} at {first[1]}, "
+                                                         f"{resolved.table} here")
         people = call_text(template, exprs)
         client, signature = self._choose_client(owner, specs, plan.path, resolved, template, people, use, site, plan)
         if name_taken(module, site.call, client.factory, client.module):
@@ -252,9 +259,10 @@ class Planner:
         if client.awaitable and not in_async:
             raise Refused(reasons.NOT_ASYNC)
         offered = _offered_shape(resolved, signature, use, self.assume_clients)
-        followed = follow_result(use.target, use.returns, use.kind, module, resolved.fields)
+        followed = follow_result(use.follow_from or use.target, use.returns, use.kind, module, resolved.fields)
         _check_shapes(use, offered, followed, resolved, signature)
-        edits = list(followed.edits) + [Edit(module.span(c), "Attribute", "unwrap") for c in use.count_uses]
+        edits = list(followed.edits) + [Edit(module.span(c), "Attribute", "unwrap") for c in use.count_uses] + [
+            Edit(module.span(node), type(node).__name__, "name", (name,)) for node, name in use.renames]
         # the method is awaited when it is a coroutine: as its class says, else as the registry's
         # ``awaitable`` says of the client (factory and methods alike)
         awaited = signature.awaitable if signature is not None else client.awaitable
@@ -268,6 +276,8 @@ class Planner:
                 or (isinstance(parent, ast.Call) and parent.func is target)):
             replacement = f"({replacement})"
         rewrite = resolved.rewrite
+        if not resolved.explicit:
+            self.tables.setdefault((owner, resolved.method), (resolved.table, f"{plan.path}:{site.line}"))
         return CallRewrite(
             line=site.line, owner=owner, client=client, method=resolved.method, call=people,
             parameters=resolved.parameters, sql=_holes_as_written(site.site.text, site), explicit=resolved.explicit,
@@ -278,7 +288,7 @@ class Planner:
             findings=tuple(findings), edits=tuple(edits), verb=resolved.verb, table=resolved.table,
             fields=resolved.fields, rewrite_sql=rewrite.sql if rewrite else "",
             rewrite_call=ast.unparse(rewrite.call) if rewrite else "", no_longer_atomic=non_atomic,
-            assumed=signature is None and self.clients is not None)
+            assumed=signature is None and self.clients is not None, assign=use.assign)
 
 
 def _offered_shape(resolved: Resolved, signature: Optional[Signature], use: Usage, assume: bool) -> str:

@@ -59,6 +59,7 @@ SEVERAL_TABLES = "several tables in one statement: add an explicit rewrite"
 NOT_IDENTIFIER = "column name is not a Python identifier"
 
 METHOD_NAMES_TWO = "one method name, two statements in the registry's rewrites: give each its own name"
+METHOD_TWO_TABLES = "one derived method name for tables of two schemas: add an explicit rewrite"
 METHOD_NAME_TAKEN = "the derived method's name is an explicit rewrite's: add an explicit rewrite for this statement"
 
 # The call site.

@@ -49,7 +49,8 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         self.removed: Set[Span] = set()
         self._edits: Dict[Tuple[str, Span], Edit] = {}
         self._fstrings: List[str] = []  # the quotes of the f-strings being visited
-        self._needed: Dict[Tuple[str, str], None] = {}  # (module, name) imports the calls need, in order
+        self._needed: Dict[Tuple[str, str], None] = {}
+        self._assigns: Dict[Span, str] = {}  # a discarded call's span -> the name its answer is kept in  # (module, name) imports the calls need, in order
         self.edited: Set[Tuple[str, Span]] = set()
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
@@ -68,6 +69,8 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
             self._wanted.update({span: None for _, span in rewrite.bindings})
             self._carried.update(rewrite.removals)
             self._edits.update({(edit.kind, edit.target): edit for edit in rewrite.edits})
+            if rewrite.assign:
+                self._assigns[rewrite.target] = rewrite.assign
         self._dropped.update(self.plan.removals)
         self._lines = tree.code.splitlines()
         return super().transform_module_impl(tree)
@@ -124,6 +127,13 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         self._needed.setdefault((rewrite.client.module, rewrite.client.factory), None)
         self.replaced.add(rewrite.target)
         return replacement
+
+    def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.BaseSmallStatement:
+        name = self._assigns.get(self._span(original_node.value))
+        if not name:
+            return updated_node
+        return cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=updated_node.value,
+                          semicolon=updated_node.semicolon)
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
         if not self.plan.dropped_imports or isinstance(updated_node.names, cst.ImportStar):
@@ -189,6 +199,8 @@ def _edited(edit: Edit, node: cst.BaseExpression, quote: str = '"') -> cst.BaseE
     parens = {"lpar": node.lpar, "rpar": node.rpar}
     if edit.op == "key":
         return _key(node.value, edit.keys[0], quote).with_changes(**parens)
+    if edit.op == "name":
+        return cst.Name(edit.keys[0], **parens)
     if edit.op == "unwrap":
         inner = node.value
         return inner.with_changes(**parens) if node.lpar else inner

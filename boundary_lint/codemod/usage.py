@@ -50,6 +50,9 @@ class Usage:
     removes: Optional[ast.stmt] = None  # a statement that goes with it
     kind: str = ""  # for rows: the row kind the code read (``shapes.SA_ROW``...)
     count_uses: Tuple[ast.expr, ...] = ()  # ``result.rowcount`` reads that become the count
+    renames: Tuple[Tuple[ast.expr, str], ...] = ()  # later reads that become a name (``result.first()``)
+    follow_from: Optional[ast.expr] = None  # where the answer's uses start, if not at ``target``
+    assign: str = ""  # the discarded call becomes ``assign = <call>`` (``cur.rowcount`` read later)
 
 
 def usage_of(site: CallSite, index: ModuleIndex) -> Usage:
@@ -116,7 +119,29 @@ def _assigned(base: ast.expr, stmt: ast.stmt, index: ModuleIndex) -> Usage:
         if _rebound(name, stmt, index):
             raise reasons.Refused(reasons.CURSOR_USE, f"{name} is assigned again")
         return Usage(base, shapes.COUNT, count_uses=tuple(counts))
+    if len(uses) == 1 and chain is not None and not _rebound(name, stmt, index) and _once_after(stmt, chain[0], index):
+        # the call stays where the statement ran; the later read takes its answer
+        return Usage(base, chain[1][0], kind=chain[1][1], renames=((chain[0], name),), follow_from=chain[0])
     raise reasons.Refused(reasons.CURSOR_USE, _describe_use(uses[0], index))
+
+
+def _once_after(stmt: ast.stmt, use: ast.expr, index: ModuleIndex) -> bool:
+    """``use`` runs after ``stmt``, at most once for each time ``stmt`` runs: below it in the same
+    function and in no loop, comprehension or nested function that does not hold ``stmt`` too."""
+    if (use.lineno, use.col_offset) < (stmt.end_lineno, stmt.end_col_offset):
+        return False
+    around = set(map(id, index.ancestors(stmt)))
+    scope = index.function_of(stmt) or index.tree
+    for ancestor in index.ancestors(use):
+        if ancestor is scope:
+            return True
+        if id(ancestor) not in around and isinstance(ancestor, _REPEATING):
+            return False
+    return True
+
+
+_REPEATING = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+              ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def _rebound(name: str, stmt: ast.stmt, index: ModuleIndex) -> bool:
@@ -147,7 +172,25 @@ def _discarded(site: CallSite, base: ast.expr, stmt: ast.Expr, index: ModuleInde
     fetch = _cursor_fetch(reads[0], index)
     if len(reads) == 1 and fetch is not None and _next_statement_takes(stmt, fetch[0], index):
         return Usage(fetch[0], fetch[1], removes=stmt, kind=shapes.CURSOR_ROW)
+    counts = [index.parents.get(r) for r in reads]
+    if all(isinstance(c, ast.Attribute) and c.attr == "rowcount" and isinstance(c.ctx, ast.Load)
+           and _once_after(stmt, c, index) for c in counts):
+        name = _fresh_name("rowcount", stmt, index)
+        return Usage(base, shapes.COUNT, renames=tuple((c, name) for c in counts), assign=name)
     raise reasons.Refused(reasons.CURSOR_USE, _describe_use(reads[0], index))
+
+
+def _fresh_name(stem: str, stmt: ast.stmt, index: ModuleIndex) -> str:
+    """``stem`` (or ``stem_2``...) when no name, parameter or attribute of the function uses it."""
+    scope = index.function_of(stmt) or index.tree
+    taken = {n.id for n in ast.walk(scope) if isinstance(n, ast.Name)} | {
+        a.arg for a in ast.walk(scope) if isinstance(a, ast.arg)} | {
+        n.id for n in ast.walk(index.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    name, number = stem, 1
+    while name in taken:
+        number += 1
+        name = f"{stem}_{number}"
+    return name
 
 
 def _cursor_fetch(node: ast.expr, index: ModuleIndex) -> Optional[Tuple[ast.expr, str]]:

@@ -426,6 +426,30 @@ class NameRefusals(RefusalTest):
             " (create_strategy: services.algo_engine.rewrites[1])",
         )
 
+    def test_one_derived_name_for_tables_of_two_schemas(self) -> None:
+        """Should leave the second of two tables whose derived method names would be the same."""
+        from boundary_lint.config import registry_from_mapping
+
+        registry = registry_from_mapping({"services": {
+            "order_service": {"owns": ["order_service.*"]},
+            "algo_engine": {"owns": ["public.strategy", "archive.strategy"],
+                            "client": {"module": "app.clients.strategy", "factory": "get_strategy_client"}}}})
+        code = """
+            def read(cur, sid):
+                one = cur.execute("SELECT name FROM public.strategy WHERE strategy_id = %s", (sid,)).fetchone()
+                two = cur.execute("SELECT name FROM archive.strategy WHERE strategy_id = %s", (sid,)).fetchone()
+                return one[0], two[0]
+            """
+        self.assertCodemod(code, code.replace("one = cur.execute(\"SELECT name FROM public.strategy WHERE "
+                                              "strategy_id = %s\", (sid,)).fetchone()",
+                                              "one = get_strategy_client().get_strategy(strategy_id=sid, "
+                                              "fields=['name'])").replace("one[0]", 'one["name"]').replace(
+            "\n            def read", "\n            from app.clients.strategy import get_strategy_client\n\n"
+                                      "            def read"),
+            registry=registry, service=SERVICE, expected_warnings=[
+                "line 3: one derived method name for tables of two schemas: add an explicit rewrite "
+                "(get_strategy: public.strategy at <module>:2, archive.strategy here)"])
+
     def test_one_method_name_for_two_statements(self) -> None:
         """Should leave calls of a method the registry gives to two different statements."""
         from boundary_lint.config import registry_from_mapping

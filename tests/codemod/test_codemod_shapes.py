@@ -433,3 +433,61 @@ class ImportPlacement(FixTest):
                 get_account_client().delete_kite_accounts(account_id=account_id)
             """,
         )
+
+
+class ResultsReadLater(FixTest):
+    def test_cursor_rowcount_becomes_the_count(self) -> None:
+        """Should keep a DB-API write's ``cur.rowcount`` as the count the client returns."""
+        self.fix(
+            """
+            def disable(cur, account_id):
+                cur.execute("UPDATE public.kite_accounts SET enabled = FALSE WHERE account_id = %s", (account_id,))
+                if cur.rowcount == 0:
+                    raise LookupError(account_id)
+                return cur.rowcount
+            """,
+            """
+            from app.clients.accounts import get_account_client
+
+            def disable(cur, account_id):
+                rowcount = get_account_client().update_kite_accounts(
+                    where={'account_id': account_id},
+                    values={'enabled': False},
+                )
+                if rowcount == 0:
+                    raise LookupError(account_id)
+                return rowcount
+            """,
+        )
+
+    def test_a_result_read_statements_later(self) -> None:
+        """Should call the client where the statement ran and let the later read take its answer."""
+        self.fix(
+            """
+            async def later(session, sid):
+                result = await session.execute("SELECT name FROM public.strategy WHERE strategy_id = :id", {"id": sid})
+                print("looked up", sid)
+                row = result.first()
+                return row.name if row else None
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def later(session, sid):
+                result = await (await get_strategy_client()).get_strategy(strategy_id=sid, fields=['name'])
+                print("looked up", sid)
+                row = result
+                return row["name"] if row else None
+            """,
+        )
+
+    def test_a_result_read_in_a_loop_is_left(self) -> None:
+        """Should leave a result fetched from inside a loop: each round reads another row."""
+        code = """
+            async def looped(session, sid):
+                result = await session.execute("SELECT name FROM public.strategy WHERE strategy_id = :id", {"id": sid})
+                for _ in range(2):
+                    print(result.first())
+            """
+        self.assertCodemod(code, code, registry=REGISTRY, service=SERVICE,
+                           expected_warnings=["line 2: result used later as a cursor (result.first())"])
