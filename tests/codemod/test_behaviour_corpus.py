@@ -24,7 +24,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import sys
 import types
 import uuid
@@ -116,6 +115,13 @@ UNDECIDED = {
     "orders_app.jobs.instrument_sync:tradable_symbols":
         "scalars().all() returned as is (a list before and after)",
 }
+
+
+
+
+def expectations(sites):
+    return {s.key: "must-refuse" if s.key in MUST_REFUSE else "undecided" if s.key in UNDECIDED else "rewritable"
+            for s in sites}
 
 
 # --------------------------------------------------------------------------
@@ -583,16 +589,23 @@ def test_fix_runs_as_docs_fix_md_says(fixed):
     assert left, "fix left nothing, yet some sites must stay SQL"
     services = {s["service"] for s in fixed.contract["services"]}
     assert services <= {"algo_engine", "user_service", "market_data", "risk"}
+    methods = [m for s in fixed.contract["services"] for m in [*s.get("methods", ()), *s.get("methods_to_add", ())]]
+    assert methods, "the contract lists no method"
+    # without --allow-non-atomic nothing is moved out of a transaction
+    assert all(not m.get("no_longer_atomic") for m in methods), [m["name"] for m in methods if m.get("no_longer_atomic")]
+    # the fake owner accepts the contract: every method named, shaped and kinded as docs/fix.md says
+    fake_clients.FakeClients(fixed.contract)
 
 
 @NEEDS_NEW_CODEMOD
 def test_rewritten_sites_behave_as_before(comparison, sites, fixed, capsys):
     verdicts = comparison.verdicts()
-    text = harness.summary(sites, verdicts, fixed)
+    expected = expectations(sites)
+    text = harness.summary(sites, verdicts, fixed, expected)
     with capsys.disabled():
         print("\n" + text)
     if os.environ.get("BEHAVIOUR_CORPUS_REPORT"):
-        Path(os.environ["BEHAVIOUR_CORPUS_REPORT"]).write_text(harness.report_json(sites, verdicts, fixed))
+        Path(os.environ["BEHAVIOUR_CORPUS_REPORT"]).write_text(harness.report_json(sites, verdicts, fixed, expected))
     different = {k: v.difference for k, v in verdicts.items() if v.different}
     assert not different, "\n".join(f"{k} ({verdicts[k].status}):\n{d}" for k, d in different.items())
     assert any(v.rewritten for v in verdicts.values()), "fix rewrote no site"
@@ -761,3 +774,7 @@ def test_the_harness_tells_a_faithful_rewrite_from_a_wrong_one(cluster, sites, b
     assert verdicts["orders_app.services.accounts:account_tier"].methods == [
         "user_service.get_kite_accounts_sync_tier"] * 2
     assert "BANK MEAN REVERT" in verdicts["orders_app.services.strategy_reads:active_strategies"].difference
+    text = harness.summary(chosen, verdicts, run, expectations(chosen))
+    assert "rewritten+different    1" in text and "rewritten+equal        5" in text and "refused                2" in text
+    report = json.loads(harness.report_json(chosen, verdicts, run, expectations(chosen)))
+    assert {s["site"]: s["status"] for s in report["sites"]} == HAND_EXPECTED

@@ -28,11 +28,11 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 CORPUS = Path(__file__).resolve().parent
 PACKAGE = "orders_app"
@@ -593,7 +593,10 @@ def classify(sites: List[SiteRef], run: FixRun, before: Dict[str, Outcome],
     return verdicts
 
 
-def summary(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun) -> str:
+def summary(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun,
+            expectations: Optional[Dict[str, str]] = None) -> str:
+    """The counts, then one line per site: verdict, expectation, key, and the methods called or the reasons."""
+    expectations = expectations or {}
     counts: Dict[str, int] = {}
     for verdict in verdicts.values():
         counts[verdict.status] = counts.get(verdict.status, 0) + 1
@@ -602,15 +605,18 @@ def summary(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun) -> 
     for site in sites:
         verdict = verdicts[site.key]
         detail = "; ".join(verdict.reasons) if not verdict.rewritten else ", ".join(verdict.methods)
-        lines.append(f"  {verdict.status:<20} {site.key}  {detail}")
+        lines.append(f"  {verdict.status:<20} {expectations.get(site.key, ''):<12} {site.key}  {detail}")
         if verdict.difference:
             lines.extend("      " + line for line in verdict.difference.splitlines())
     return "\n".join(lines)
 
 
-def report_json(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun) -> str:
+def report_json(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun,
+                expectations: Optional[Dict[str, str]] = None) -> str:
+    expectations = expectations or {}
     return json.dumps({
         "fix": {"exit": run.code, "seconds": round(run.seconds, 2)},
         "sites": [{"site": s.key, "shape": s.docstring, "status": verdicts[s.key].status,
+                   "expected": expectations.get(s.key, ""),
                    "reasons": verdicts[s.key].reasons, "methods": verdicts[s.key].methods,
                    "difference": verdicts[s.key].difference} for s in sites]}, indent=2)
