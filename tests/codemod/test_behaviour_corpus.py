@@ -75,6 +75,10 @@ MUST_REFUSE = {
         "a JOIN: no conventional method, no explicit rewrite",
     "orders_app.services.strategy_reads:strategies_per_status":
         "GROUP BY / count(*): no conventional method",
+    "orders_app.services.strategy_reads:portfolios_closed_before_cutover":
+        "a cast of a literal ('2024-01-01'::date): a value the client cannot be given",
+    "orders_app.services.accounts:margin_row":
+        "the explicit rewrite's statement (returns `value or null`) read as a row (fetchrow)",
     "orders_app.services.order_placement:place_order_and_go_live":
         "a write inside `async with session.begin():` that also writes through SQL",
     "orders_app.services.order_placement:claim_strategy":
@@ -98,6 +102,8 @@ MUST_REFUSE = {
 UNDECIDED = {
     "orders_app.services.strategy_reads:strategy_ids_and_names":
         "`for a, b in rows` (unpacking in a for target) is not among the uses docs/fix.md lists",
+    "orders_app.services.strategy_reads:strategy_display_name":
+        "an alias (name AS display_name): a derived method's rows are keyed by `fields`, which name columns",
     "orders_app.services.strategy_reads:strategy_owner_account":
         "scalar_one() reads `value` (raises when none); a derived get_T_c returns `value or null`",
     "orders_app.services.strategy_reads:running_strategy_ids":

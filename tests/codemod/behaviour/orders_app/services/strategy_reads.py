@@ -265,7 +265,27 @@ async def strategy_owner_account(session: AsyncSession, strategy_id: int) -> int
     return result.scalar_one()
 
 
+@site("sqlalchemy_async", {"strategy_id": 8}, {"strategy_id": 999})
+async def strategy_display_name(session: AsyncSession, strategy_id: int) -> str:
+    """A projection alias (name AS display_name) read by attribute."""
+    row = (
+        await session.execute(
+            text("SELECT name AS display_name FROM public.strategy WHERE strategy_id = :sid"), {"sid": strategy_id}
+        )
+    ).first()
+    return row.display_name if row else "?"
+
+
 # --- sites a correct codemod must leave as SQL ------------------------------------
+
+
+@site("sqlalchemy_async", {})
+async def portfolios_closed_before_cutover(session: AsyncSession) -> List[int]:
+    """A cast of a literal in the condition ('2024-01-01'::date): a value the client cannot be given."""
+    result = await session.execute(
+        text("SELECT portfolio_id FROM public.portfolio WHERE closed_on < '2024-01-01'::date ORDER BY portfolio_id")
+    )
+    return [row.portfolio_id for row in result.all()]
 
 
 @site("sqlalchemy_async", {"strategy_id": 2}, {"strategy_id": 999})
