@@ -343,6 +343,9 @@ def owner_db(unit_databases):
 
     real.get_algo_client = get_algo_client
     real.SOMETHING_ELSE = "from the real module"
+    package = types.ModuleType("fake_test")
+    package.algo = real
+    modules["fake_test"] = package
     modules["fake_test.algo"] = real
     fake = fake_clients.FakeClients(CONTRACT, unit_databases.dsn)
     fake.install(modules)
@@ -518,6 +521,7 @@ def test_fake_clients_are_sync_or_async_as_the_registry_says(owner_db):
     assert risk.get_risk_limits(trading_account_id=1001, fields=["is_enabled"]) == {"is_enabled": True}
     with pytest.raises(fake_clients.NoRowError):  # returns "row": raises when there is none
         risk.get_risk_limits(trading_account_id=1)
+    assert modules["fake_test"].algo is algo_module  # the package attribute is the fake too
     # what the contract does not name comes from the real module and client
     assert algo_module.SOMETHING_ELSE == "from the real module"
     assert asyncio.run(client.get_strategy_card(5)) == {"card": 5}
@@ -642,6 +646,8 @@ HAND_IMPORTS = {
     "orders_app/services/order_placement.py": "",  # already imports get_algo_client
     "orders_app/services/accounts.py": "from orders_app.clients.user_service import get_user_client\n",
     "orders_app/jobs/risk_report.py": "from orders_app.clients.risk import get_risk_client\n",
+    "orders_app/jobs/instrument_sync.py": "from orders_app.clients.market_data import get_market_data_client\n",
+    "orders_app/services/positions.py": "from orders_app.clients.algo_engine import get_algo_client\n",
 }
 
 HAND_REWRITES = {  # path: [(the original text, what a rewrite per docs/fix.md makes of it)]
@@ -708,6 +714,35 @@ HAND_REWRITES = {  # path: [(the original text, what a rewrite per docs/fix.md m
     ],
 }
 
+HAND_REWRITES["orders_app/jobs/instrument_sync.py"] = [
+    ('''    return session.execute(
+        text("SELECT lot_size FROM public.instrument_registry WHERE instrument_token = :token"),
+        {"token": instrument_token},
+    ).scalar()''',
+     '''    return get_market_data_client().get_instrument_registry_lot_size(
+        instrument_token=instrument_token, fields=["lot_size"])'''),
+    ('''    rows = conn.execute(
+        text("SELECT instrument_token FROM public.instrument_registry WHERE exchange = :e AND is_tradable = TRUE"),
+        {"e": exchange},
+    ).fetchall()''',
+     '''    rows = get_market_data_client().list_instrument_registry(
+        exchange=exchange, is_tradable=True, fields=["instrument_token"])'''),
+]
+HAND_REWRITES["orders_app/services/positions.py"] = [
+    ('''    async with conn.cursor() as cur:
+        await cur.execute(
+            "INSERT INTO algo_engine.executions (strategy_id, order_ref, status, qty, price, executed_at, trade_date) "
+            "VALUES (%s, %s, 'filled', %s, %s, %s, %s)",
+            (strategy_id, uuid.UUID("9e5d1f00-2c3b-4a59-8e7d-6f5a4b3c2d1e"), qty, price,
+             datetime(2024, 5, 8, 10, 0, tzinfo=timezone.utc), date(2024, 5, 8)),
+        )
+        return cur.rowcount''',
+     '''    return await (await get_algo_client()).create_executions(
+        strategy_id=strategy_id, order_ref=uuid.UUID("9e5d1f00-2c3b-4a59-8e7d-6f5a4b3c2d1e"), status="filled",
+        qty=qty, price=price, executed_at=datetime(2024, 5, 8, 10, 0, tzinfo=timezone.utc),
+        trade_date=date(2024, 5, 8))'''),
+]
+
 HAND_CONTRACT = {
     "version": 2,
     "services": [
@@ -721,6 +756,8 @@ HAND_CONTRACT = {
               "returns": "rows", "fields": ["strategy_id", "name"]},
              {"name": "update_strategy", "kind": "derived", "verb": "update", "table": "public.strategy",
               "returns": "count"},
+             {"name": "create_executions", "kind": "derived", "verb": "insert",
+              "table": "algo_engine.executions", "returns": "count"},
              {"name": "set_strategy_status", "kind": "explicit", "verb": "update", "table": "public.strategy",
               "returns": "count",
               "rewrite": {"sql": "UPDATE public.strategy SET status = :status, updated_by = 'orders' "
@@ -733,6 +770,16 @@ HAND_CONTRACT = {
          "methods_to_add": [
              {"name": "get_kite_accounts_sync_tier", "kind": "derived", "verb": "select",
               "table": "public.kite_accounts", "returns": "value or null", "fields": ["sync_tier"]},
+         ]},
+        {"service": "market_data",
+         "client": {"module": "orders_app.clients.market_data", "factory": "get_market_data_client",
+                    "awaitable": False},
+         "methods": [],
+         "methods_to_add": [
+             {"name": "get_instrument_registry_lot_size", "kind": "derived", "verb": "select",
+              "table": "public.instrument_registry", "returns": "value or null", "fields": ["lot_size"]},
+             {"name": "list_instrument_registry", "kind": "derived", "verb": "select",
+              "table": "public.instrument_registry", "returns": "rows", "fields": ["instrument_token"]},
          ]},
         {"service": "risk",
          "client": {"module": "orders_app.clients.risk", "factory": "get_risk_client", "awaitable": False},
@@ -751,6 +798,9 @@ HAND_EXPECTED = {
     "orders_app.services.order_placement:set_status": "rewritten+equal",
     "orders_app.services.accounts:account_tier": "rewritten+equal",
     "orders_app.jobs.risk_report:order_limits": "rewritten+equal",
+    "orders_app.jobs.instrument_sync:lot_size": "rewritten+equal",
+    "orders_app.jobs.instrument_sync:tradable_count": "rewritten+equal",
+    "orders_app.services.positions:book_fill": "rewritten+equal",
     "orders_app.services.strategy_reads:strategy_name_from_star": "refused",
     "orders_app.services.strategy_reads:strategies_per_status": "refused",
 }
@@ -781,6 +831,6 @@ def test_the_harness_tells_a_faithful_rewrite_from_a_wrong_one(cluster, sites, b
         "user_service.get_kite_accounts_sync_tier"] * 2
     assert "BANK MEAN REVERT" in verdicts["orders_app.services.strategy_reads:active_strategies"].difference
     text = harness.summary(chosen, verdicts, run, expectations(chosen))
-    assert "rewritten+different    1" in text and "rewritten+equal        5" in text and "refused                2" in text
+    assert "rewritten+different    1" in text and "rewritten+equal        8" in text and "refused                2" in text
     report = json.loads(harness.report_json(chosen, verdicts, run, expectations(chosen)))
     assert {s["site"]: s["status"] for s in report["sites"]} == HAND_EXPECTED
