@@ -743,6 +743,29 @@ HAND_REWRITES["orders_app/services/positions.py"] = [
         trade_date=date(2024, 5, 8))'''),
 ]
 
+HAND_REWRITES["orders_app/services/strategy_reads.py"] += [
+    # wrong: the helper returned a tuple Row, the rewrite returns a dict (another object kind)
+    ('''    result = await session.execute(text(STRATEGY_BY_ID), {"strategy_id": strategy_id})
+    return result.fetchone()''',
+     '''    return await (await get_algo_client()).get_strategy(
+        strategy_id=strategy_id, fields=["strategy_id", "name", "status"])'''),
+    # wrong: calls a method the contract does not list
+    ('''    result = await session.execute(
+        text("SELECT total_pnl FROM public.strategy WHERE strategy_id = :sid"), {"sid": strategy_id}
+    )
+    return result.scalar()''',
+     '''    return await (await get_algo_client()).get_strategy_pnl(strategy_id=strategy_id)'''),
+]
+HAND_REWRITES["orders_app/services/order_placement.py"] += [
+    # wrong: the constant condition status = 'draft' of a DELETE is dropped
+    ('''    result = await session.execute(
+        text("DELETE FROM public.strategy WHERE trading_account_id = :a AND status = 'draft'"),
+        {"a": trading_account_id},
+    )
+    return result.rowcount''',
+     '''    return await (await get_algo_client()).delete_strategy(trading_account_id=trading_account_id)'''),
+]
+
 HAND_CONTRACT = {
     "version": 2,
     "services": [
@@ -758,6 +781,8 @@ HAND_CONTRACT = {
               "returns": "count"},
              {"name": "create_executions", "kind": "derived", "verb": "insert",
               "table": "algo_engine.executions", "returns": "count"},
+             {"name": "delete_strategy", "kind": "derived", "verb": "delete", "table": "public.strategy",
+              "returns": "count"},
              {"name": "set_strategy_status", "kind": "explicit", "verb": "update", "table": "public.strategy",
               "returns": "count",
               "rewrite": {"sql": "UPDATE public.strategy SET status = :status, updated_by = 'orders' "
@@ -801,6 +826,9 @@ HAND_EXPECTED = {
     "orders_app.jobs.instrument_sync:lot_size": "rewritten+equal",
     "orders_app.jobs.instrument_sync:tradable_count": "rewritten+equal",
     "orders_app.services.positions:book_fill": "rewritten+equal",
+    "orders_app.services.strategy_reads:load_strategy_row": "rewritten+different",
+    "orders_app.services.strategy_reads:strategy_total_pnl": "rewritten+different",
+    "orders_app.services.order_placement:discard_drafts": "rewritten+different",
     "orders_app.services.strategy_reads:strategy_name_from_star": "refused",
     "orders_app.services.strategy_reads:strategies_per_status": "refused",
 }
@@ -830,7 +858,10 @@ def test_the_harness_tells_a_faithful_rewrite_from_a_wrong_one(cluster, sites, b
     assert verdicts["orders_app.services.accounts:account_tier"].methods == [
         "user_service.get_kite_accounts_sync_tier"] * 2
     assert "BANK MEAN REVERT" in verdicts["orders_app.services.strategy_reads:active_strategies"].difference
+    assert "Row" in verdicts["orders_app.services.strategy_reads:load_strategy_row"].difference
+    assert "get_strategy_pnl" in verdicts["orders_app.services.strategy_reads:strategy_total_pnl"].difference
+    assert "table public.strategy" in verdicts["orders_app.services.order_placement:discard_drafts"].difference
     text = harness.summary(chosen, verdicts, run, expectations(chosen))
-    assert "rewritten+different    1" in text and "rewritten+equal        8" in text and "refused                2" in text
+    assert "rewritten+different    4" in text and "rewritten+equal        8" in text and "refused                2" in text
     report = json.loads(harness.report_json(chosen, verdicts, run, expectations(chosen)))
     assert {s["site"]: s["status"] for s in report["sites"]} == HAND_EXPECTED

@@ -604,7 +604,7 @@ def summary(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun,
              *(f"  {status:<20} {counts[status]:>3}" for status in sorted(counts)), ""]
     for site in sites:
         verdict = verdicts[site.key]
-        detail = "; ".join(verdict.reasons) if not verdict.rewritten else ", ".join(verdict.methods)
+        detail = "; ".join(verdict.reasons) if not verdict.rewritten else ", ".join(dict.fromkeys(verdict.methods))
         lines.append(f"  {verdict.status:<20} {expectations.get(site.key, ''):<12} {site.key}  {detail}")
         if verdict.difference:
             lines.extend("      " + line for line in verdict.difference.splitlines())
