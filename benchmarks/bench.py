@@ -205,11 +205,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     cache = Path(args.cache)
     rows = []
     if args.smoke:
-        work = Path(tempfile.mkdtemp())
-        for name, source in (("example", ROOT / "examples" / "order_service"),):
-            target = work / name
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns(".boundary_lint_cache", "__pycache__"))
-            rows.append(bench_tree(name, target, args.jobs))
+        with tempfile.TemporaryDirectory(prefix="boundary-lint-bench-") as work:  # removed afterwards
+            for name, source in (("example", ROOT / "examples" / "order_service"),):
+                target = Path(work) / name
+                shutil.copytree(source, target, ignore=shutil.ignore_patterns(".boundary_lint_cache", "__pycache__"))
+                rows.append(bench_tree(name, target, args.jobs))
     else:
         for name in args.trees.split(","):
             rows.append(bench_tree(name, fetch(name, SDISTS[name], cache), args.jobs))

@@ -108,12 +108,18 @@ def plan_for(args: argparse.Namespace, registry: Registry) -> Plan:
 def _with_diff(plan: Plan, args: argparse.Namespace) -> Plan:
     if args.diff_base:
         try:
-            root = repo_root(os.getcwd())
+            root = repo_root(path_folder(args.paths[0] if args.paths else "."))  # the checked code's repository
             plan.changed = git_changed_lines(args.diff_base, root)
         except DiffError as exc:
             raise UsageError(f"--diff-base: {exc}") from None
         plan.changed_path_of = repo_relative(root)
     return plan
+
+
+def path_folder(path: str) -> str:
+    """The folder git is asked from for a path given on the command line (a file: its folder)."""
+    folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
+    return folder if os.path.isdir(folder) else os.getcwd()
 
 
 def finish(
@@ -144,7 +150,7 @@ def finish(
         result = run_filters.apply_baseline(result, plan.entries, path_of, keep, gone)
         if fmt in ("text", "sarif"):
             for entry in result.stale_baseline:
-                print(baseline.describe_stale(entry), file=err)
+                print(baseline.describe_stale(entry, pruned=plan.prune), file=err)
         if plan.prune and result.stale_baseline:
             kept = baseline.without_stale(plan.entries, result.stale_baseline)
             baseline.save(plan.baseline_file, kept)

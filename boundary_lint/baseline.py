@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Callable, Collection, Dict, Iterable, List, Tuple
 
+from .codes import RULES, unknown_code_message
 from .model import Finding
 
 FORMAT_VERSION = 1
@@ -208,6 +209,9 @@ def load(path: Path) -> List[BaselineEntry]:
             )
         except (KeyError, TypeError, ValueError):
             raise BaselineError(f"{path}: entry {index + 1} needs path, code and table") from None
+        if entry.code not in RULES:  # a typo would accept nothing and go stale unnoticed
+            raise BaselineError(f"{path}: entry {index + 1}: {unknown_code_message(entry.code)}; "
+                                "fix it or regenerate the baseline with --write-baseline")
         if entry.count > 0:
             entries.append(entry)
     return _merge_counts(entries)
@@ -237,7 +241,7 @@ def findings_count(entries: Iterable[BaselineEntry]) -> int:
     return sum(e.count for e in entries)
 
 
-def describe_stale(entry: BaselineEntry) -> str:
+def describe_stale(entry: BaselineEntry, pruned: bool = False) -> str:
     """One line for a stale entry, as printed on stderr.
 
     >>> print(describe_stale(BaselineEntry("app/x.py", "BND100", "public.strategy", "ab12", 2)))
@@ -247,5 +251,6 @@ def describe_stale(entry: BaselineEntry) -> str:
     plural = "s" if entry.count != 1 else ""
     return (
         f"{entry.path}: stale baseline entry: {entry.code} {entry.table} "
-        f"({entry.count} accepted finding{plural} no longer found); drop it with --prune-baseline"
+        f"({entry.count} accepted finding{plural} no longer found); "
+        + ("dropped from the baseline" if pruned else "drop it with --prune-baseline")
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from . import noqa
+from .codes import unknown_code_message
 from .ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from .literal_positions import source_lines
 from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
@@ -68,8 +69,8 @@ def site_references(
         analysis = analyze_sql(site.text, dialect, fallback_scan=site.from_sink, budget=budget)
         if budget.skipped and not skipped:
             problems.append(_budget_problem(path, site, budget))
-        if not site.from_sink and (not analysis.parsed or not analysis.refs):
-            continue  # a literal that does not parse as SQL is prose, not SQL
+        if not site.from_sink and (not analysis.refs or (not analysis.parsed and not analysis.too_long)):
+            continue  # a literal that does not parse as SQL is prose, not SQL (one too long to parse is SQL)
         for notice in analysis.notices:
             problems.append(_notice_problem(path, site, notice))
         for ref in analysis.refs:
@@ -125,11 +126,22 @@ def check_python_source(
         refs, problems = python_references(path, source, tree, lines, registry.settings, interesting)
         findings = findings_for(refs, registry, service, path)
         suppressed: List[SuppressedFinding] = []
-        if findings:
-            findings, suppressed = noqa.split_suppressed(findings, noqa.python_suppressions(source))
+        if findings or "boundary:" in source.lower():
+            comments = noqa.python_suppressions(source)
+            findings, suppressed = noqa.split_suppressed(findings, comments)
+            problems = problems + comment_code_problems(path, comments)
     except Exception as exc:  # a bug of ours must not stop the run; the fuzz tests look for this message
         return internal_error(path, service, exc)
     return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)))
+
+
+def comment_code_problems(path: str, comments) -> List[Problem]:
+    """A usage error per unknown code in a suppression comment (``# boundary: allow BND1O1``):
+    such a comment suppresses nothing, and the user meant it to."""
+    return [
+        Problem(path, line, f"suppression comment: {unknown_code_message(code)}", usage=True)
+        for line, code in noqa.unknown_codes(comments)
+    ]
 
 
 def parse_python(source: str, path: str) -> Tuple[Optional[ast.AST], Optional[Problem]]:
@@ -168,8 +180,10 @@ def check_sql_source(path: str, source: str, registry: Registry, service: str) -
         refs, problems = site_references([site], registry.settings.dialect, path)
         findings = findings_for(refs, registry, service, path)
         suppressed: List[SuppressedFinding] = []
-        if findings:
-            findings, suppressed = noqa.split_suppressed(findings, noqa.text_suppressions(source.splitlines()))
+        if findings or "boundary:" in source.lower():
+            comments = noqa.text_suppressions(source.splitlines())
+            findings, suppressed = noqa.split_suppressed(findings, comments)
+            problems = problems + comment_code_problems(path, comments)
     except Exception as exc:  # a bug of ours must not stop the run
         return internal_error(path, service, exc)
     return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)))

@@ -12,13 +12,14 @@ import sys
 from typing import List, Optional, Sequence
 
 from . import __version__, adoption, db_audit_cli, init_registry
-from .codes import RULES, explain
+from .codes import RULES, explain, first_unknown_code, unknown_code_message
 from .config import check_service_name, load_for
 from .registry import ConfigError, Registry
+from .github_annotations import format_github
 from .reporters import FORMATTERS, format_problem
 from .cache import CACHE_DIR
 from .progress import Progress
-from .runner import code_filter, run_paths
+from .runner import code_filter, no_file_checked_problem, run_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 NOT_YET: dict = {}
@@ -38,8 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--service", help="treat every file as belonging to this service")
     check.add_argument("--select", help="comma-separated codes or prefixes to report")
     check.add_argument("--ignore", help="comma-separated codes or prefixes not to report")
-    check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                       help="skip files and folders matching GLOB (repeatable)")
+    check.add_argument("--exclude", "--extend-exclude", action="append", default=[], metavar="GLOB",
+                       help="also skip files and folders matching GLOB, on top of settings.exclude "
+                            "(default: ruff's list: .git, .venv, venv, build, dist, node_modules, "
+                            "site-packages, ...) and settings.extend_exclude (repeatable)")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="worker processes (default: the number of cores)")
@@ -61,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing (exit 1 if changes)")
     fix.add_argument("--contract", metavar="FILE", help="write the client methods the rewritten code calls")
     fix.add_argument("--contract-format", choices=("markdown", "json"), default="markdown")
+    fix.add_argument("--assume-clients", action="store_true",
+                     help="write calls to client modules or methods that do not exist yet (listed in the contract)")
+    fix.add_argument("--allow-non-atomic", action="store_true",
+                     help="move writes out of their transaction too (each is listed as no longer atomic)")
 
     db_audit = commands.add_parser("db-audit", help="check a live PostgreSQL catalog against the registry")
     db_audit_cli.add_arguments(db_audit)
@@ -98,7 +105,7 @@ def run_explain(code: Optional[str]) -> int:
             print(f"{rule.code}  {rule.title}")
         return EXIT_CLEAN
     if code.upper() not in RULES:
-        print(f"boundary-lint: unknown code {code!r}; known: {', '.join(RULES)}", file=sys.stderr)
+        print(f"boundary-lint: {unknown_code_message(code)}", file=sys.stderr)
         return EXIT_USAGE
     print(explain(code), end="")
     return EXIT_CLEAN
@@ -120,7 +127,21 @@ def _registry_for(args: argparse.Namespace) -> Optional[Registry]:
     return registry
 
 
+def _unknown_code_in_options(args: argparse.Namespace) -> Optional[str]:
+    """The message for a code in --select/--ignore that names no rule: a typo there would
+    otherwise filter out everything (or nothing) and the gate would pass checking nothing."""
+    for option in ("select", "ignore"):
+        unknown = first_unknown_code(_codes(getattr(args, option)))
+        if unknown is not None:
+            return f"--{option}: {unknown_code_message(unknown)}"
+    return None
+
+
 def run_check(args: argparse.Namespace) -> int:
+    bad_code = _unknown_code_in_options(args)
+    if bad_code is not None:
+        print(f"boundary-lint: {bad_code}", file=sys.stderr)
+        return EXIT_USAGE
     registry = _registry_for(args)
     if registry is None:
         return EXIT_USAGE
@@ -146,14 +167,30 @@ def run_check(args: argparse.Namespace) -> int:
         )
     finally:
         progress.close()
+    if result.files == 0 and result.unowned_files:
+        result.problems = sorted(result.problems + [no_file_checked_problem(registry, result.unowned_files)])
     keep = code_filter(_codes(args.select), _codes(args.ignore))
     result = adoption.finish(result, plan, keep, sys.stderr, args.format)
     for problem in result.problems:
         print(format_problem(problem), file=sys.stderr)
-    sys.stdout.write(FORMATTERS[args.format](result))
-    if missing:
+    if args.format == "github":
+        sys.stdout.write(format_github(result, _repository_relative(args.paths)))
+    else:
+        sys.stdout.write(FORMATTERS[args.format](result))
+    if missing or any(p.usage for p in result.problems):
         return EXIT_USAGE
     return EXIT_FINDINGS if result.findings or result.errors else EXIT_CLEAN
+
+
+def _repository_relative(paths: Sequence[str]):
+    """Paths relative to the checked code's git repository root, as GitHub annotations need;
+    unchanged outside a repository."""
+    from .changed_lines import DiffError, repo_relative, repo_root
+
+    try:
+        return repo_relative(repo_root(adoption.path_folder(paths[0] if paths else ".")))
+    except DiffError:
+        return lambda path: path
 
 
 def run_fix(args: argparse.Namespace) -> int:

@@ -110,3 +110,33 @@ def explain(code: str) -> str:
         + rule.example.replace("\n", "\n    ")
         + f"\n\nFix: {rule.fix}\n"
     )
+
+
+def code_range() -> str:
+    """The codes a user may name, as a range (``BND100-BND106``), from the table above."""
+    codes = sorted(RULES)
+    return codes[0] if len(codes) == 1 else f"{codes[0]}-{codes[-1]}"
+
+
+def is_known_code(code: str) -> bool:
+    """A code, or a prefix of one (``BND``, ``BND10``), as flake8 matches them.
+
+    >>> is_known_code("BND101"), is_known_code("BND1"), is_known_code("BND1O1"), is_known_code("E501")
+    (True, True, False, False)
+    """
+    code = code.strip().upper()
+    return bool(code) and any(known.startswith(code) for known in RULES)
+
+
+def unknown_code_message(code: str) -> str:
+    """What a user is told for a code the table does not have.
+
+    >>> unknown_code_message("BND999")  # doctest: +ELLIPSIS
+    'unknown code BND999; codes are BND100-BND1..., see boundary-lint explain'
+    """
+    return f"unknown code {code}; codes are {code_range()}, see boundary-lint explain"
+
+
+def first_unknown_code(codes) -> "str | None":
+    """The first of ``codes`` that names no rule (nor a prefix of one), or None."""
+    return next((c for c in codes if not is_known_code(c)), None)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from .registry import ConfigError, NoRegistry, Registry, Service, Settings
+from .discovery import DEFAULT_EXCLUDES
+from .codes import is_known_code, unknown_code_message
+from .registry import ConfigError, NoRegistry, Registry, Service, Settings, is_name_glob, split_entry
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,6 +31,7 @@ SETTINGS_KEYS = {
     "ignore": "list",
     "sinks": "list",
     "exclude": "list",
+    "extend_exclude": "list",
     "baseline": "str",
 }
 SERVICE_KEYS = {
@@ -35,12 +39,12 @@ SERVICE_KEYS = {
     "paths": "list",
     "search_path": "list",
     "may_read": "list",
-    "client": "table",
+    "client": "table-or-tables",
     "role": "str",
     "rewrites": "list-of-tables",
 }
 CLIENT_KEYS = {"module": "str", "factory": "str", "awaitable": "bool"}
-REWRITE_KEYS = {"sql": "str", "call": "str"}
+REWRITE_KEYS = {"sql": "str", "call": "str", "returns": "str"}
 TOP_KEYS = {"settings": "table", "services": "table"}
 
 _TYPE_CHECKS = {
@@ -49,6 +53,8 @@ _TYPE_CHECKS = {
     "list": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
     "table": lambda v: isinstance(v, dict),
     "list-of-tables": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
+    "table-or-tables": lambda v: isinstance(v, dict) or (isinstance(v, list) and v
+                                                         and all(isinstance(x, dict) for x in v)),
 }
 _TYPE_WORDS = {
     "str": "a string",
@@ -56,6 +62,7 @@ _TYPE_WORDS = {
     "list": "a list of strings",
     "table": "a table",
     "list-of-tables": "an array of tables",
+    "table-or-tables": "a table or an array of tables",
 }
 
 
@@ -121,11 +128,15 @@ def registry_from_mapping(
             raise ConfigError(f"{where}: {key} must be a table ([{key}])")
         _check_table(body, SERVICE_KEYS, where, key)
         client = body.get("client")
-        if client is not None:
-            _check_table(client, CLIENT_KEYS, where, f"{key}.client")
-            missing = [k for k in ("module", "factory") if k not in client]
+        clients = client if isinstance(client, list) else [client] if client is not None else []
+        for number, entry in enumerate(clients):
+            label = f"{key}.client" if isinstance(client, dict) else f"{key}.client[{number}]"
+            _check_table(entry, CLIENT_KEYS, where, label)
+            missing = [k for k in ("module", "factory") if k not in entry]
             if missing:
-                raise ConfigError(f"{where}: {key}.client needs {' and '.join(missing)}")
+                raise ConfigError(f"{where}: {label} needs {' and '.join(missing)}")
+            if not all(part.isidentifier() for part in entry["module"].split(".")):
+                raise ConfigError(f"{where}: {label}.module is not a dotted module name: {entry['module']!r}")
         for number, rewrite in enumerate(body.get("rewrites", ())):
             _check_rewrite(rewrite, where, f"{key}.rewrites[{number}]")
         _check_entries(body.get("owns", []), where, f"{key}.owns")
@@ -137,7 +148,8 @@ def registry_from_mapping(
             search_path=tuple(body.get("search_path", ())),
             may_read=tuple(body.get("may_read", ())),
             role=body.get("role"),
-            client=client,
+            client=clients[0] if clients else None,
+            clients=tuple(clients),
             rewrites=tuple(body.get("rewrites", ())),
         )
     settings = Settings(
@@ -145,10 +157,14 @@ def registry_from_mapping(
         search_path=tuple(settings_raw.get("search_path", ("public",))),
         ignore=tuple(settings_raw.get("ignore", ())),
         sinks=tuple(settings_raw.get("sinks", ())),
-        exclude=tuple(settings_raw.get("exclude", ())),
+        # ruff's names: ``exclude`` replaces the default list, ``extend_exclude`` adds to it;
+        # ``exclude`` (what every walk adds) holds both, ``default_exclude`` the list it replaces
+        exclude=tuple(settings_raw.get("extend_exclude", ())) + tuple(settings_raw.get("exclude", ())),
+        default_exclude=tuple(settings_raw["exclude"]) if "exclude" in settings_raw else DEFAULT_EXCLUDES,
         baseline=settings_raw.get("baseline"),
     )
     _check_dialect(settings.dialect, where, f"{key_prefix}settings.dialect")
+    _check_ignore(settings.ignore, where, f"{key_prefix}settings.ignore")
     return Registry(services=services, settings=settings, root=root, source=source)
 
 
@@ -197,6 +213,30 @@ def _check_entries(entries: Sequence[str], where: str, key: str) -> None:
             raise ConfigError(
                 f"{where}: {key} has {entry!r}; write 'schema.table', 'schema.*' or 'table'"
             )
+        schema, _ = split_entry(text)
+        if schema is not None and is_name_glob(schema):
+            raise ConfigError(
+                f"{where}: {key} has {entry!r}: a glob is allowed in the table name ('public.mathesar_*'), "
+                "not in the schema; list each schema"
+            )
+
+
+_CODE_LIKE = re.compile(r"[A-Z]+[0-9][A-Za-z0-9]*")
+
+
+def _check_ignore(entries: Sequence[str], where: str, key: str) -> None:
+    """``settings.ignore`` names schemas and tables; a rule code there (``BND104``, or a
+    typo such as ``BND1O4``) would silently be taken as a schema that matches nothing."""
+    for entry in entries:
+        text = entry.strip()
+        if not _CODE_LIKE.fullmatch(text):
+            continue
+        if not is_known_code(text):
+            raise ConfigError(f"{where}: {key} has {entry!r}: {unknown_code_message(text)}")
+        raise ConfigError(
+            f"{where}: {key} has {entry!r}, a rule code: settings.ignore lists schemas and tables "
+            f"not to check; to leave out a code pass --ignore {text} (or # boundary: allow {text} -- why)"
+        )
 
 
 def _check_dialect(dialect: str, where: str, key: str) -> None:
@@ -246,7 +286,9 @@ def load_for(paths: Sequence[str], explicit: Optional[str]) -> Tuple[Registry, P
         found = find_config(config_starts(paths))
         if found is None:
             raise NoRegistry(
-                "no registry found: create boundaries.toml (see README) or pass --config FILE"
+                "no registry found (boundaries.toml, or [tool.boundary_lint] in pyproject.toml, upwards from "
+                "the working directory and each path given): draft one with `boundary-lint init`, "
+                "or pass --config FILE"
             )
         path = found
     return load_registry(path), path

@@ -7,14 +7,22 @@ import functools
 import os
 import re
 from pathlib import Path
-from typing import Iterable, Iterator, List, Sequence, Tuple
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
 
 CHECKED_SUFFIXES = (".py", ".pyi", ".sql")
-DEFAULT_EXCLUDES = (
-    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".env", "env",
-    "node_modules", "__pycache__", "build", "dist", ".eggs", "*.egg-info",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".boundary_lint_cache", "site-packages",
+RUFF_EXCLUDES = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache",
+    ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv",
+    ".vscode", "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages",
+    "venv",
 )
+"""ruff's default ``exclude`` list: the folders users already expect a linter to skip."""
+DEFAULT_EXCLUDES = RUFF_EXCLUDES + ("__pycache__", "*.egg-info", ".boundary_lint_cache")
+"""Skipped at any depth unless ``settings.exclude`` replaces the list (``env`` is not one:
+a folder named env is code like any other)."""
+NOT_COUNTED = (".git", ".hg", ".svn", ".bzr", "__pycache__", ".boundary_lint_cache", ".mypy_cache",
+               ".pytest_cache", ".ruff_cache", ".pytype", "*.egg-info")
+"""Excluded folders the summary does not count: tool caches and VCS data never hold the code."""
 
 
 def is_excluded(display: str, patterns: Sequence[str]) -> bool:
@@ -22,6 +30,8 @@ def is_excluded(display: str, patterns: Sequence[str]) -> bool:
 
     >>> is_excluded('app/venv', ['venv']), is_excluded('app/x.py', ['app/*'])
     (True, True)
+    >>> is_excluded('services/billing/app/env', DEFAULT_EXCLUDES)
+    False
     """
     name = os.path.basename(display.rstrip("/")) or display
     normalized = display.replace(os.sep, "/")
@@ -37,13 +47,17 @@ def _matcher(patterns: Tuple[str, ...]):
     return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
 
 
-def iter_files(paths: Iterable[str], excludes: Sequence[str] = ()) -> Iterator[Tuple[Path, str]]:
+def iter_files(
+    paths: Iterable[str], excludes: Sequence[str] = (), defaults: Sequence[str] = DEFAULT_EXCLUDES,
+    skipped: Optional[List[str]] = None,
+) -> Iterator[Tuple[Path, str]]:
     """``(path, display)`` for every file to check, in a stable order.
 
     A file named explicitly is always checked; folders are walked without
-    following symlinks (so a symlink loop cannot hang the run).
+    following symlinks (so a symlink loop cannot hang the run). Folders matching
+    ``defaults`` or ``excludes`` are not entered; ``skipped`` collects them.
     """
-    patterns = tuple(DEFAULT_EXCLUDES) + tuple(excludes)
+    patterns = tuple(defaults) + tuple(excludes)
     seen = set()
     for given in paths:
         root = Path(given)
@@ -54,12 +68,29 @@ def iter_files(paths: Iterable[str], excludes: Sequence[str] = ()) -> Iterator[T
             continue
         found: List[Tuple[Path, str]] = []
         for folder, dirs, files in os.walk(given):
-            dirs[:] = sorted(d for d in dirs if not is_excluded(os.path.join(folder, d), patterns))
+            kept = []
+            for d in sorted(dirs):
+                if is_excluded(os.path.join(folder, d), patterns):
+                    if skipped is not None and not is_excluded(d, NOT_COUNTED):
+                        skipped.append(os.path.normpath(os.path.join(folder, d)))
+                else:
+                    kept.append(d)
+            dirs[:] = kept
             for name in files:
                 display = os.path.join(folder, name)
-                if name.endswith(CHECKED_SUFFIXES) and not is_excluded(display, patterns[len(DEFAULT_EXCLUDES):]):
+                if name.endswith(CHECKED_SUFFIXES) and not is_excluded(display, patterns[len(defaults):]):
                     found.append((Path(display), os.path.normpath(display)))
         for path, display in sorted(found, key=lambda item: item[1]):
             if path not in seen:
                 seen.add(path)
                 yield path, display
+
+
+def iter_other_files(root: str, patterns: Sequence[str] = DEFAULT_EXCLUDES) -> Iterator[str]:
+    """Every file under ``root`` that is not Python or SQL (a Go or TypeScript service's
+    sources), relative to ``root`` with ``/``, skipping excluded folders."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not is_excluded(os.path.join(folder, d), patterns)]
+        for name in files:
+            if not name.endswith(CHECKED_SUFFIXES):
+                yield os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")

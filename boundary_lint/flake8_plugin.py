@@ -1,5 +1,8 @@
 """flake8 adapter: the same checker, fed the tree flake8 already parsed.
 
+flake8 hands plugins Python files only: ``.sql`` migrations are checked by the
+CLI or the pre-commit hook, never here.
+
 Options are stored on the class and the registry is loaded once per process
 (flake8 ``--jobs`` forks workers; each loads it once).
 """
@@ -7,11 +10,14 @@ Options are stored on the class and the registry is loaded once per process
 from __future__ import annotations
 
 import ast
+import re
+import sys
 from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple, Type
 
 from . import __version__
 from .checker import check_python_source
+from .codes import is_known_code, unknown_code_message
 from .prefilter import trigger_lines
 from .config import check_service_name, load_for
 from .registry import ConfigError, NoRegistry, Registry
@@ -48,10 +54,42 @@ class BoundaryLintPlugin:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
+        """Check the BND codes flake8 was given and load the registry once, before any file.
+
+        A mistake is one line and a non-zero exit, as flake8 does for its own bad
+        options (flake8's ExecutionError); no registry at all is said once on stderr.
+        """
         cls.config_path = options.boundary_config
         cls.service = options.boundary_service
         cls._registry = None
         cls._registry_error = None
+        cls._check_codes(options)
+        try:
+            cls._registry, _ = load_for(list(getattr(options, "filenames", None) or []), cls.config_path)
+            if cls.service:
+                check_service_name(cls._registry, cls.service)
+        except NoRegistry:
+            cls._registry = None
+            print("boundary-lint: no boundaries.toml found (upwards from the working directory or the paths "
+                  "given): the BND checks look for one beside each file; create it (boundary-lint init) "
+                  "or pass --boundary-config FILE", file=sys.stderr)
+        except ConfigError as exc:
+            raise _execution_error(f"boundary-lint: {exc}") from None
+
+    @staticmethod
+    def _check_codes(options: Any) -> None:
+        """A BND code flake8 was told to select or ignore must exist (``--select BND999``
+        would otherwise select nothing of ours and pass)."""
+        for option in ("select", "extend_select", "ignore", "extend_ignore", "per_file_ignores"):
+            value = getattr(options, option, None)
+            if not value:
+                continue
+            words = value if isinstance(value, (list, tuple)) else [value]
+            for word in words:
+                for code in re.findall(r"\bBND[A-Z0-9]*", str(word).upper()):
+                    if not is_known_code(code):
+                        flag = "--" + option.replace("_", "-")
+                        raise _execution_error(f"boundary-lint: {flag}: {unknown_code_message(code)}")
 
     @classmethod
     def registry(cls, filename: str) -> Registry:
@@ -75,8 +113,8 @@ class BoundaryLintPlugin:
         except NoRegistry:
             return  # a project without a registry: nothing to check, flake8 runs as before
         except ConfigError as exc:
-            # flake8 has no channel for configuration errors: fail the run loudly.
-            raise ConfigError(f"boundary-lint: {exc}") from None
+            # one line and exit 1 (flake8 prints ExecutionError without a traceback)
+            raise _execution_error(f"boundary-lint: {exc}") from None
         service = self.service or registry.service_for_path(Path(self.filename))
         if service is None:
             return
@@ -90,3 +128,10 @@ class BoundaryLintPlugin:
         )
         for finding in result.findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
+
+
+def _execution_error(message: str) -> Exception:
+    """flake8's own error for a run that cannot go on: printed as one line, exit status 1."""
+    from flake8.exceptions import ExecutionError
+
+    return ExecutionError(message)

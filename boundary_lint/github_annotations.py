@@ -7,7 +7,7 @@ findings (with ``--show-suppressed``) as ``::notice``, then the plain summary.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING, Callable, List
 
 from .model import Finding
 
@@ -38,22 +38,25 @@ def command(level: str, message: str, **properties: object) -> str:
     return f"::{level} {props}::{escape_data(message)}" if props else f"::{level}::{escape_data(message)}"
 
 
-def finding_command(finding: Finding, level: str = "error", suffix: str = "") -> str:
+def finding_command(finding: Finding, level: str = "error", suffix: str = "",
+                    path_of: Callable[[str], str] = lambda path: path) -> str:
     return command(
         level, finding.message + suffix,
-        file=finding.path, line=finding.line, col=finding.column, title=finding.code,
+        file=path_of(finding.path), line=finding.line, col=finding.column, title=finding.code,
     )
 
 
-def format_github(result: "RunResult") -> str:
+def format_github(result: "RunResult", path_of: Callable[[str], str] = lambda path: path) -> str:
+    """``path_of`` maps a path as displayed to the repository-relative one GitHub matches
+    against the diff (the CLI passes it; the workflow may run from a subfolder)."""
     from .reporters import summary_line  # reporters imports this module
 
-    lines: List[str] = [finding_command(f) for f in result.findings]
+    lines: List[str] = [finding_command(f, path_of=path_of) for f in result.findings]
     for item in result.suppressed:
         why = f" (suppressed: {item.reason})" if item.reason else " (suppressed without a reason)"
-        lines.append(finding_command(item.finding, "notice", why))
+        lines.append(finding_command(item.finding, "notice", why, path_of))
     for problem in result.problems:
-        lines.append(command("error" if problem.fatal else "warning", problem.message, file=problem.path,
+        lines.append(command("error" if problem.fatal else "warning", problem.message, file=path_of(problem.path),
                              line=problem.line, title="boundary-lint"))
     for entry in result.stale_baseline:
         lines.append(command("warning", f"stale baseline entry: {entry.code} {entry.table} "

@@ -71,6 +71,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     settings = Settings(dialect=args.dialect, search_path=(args.search_path,))
     groups, files = collect_usage(args.paths, settings, output.parent)
+    if not any(g.tables for g in groups):  # a draft with no table would be rejected by check
+        print(f"boundary-lint: no SQL or ORM table use found in {files} Python/SQL "
+              f"file{'s' if files != 1 else ''} under {', '.join(args.paths)}; wrote nothing. Run init on the "
+              "folder that holds the services' code, or write boundaries.toml by hand (see README)",
+              file=sys.stderr)
+        return EXIT_USAGE
     text = draft_registry(groups, files, args.paths, settings)
     try:
         with open(output, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race

@@ -171,3 +171,4 @@ class Problem:
     line: int
     message: str
     fatal: bool = True  # the file (or a site) could not be vouched for: exit 1
+    usage: bool = False  # a mistake of the user's (an unknown code in a comment): exit 2

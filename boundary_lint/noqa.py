@@ -18,13 +18,17 @@ import tokenize
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
+from .codes import is_known_code
 from .model import Finding, SuppressedFinding
 
+# A code is letters, then (from its first digit on) letters and digits: ``BND1O1`` is one
+# (unknown) code, never ``BND1`` (a prefix of every BND1xx) followed by noise.
 NOQA = re.compile(
-    r"(?:#|--)\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.IGNORECASE
+    r"(?:#|--)\s*noqa(?::[\s]?(?P<codes>[A-Z]+(?:[0-9][A-Z0-9]*)?(?:[,\s]+[A-Z]+(?:[0-9][A-Z0-9]*)?)*))?",
+    re.IGNORECASE,
 )
 ALLOW = re.compile(
-    r"(?:#|--)\s*boundary:\s*allow\b(?P<codes>(?:[\s,]+[A-Z]+[0-9]+\b)*)[\s,]*(?:--)?\s*(?P<reason>.*?)\s*$",
+    r"(?:#|--)\s*boundary:\s*allow\b(?P<codes>(?:[\s,]+[A-Z]+[0-9][A-Z0-9]*\b)*)[\s,]*(?:--)?\s*(?P<reason>.*?)\s*$",
     re.IGNORECASE,
 )
 ALL = frozenset({""})  # a bare noqa: the empty prefix matches every code
@@ -78,6 +82,26 @@ def suppressions_in(comment: str, line: int) -> List[Suppression]:
     if codes is not None:
         found.append(Suppression(line, codes))
     return found
+
+
+def unknown_codes(suppressions: Dict[int, Tuple[Suppression, ...]]) -> List[Tuple[int, str]]:
+    """``(comment line, code)`` for each code a comment names that no rule has.
+
+    Every code of a ``boundary: allow`` comment is ours; in a ``noqa`` only codes
+    starting with ``BND`` are (the others belong to other tools).
+
+    >>> unknown_codes({3: tuple(suppressions_in("# boundary: allow BND1O1 -- legacy", 3))})
+    [(3, 'BND1O1')]
+    >>> unknown_codes({1: tuple(suppressions_in("# noqa: E501, BND999", 1))})
+    [(1, 'BND999')]
+    """
+    found = set()
+    for found_on in suppressions.values():
+        for s in found_on:
+            for code in s.codes:
+                if code and (s.kind == "allow" or code.startswith("BND")) and not is_known_code(code):
+                    found.add((s.line, code))
+    return sorted(found)
 
 
 def python_suppressions(source: str) -> Dict[int, Tuple[Suppression, ...]]:

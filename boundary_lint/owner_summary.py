@@ -24,24 +24,29 @@ _WORDS = {
     "map": ("ORM mapping", "ORM mappings"),
 }
 NO_OWNER = "(no owner)"
+RUN_TIME = "(table name built at run time)"
 
 
 def by_owner(findings: Iterable[Finding]) -> List[dict]:
-    """One row per (service, owner) pair, largest first; ``owner`` is "" for unowned tables.
+    """One row per (service, owner) pair, largest first; ``owner`` is "" for unowned tables
+    (BND104) and for table names built at run time (BND105), which get a row of their own
+    marked ``"dynamic": true``: their owner is unknown, not missing.
 
     Each row counts the findings by operation (``read``, ``write``, ``fk``,
     ``ddl``, ``map``) and in ``total``.
     """
-    counts: Dict[Tuple[str, str], Counter] = {}
+    counts: Dict[Tuple[str, str, bool], Counter] = {}
     for finding in findings:
-        counts.setdefault((finding.service, finding.owner), Counter())[_operation(finding)] += 1
+        key = (finding.service, finding.owner, finding.code == "BND105")
+        counts.setdefault(key, Counter())[_operation(finding)] += 1
     rows = []
-    for (service, owner), counter in counts.items():
+    for (service, owner, dynamic), counter in counts.items():
         row = {"service": service, "owner": owner}
         row.update({op: counter.get(op, 0) for op in OPERATIONS})
         row["total"] = sum(counter.values())
+        row["dynamic"] = dynamic
         rows.append(row)
-    rows.sort(key=lambda r: (-r["total"], r["service"], r["owner"]))
+    rows.sort(key=lambda r: (-r["total"], r["service"], r["owner"], r["dynamic"]))
     return rows
 
 
@@ -61,5 +66,6 @@ def owner_lines(findings: Iterable[Finding]) -> List[str]:
             if n:
                 one, many = _WORDS[op]
                 parts.append(f"{n} {one if n == 1 else many}")
-        lines.append(f"{row['service']} -> {row['owner'] or NO_OWNER}: {', '.join(parts)}")
+        owner = row["owner"] or (RUN_TIME if row["dynamic"] else NO_OWNER)
+        lines.append(f"{row['service']} -> {owner}: {', '.join(parts)}")
     return lines

@@ -7,6 +7,7 @@ by :func:`load_registry` and validated by :mod:`boundary_lint.registry_schema`.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
 import re
@@ -74,7 +75,8 @@ class Service:
     search_path: Tuple[str, ...] = ()
     may_read: Tuple[str, ...] = ()
     role: Optional[str] = None
-    client: Optional[Mapping[str, object]] = None
+    client: Optional[Mapping[str, object]] = None  # the first of ``clients``
+    clients: Tuple[Mapping[str, object], ...] = ()  # a call goes to the first that has its method
     rewrites: Tuple[Mapping[str, object], ...] = ()
 
 
@@ -84,7 +86,8 @@ class Settings:
     search_path: Tuple[str, ...] = ("public",)
     ignore: Tuple[str, ...] = ()
     sinks: Tuple[str, ...] = ()
-    exclude: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = ()  # patterns skipped on top of default_exclude
+    default_exclude: Optional[Tuple[str, ...]] = None  # None: discovery.DEFAULT_EXCLUDES
     baseline: Optional[str] = None  # baseline file, relative to the registry file
 
 
@@ -102,9 +105,13 @@ class Registry:
     _path_globs: Tuple[Tuple[int, "re.Pattern[str]", str], ...] = field(
         default=(), repr=False, compare=False
     )
+    _table_globs: Tuple[Tuple[Optional[str], str, str], ...] = field(
+        default=(), repr=False, compare=False
+    )  # (schema or None, glob on the table name, service), most literal characters first
 
     def __post_init__(self) -> None:
         seen: Dict[Tuple[Optional[str], str], str] = {}
+        table_globs: List[Tuple[Optional[str], str, str]] = []
         for service in self.services.values():
             for entry in service.owns:
                 key = split_entry(entry)
@@ -116,7 +123,9 @@ class Registry:
                     )
                 seen[key] = service.name
                 schema, table = key
-                if schema is None:
+                if table != "*" and is_name_glob(table):
+                    table_globs.append((schema, table, service.name))
+                elif schema is None:
                     self._bare[table] = service.name
                 elif table == "*":
                     self._schemas[schema] = service.name
@@ -128,6 +137,8 @@ class Registry:
                 globs.append((glob_specificity(pattern), glob_to_regex(pattern), service.name))
         globs.sort(key=lambda g: -g[0])
         object.__setattr__(self, "_path_globs", tuple(globs))
+        table_globs.sort(key=lambda g: (-glob_specificity(g[1]), g[1], g[2]))
+        object.__setattr__(self, "_table_globs", tuple(table_globs))
 
     def _where(self) -> str:
         return str(self.source) if self.source else "registry"
@@ -137,10 +148,17 @@ class Registry:
     def owner_of(self, schema: Optional[str], name: str) -> Optional[str]:
         """The owning service of ``schema.name``: exact entry > ``schema.*`` > bare name."""
         if schema is not None:
-            owner = self._exact.get((schema, name)) or self._schemas.get(schema)
+            owner = self._exact.get((schema, name)) or self._glob_owner(schema, name) or self._schemas.get(schema)
             if owner:
                 return owner
-        return self._bare.get(name)
+        return self._bare.get(name) or self._glob_owner(None, name)
+
+    def _glob_owner(self, schema: Optional[str], name: str) -> Optional[str]:
+        """The owner by a table-name glob (``public.mathesar_*``), the most literal one first."""
+        for g_schema, pattern, service in self._table_globs:
+            if g_schema == schema and fnmatch.fnmatchcase(name, pattern):
+                return service
+        return None
 
     def sole_owner_of_schema(self, schema: str) -> Optional[str]:
         """The service owning every table of ``schema``, if one service does."""
@@ -149,11 +167,13 @@ class Registry:
             return None
         if any(s == schema and o != owner for (s, _), o in self._exact.items()):
             return None
+        if any(s == schema and o != owner for s, _, o in self._table_globs):
+            return None
         return owner
 
     def names_explicitly(self, schema: str, name: str) -> bool:
         """Does any ``owns`` or ``may_read`` entry name ``schema.name`` itself?"""
-        if (schema, name) in self._exact:
+        if (schema, name) in self._exact or self._glob_owner(schema, name):
             return True
         return any(
             split_entry(entry) == (schema, name)
@@ -179,7 +199,8 @@ class Registry:
         grants = self.services[service].may_read if service in self.services else ()
         for entry in grants:
             g_schema, g_name = split_entry(entry)
-            if g_schema in (None, schema) and g_name in ("*", name):
+            if g_schema in (None, schema) and (g_name in ("*", name) or (
+                    is_name_glob(g_name) and fnmatch.fnmatchcase(name, g_name))):
                 return True
         return False
 
@@ -251,10 +272,10 @@ def _resolved(path: Path) -> Path:
     raises RuntimeError before Python 3.13): the read that follows says what is wrong.
 
     >>> import os, tempfile
-    >>> folder = tempfile.mkdtemp()
-    >>> os.symlink("b.py", os.path.join(folder, "a.py")); os.symlink("a.py", os.path.join(folder, "b.py"))
-    >>> _resolved(Path(folder, "a.py")).name
-    'a.py'
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     os.symlink("b.py", os.path.join(folder, "a.py")); os.symlink("a.py", os.path.join(folder, "b.py"))
+    ...     print(_resolved(Path(folder, "a.py")).name)
+    a.py
     """
     try:
         return path.resolve()
@@ -293,6 +314,15 @@ def glob_to_regex(pattern: str) -> "re.Pattern[str]":
     if pattern.endswith("/"):
         out.append(".*")
     return re.compile("".join(out))
+
+
+def is_name_glob(name: str) -> bool:
+    """Does a registry table name hold glob characters (``mathesar_*``, ``log_20??``)?
+
+    >>> is_name_glob("mathesar_*"), is_name_glob("orders")
+    (True, False)
+    """
+    return any(c in name for c in "*?[")
 
 
 def glob_specificity(pattern: str) -> int:

@@ -25,6 +25,11 @@ class RunResult:
     paths: List[str] = field(default_factory=list)  # the files checked, as displayed
     stale_baseline: list = field(default_factory=list)  # baseline.BaselineEntry no longer found
     baselined: int = 0  # findings the baseline accepted (not in ``findings``)
+    excluded_folders: List[str] = field(default_factory=list)  # skipped under a folder given
+
+    @property
+    def files_with_findings(self) -> int:
+        return len({f.path for f in self.findings})
 
     @property
     def errors(self) -> List[Problem]:
@@ -52,21 +57,34 @@ def format_text(result: RunResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 def summary_line(result: RunResult) -> str:
+    """``26 findings in 7 files (26 files checked); BND100: 20, BND101: 6; ...``"""
     count = len(result.findings)
-    parts = [f"{count} finding{'s' if count != 1 else ''} in {result.files} file{'s' if result.files != 1 else ''}"]
-    if result.by_code():
-        parts.append("(" + ", ".join(f"{code}: {n}" for code, n in result.by_code().items()) + ")")
+    checked = f"{_count(result.files, 'file')} checked"
+    if count:
+        parts = [f"{_count(count, 'finding')} in {_count(result.files_with_findings, 'file')} ({checked})"]
+        parts.append("; " + ", ".join(f"{code}: {n}" for code, n in result.by_code().items()))
+    else:
+        parts = [f"0 findings ({checked})"]
     if result.unowned_files:
-        plural = "s" if result.unowned_files != 1 else ""
-        parts.append(f"; {result.unowned_files} file{plural} of no service not checked")
-    if result.errors:
-        parts.append(f"; {len(result.errors)} file error{'s' if len(result.errors) != 1 else ''}")
+        parts.append(f"; {_count(result.unowned_files, 'file')} of no service not checked")
+    if result.excluded_folders:
+        names = ", ".join(result.excluded_folders[:3]) + (", ..." if len(result.excluded_folders) > 3 else "")
+        parts.append(f"; {_count(len(result.excluded_folders), 'folder')} excluded ({names})")
+    file_errors = [p for p in result.errors if not p.usage]
+    if file_errors:
+        parts.append(f"; {len(file_errors)} file error{'s' if len(file_errors) != 1 else ''}")
+    if len(file_errors) < len(result.errors):
+        parts.append(f"; {_count(len(result.errors) - len(file_errors), 'usage error')}")
     if result.baselined:
         parts.append(f"; {result.baselined} more accepted by the baseline")
     if result.suppressed:
         parts.append(f"; {len(result.suppressed)} suppressed")
-    return " ".join(parts).replace(" ;", ";")
+    return "".join(parts)
 
 
 def format_problem(problem: Problem) -> str:
@@ -80,11 +98,13 @@ def format_json(result: RunResult) -> str:
         "findings": [f.as_json() for f in result.findings],
         "summary": {
             "files": result.files,
+            "files_with_findings": result.files_with_findings,
             "findings": len(result.findings),
             "by_code": result.by_code(),
             "by_owner": by_owner(result.findings),
             "unowned_files": result.unowned_files,
             "baselined": result.baselined,
+            "excluded_folders": list(result.excluded_folders),
         },
         "suppressed": [s.as_json() for s in result.suppressed],
         "stale_baseline": [e.as_json() for e in result.stale_baseline],

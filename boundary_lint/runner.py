@@ -14,9 +14,9 @@ from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from .cache import CACHE_DIR, ResultCache, content_hash, registry_key
 from .checker import FileResult, check_bytes, read_source, unreadable
-from .discovery import iter_files
+from .discovery import DEFAULT_EXCLUDES, iter_files, iter_other_files
 from .model import Problem
-from .registry import Registry
+from .registry import Registry, glob_to_regex
 from .reporters import RunResult
 
 MIN_FILES_PER_JOB = 8  # below this, starting workers costs more than it saves
@@ -51,6 +51,16 @@ def gather(results: Iterable[FileResult], keep=lambda code: True) -> RunResult:
     return run
 
 
+CACHE_ENV = "BOUNDARY_LINT_CACHE_DIR"
+
+
+def cache_folder(registry: Registry) -> Path:
+    """``.boundary_lint_cache/`` beside the registry, or ``$BOUNDARY_LINT_CACHE_DIR`` when set
+    (a read-only checkout, or tests that must leave the repository as it was)."""
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else registry.root / CACHE_DIR
+
+
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
@@ -70,8 +80,10 @@ def run_paths(
 
     ``progress(done, total)`` is called as files finish (for a terminal progress line).
     """
-    files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes)))
-    cache = ResultCache(registry.root / CACHE_DIR, registry_key(registry, service)) if use_cache else None
+    skipped: List[str] = []
+    files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
+                            defaults=default_excludes(registry), skipped=skipped))
+    cache = ResultCache(cache_folder(registry), registry_key(registry, service)) if use_cache else None
     results: List[FileResult] = []
     todo: List[Tuple[Path, str, str, str]] = []  # path, display, service, digest
     for path, display in files:
@@ -101,6 +113,7 @@ def run_paths(
             cache.put(display, digest, result)
         cache.save()
     run = gather(results, code_filter(select, ignore))
+    run.excluded_folders = skipped
     run.problems = sorted(run.problems + unmatched_path_problems(registry, paths, [p for p, _ in files]))
     return run
 
@@ -111,19 +124,51 @@ def unmatched_path_problems(registry: Registry, paths: Sequence[str], files: Seq
     root = registry.root.resolve()
     if not any(root == Path(p).resolve() or root.is_relative_to(Path(p).resolve()) for p in paths):
         return []
-    where = str(registry.source) if registry.source else "registry"
-    if registry.source and Path(registry.source).resolve().is_relative_to(Path.cwd()):
-        where = str(Path(registry.source).resolve().relative_to(Path.cwd()))
+    unmatched = registry.unmatched_paths(files)
+    if not unmatched:
+        return []
+    where = registry_display(registry)
     try:
         text = registry.source.read_text(encoding="utf-8") if registry.source else ""
     except OSError:
         text = ""
     problems = []
-    for service, pattern in registry.unmatched_paths(files):
+    other_files = None
+    for service, pattern in unmatched:
+        if other_files is None:  # walked only when a glob matched no Python or SQL file
+            other_files = list(iter_other_files(str(registry.root),
+                                                default_excludes(registry) + tuple(registry.settings.exclude)))
+        regex = glob_to_regex(pattern)
+        if any(regex.fullmatch(name) for name in other_files):
+            continue  # the service's files are Go, TypeScript...: nothing to check there, nothing wrong
         line = next((n for n, row in enumerate(text.splitlines(), 1) if pattern in row), 1)
         problems.append(Problem(where, line, f"services.{service}.paths {pattern!r} matches no file; "
                                 "fix the glob (relative to the registry's folder) or remove it", fatal=False))
     return problems
+
+
+def default_excludes(registry: Registry) -> Tuple[str, ...]:
+    """The folders skipped at any depth: ruff's list, or ``settings.exclude`` when given."""
+    configured = registry.settings.default_exclude
+    return tuple(DEFAULT_EXCLUDES if configured is None else configured)
+
+
+def registry_display(registry: Registry) -> str:
+    """The registry file as a user would name it: relative to the working directory when inside it."""
+    where = str(registry.source) if registry.source else "registry"
+    if registry.source and Path(registry.source).resolve().is_relative_to(Path.cwd()):
+        where = str(Path(registry.source).resolve().relative_to(Path.cwd()))
+    return where
+
+
+def no_file_checked_problem(registry: Registry, unowned: int) -> Problem:
+    """A run that found files but checked none of them cannot pass: the registry gives no
+    service any of them (no ``paths`` at all, or a glob typo such as ``ap/**``)."""
+    where = registry_display(registry)
+    files = f"{unowned} file{'s' if unowned != 1 else ''} found belong{'s' if unowned == 1 else ''}"
+    return Problem(where, 1, f"no file was checked: the {files} to no service of {where} (no "
+                   "services.NAME.paths glob matches them, relative to its folder); "
+                   "add paths = [...] to a service, or pass --service NAME", usage=True)
 
 
 def _ticker(progress: Optional[Callable[[int, int], None]], done: int, total: int) -> Callable[[], None]:

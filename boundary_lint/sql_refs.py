@@ -38,6 +38,7 @@ class SqlAnalysis:
     parsed: bool  # False if any statement needed the fallback token scan
     notices: Tuple[str, ...]  # human text, one per statement that was not parsed
     statements: int  # how many (top-level) statements were found
+    too_long: int = 0  # statements over max_statement_chars: token-scanned, with or without fallback_scan
 
 
 Found = Tuple[int, TableName, Operation]  # (offset into the caller's text, table, op)
@@ -138,7 +139,8 @@ def analyze_sql(sql: str, dialect: str = "postgres", *, fallback_scan: bool = Tr
     ``fallback_scan=False`` means no guessing: a statement sqlglot cannot read
     gives a notice and no refs, and one it reads only as an opaque Command
     (LOCK, REFRESH, ALTER TABLE ... ENABLE ROW LEVEL SECURITY) gives no refs.
-    A statement over ``max_statement_chars`` is scanned, not parsed; so is every
+    A statement over ``max_statement_chars`` is scanned, not parsed (even without
+    ``fallback_scan``: one that long is SQL, not prose); so is every
     statement once ``budget`` (shared by the calls for one file) is spent.
 
     >>> a = analyze_sql("SELEC * FROM a.b; DELETE FROM c")
@@ -180,6 +182,7 @@ class _Analysis:
         self.refs: List[TableRef] = []
         self.notices: List[str] = []
         self.parsed = True
+        self.too_long = 0
 
     def run(self) -> SqlAnalysis:
         sql = self.sql
@@ -188,7 +191,7 @@ class _Analysis:
         spans = split_statements(sql, 0, len(sql), lexed)
         for s, e in spans:
             self.unit(s, e, False, s, fingerprint(sql[s:e]), masked, 0, False)
-        return SqlAnalysis(tuple(sorted(self.refs)), self.parsed, tuple(self.notices), len(spans))
+        return SqlAnalysis(tuple(sorted(self.refs)), self.parsed, tuple(self.notices), len(spans), self.too_long)
 
     # -- dispatch ----------------------------------------------------------------
 
@@ -250,6 +253,7 @@ class _Analysis:
         self.refs.extend(sub.refs)
         self.notices.extend(sub.notices)
         self.parsed = self.parsed and sub.parsed
+        self.too_long += sub.too_long
 
     def add(self, found: Sequence[Found], stmt_off: int, fp: str) -> None:
         self.refs.extend(TableRef(o, t, op, stmt_off, fp) for o, t, op in found)
@@ -296,7 +300,9 @@ class _Analysis:
                  too_long: bool = False) -> None:
         self.parsed = False
         what = ("is too long for sqlglot (%s)" if too_long else "could not be parsed by sqlglot (%s)") % reason
-        if self.fallback_scan:
+        if too_long:
+            self.too_long += 1
+        if self.fallback_scan or too_long:  # a long statement is SQL by its length, not prose: scanned
             self.add(scan_tables(text, m, base), stmt_off, fp)
             self.notices.append("statement at offset %d %s; scanned for table names instead" % (stmt_off, what))
         else:

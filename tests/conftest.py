@@ -31,6 +31,33 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PLATFORM = FIXTURES / "platform"
 
 
+# Tests that need more than Python: `-m "not postgres"` runs the rest on a machine without
+# PostgreSQL's initdb/pg_ctl, `-m "not postgres and not network"` without the package index too.
+NEEDS_POSTGRES = (
+    "tests/test_db_audit_pg.py",
+    "tests/test_example_migrations_pg.py",
+    # runs the reference service's own tests, which use a throwaway cluster
+    "tests/codemod/test_codemod_golden.py::test_the_services_tests_pass_with_fake_owning_services",
+)
+NEEDS_NETWORK = ("tests/test_precommit_hook.py",)  # pre-commit builds the hook's environment with pip
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        node = item.nodeid.replace("\\", "/")
+        if node.startswith(NEEDS_POSTGRES):
+            item.add_marker(pytest.mark.postgres)
+        if node.startswith(NEEDS_NETWORK):
+            item.add_marker(pytest.mark.network)
+
+
+@pytest.fixture(autouse=True)
+def _results_cache_outside_the_repository(tmp_path_factory, monkeypatch):
+    """``check``'s results cache goes to a temporary folder, never into examples/ or tests/fixtures/
+    (subprocesses inherit it); tests of the cache's own place unset it."""
+    monkeypatch.setenv("BOUNDARY_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("results-cache")))
+
+
 class Run(NamedTuple):
     code: int
     out: str

@@ -85,7 +85,7 @@ def test_empty_files_are_checked_and_clean(run_cli, tmp_path):
     result = check(run_cli, root)
     assert result.err == ""
     assert_app_checked(result)
-    assert f"{APP_FINDINGS} 4 files" in result.out
+    assert f"{APP_FINDINGS} 1 file (4 files checked)" in result.out
 
 
 def test_huge_file_is_skipped_without_being_read_whole(run_cli, tmp_path, monkeypatch):
@@ -291,14 +291,17 @@ def test_init_skips_fifos_and_binary_files(run_cli, tmp_path):
     '"problems": []}}}}',
     "not json",
 ], ids=["list", "number", "wrong-types", "text"])
-def test_damaged_cache_is_ignored(run_cli, tmp_path, damage):
+def test_damaged_cache_is_ignored(run_cli, tmp_path, damage, monkeypatch):
     """Bug: a damaged results cache (entries not a table, wrong types) crashed the run."""
     from boundary_lint import __version__
     from boundary_lint.cache import content_hash
 
+    monkeypatch.delenv("BOUNDARY_LINT_CACHE_DIR")  # the cache beside the registry
     root = project(tmp_path)
     first = run_cli("check", ".", cwd=root)
-    for cache in (root / ".boundary_lint_cache").glob("results-*.json"):
+    caches = list((root / ".boundary_lint_cache").glob("results-*.json"))
+    assert caches
+    for cache in caches:
         digest = content_hash((root / "orders/app.py").read_bytes())
         cache.write_text(damage % ((__version__, digest)[:damage.count("%s")]) if "%s" in damage else damage)
     again = run_cli("check", ".", cwd=root)

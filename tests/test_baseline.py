@@ -106,7 +106,7 @@ def test_write_then_check_accepts_today_and_fails_on_new(run_cli, tmp_path):
     written = run_cli("check", "--write-baseline", "bl.json", cwd=tmp_path)
     assert written.code == 0, written.err
     assert "wrote bl.json: 2 findings accepted" in written.err
-    assert written.out.strip() == "0 findings in 1 file; 2 more accepted by the baseline"
+    assert written.out.strip() == "0 findings (1 file checked); 2 more accepted by the baseline"
 
     clean = run_cli("check", "--baseline", "bl.json", "--format", "json", cwd=tmp_path)
     assert clean.code == 0 and clean.json["findings"] == [] and clean.json["summary"]["baselined"] == 2
@@ -142,6 +142,8 @@ def test_fixed_findings_are_stale_until_pruned(run_cli, tmp_path):
 
     pruned = run_cli("check", "--baseline", "bl.json", "--prune-baseline", cwd=tmp_path)
     assert pruned.code == 0 and "pruned 1 fixed finding from bl.json" in pruned.err
+    assert "drop it with --prune-baseline" not in pruned.err  # the run that prunes says it did
+    assert "BND101 public.portfolio (1 accepted finding no longer found); dropped from the baseline" in pruned.err
     assert [e.code for e in baseline.load(tmp_path / "bl.json")] == ["BND100"]
     after = run_cli("check", "--baseline", "bl.json", cwd=tmp_path).err.splitlines()
     assert [line for line in after if not line.startswith("boundaries.toml:")] == []

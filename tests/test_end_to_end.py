@@ -62,13 +62,13 @@ def test_text_output_is_path_line_col_code_message(run_cli):
     assert result.out.splitlines()[0] == (
         "order_service/app/reads.py:13:10: BND100 order_service reads public.strategy, owned by algo_engine"
     )
-    assert result.out.splitlines()[-1].startswith("4 findings in 1 file")
+    assert result.out.splitlines()[-1].startswith("4 findings in 1 file (1 file checked); BND")
 
 
 def test_clean_file_exits_zero(run_cli):
     result = run_cli("check", "order_service/app/clean.py")
     assert result.code == 0, result.out
-    assert result.out.strip() == "0 findings in 1 file"
+    assert result.out.strip() == "0 findings (1 file checked)"
 
 
 def test_paths_stay_as_given(run_cli):

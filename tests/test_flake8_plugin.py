@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from boundary_lint.codes import RULES
+
 from conftest import PLATFORM
 
 LINE = re.compile(r"^(?:\./)?(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>BND\d+) (?P<message>.*)$")
@@ -64,12 +66,25 @@ def test_flake8_options_config_and_service(tmp_path):
 def test_flake8_reports_a_bad_registry(tmp_path):
     (tmp_path / "boundaries.toml").write_text("[services.orders]\nown = []\n")
     (tmp_path / "x.py").write_text("x = 1\n")
-    proc = flake8("--boundary-service", "orders", "x.py", cwd=tmp_path)
-    assert proc.returncode != 0
-    assert "did you mean 'owns'" in proc.stderr + proc.stdout
+    for jobs in ("1", "2"):
+        proc = flake8("--boundary-service", "orders", "--jobs", jobs, "x.py", "x.py", cwd=tmp_path)
+        assert proc.returncode != 0
+        output = proc.stderr + proc.stdout
+        assert "boundary-lint: " in output and "did you mean 'owns'" in output
+        assert "Traceback" not in output and len(output.strip().splitlines()) <= 2, output
 
 
-def test_flake8_without_a_registry_stays_silent(tmp_path):
+def test_flake8_rejects_an_unknown_bnd_code(tmp_path):
+    (tmp_path / "boundaries.toml").write_text('[services.orders]\nowns = ["orders.*"]\n')
+    (tmp_path / "x.py").write_text("x = 1\n")
+    proc = flake8("--extend-select", "BND999", "x.py", cwd=tmp_path)
+    assert proc.returncode != 0 and "Traceback" not in proc.stdout + proc.stderr
+    assert f"unknown code BND999; codes are {min(RULES)}-{max(RULES)}" in proc.stdout + proc.stderr
+
+
+def test_flake8_without_a_registry_says_so_once(tmp_path):
     (tmp_path / "x.py").write_text('Q = "SELECT * FROM public.strategy"\n')
-    proc = flake8("x.py", cwd=tmp_path)
+    (tmp_path / "y.py").write_text('Q = "SELECT * FROM public.portfolio"\n')
+    proc = flake8("--jobs", "2", "x.py", "y.py", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout == "", proc.stderr
+    assert proc.stderr.count("boundary-lint: no boundaries.toml found") == 1, proc.stderr

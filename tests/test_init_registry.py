@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from boundary_lint.config import load_registry
 from project import make_project
 
@@ -81,14 +83,16 @@ def test_init_never_overwrites(run_cli, tmp_path):
     assert other.code == 0 and (tmp_path / "draft.toml").exists()
 
 
-def test_init_on_code_without_sql_writes_a_valid_empty_draft(run_cli, tmp_path):
-    (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "x.py").write_text("print('hello')\n")
+@pytest.mark.parametrize("files", [{}, {"pkg/x.py": "print('hello')\n"}])
+def test_init_on_code_without_sql_writes_nothing_and_says_why(run_cli, tmp_path, files):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
     result = run_cli("init", cwd=tmp_path)
-    assert result.code == 0
-    text = (tmp_path / "boundaries.toml").read_text()
-    assert "owns = []" in text
-    assert load_registry(tmp_path / "boundaries.toml").services["pkg"].paths == ("pkg/**",)
+    assert result.code == 2, result
+    assert "no SQL or ORM table use found" in result.err and "wrote nothing" in result.err
+    assert not (tmp_path / "boundaries.toml").exists()
+    assert "boundary-lint init" in run_cli("check", cwd=tmp_path).err  # the no-registry message says how
 
 
 def test_init_usage_errors(run_cli, tmp_path):

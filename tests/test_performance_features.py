@@ -106,7 +106,8 @@ def test_bad_jobs_value_is_a_usage_error(run_cli):
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, monkeypatch):
+    monkeypatch.delenv("BOUNDARY_LINT_CACHE_DIR")  # these tests look at the cache beside the registry
     shutil.copytree(PLATFORM, tmp_path / "p", ignore=shutil.ignore_patterns(".boundary_lint_cache"))
     return tmp_path / "p"
 

@@ -16,6 +16,7 @@ pre-commit's output.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,9 @@ def test_hook_fails_on_a_violation_and_passes_on_clean_code(tmp_path):
     assert "orders/bad.py:3:35: BND100 orders reads public.strategy, owned by algo" in out
     assert "orders/bad.py:8:25: BND101 orders writes public.portfolio, owned by algo" in out
     assert "good.py:" not in out
+    # one run, one summary: not a partial summary per batch of files
+    summaries = [line for line in out.splitlines() if re.match(r"\d+ findings? ", line)]
+    assert summaries == ["2 findings in 1 file (2 files checked); BND100: 1, BND101: 1"], out
 
     passing = pre_commit_run("orders/good.py", "orders/migrations/001.sql")
     out = passing.stdout + passing.stderr

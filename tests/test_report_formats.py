@@ -16,11 +16,11 @@ def test_github_format_is_one_workflow_command_per_finding(run_cli):
     lines = result.out.splitlines()
     assert result.code == 1
     assert lines[0] == (
-        "::error file=order_service/app/reads.py,line=13,col=10,title=BND100::"
+        "::error file=tests/fixtures/platform/order_service/app/reads.py,line=13,col=10,title=BND100::"
         "order_service reads public.strategy, owned by algo_engine"
     )
     assert all(line.startswith("::error ") for line in lines[:-1])
-    assert lines[-1].startswith("4 findings in 1 file")
+    assert lines[-1].startswith("4 findings in 1 file (1 file checked); BND")
 
 
 def test_github_format_escapes_and_lists_problems_and_suppressed():
@@ -58,7 +58,7 @@ def test_by_owner_counts_each_pair_by_operation():
         "order_service -> (no owner): 1 read",
     ]
     assert by_owner(rows)[0] == {"service": "order_service", "owner": "algo_engine", "read": 12, "write": 3,
-                                 "fk": 2, "ddl": 0, "map": 0, "total": 17}
+                                 "fk": 2, "ddl": 0, "map": 0, "total": 17, "dynamic": False}
 
 
 def test_text_output_has_the_summary_after_the_findings(run_cli):
@@ -75,7 +75,7 @@ def test_text_output_has_the_summary_after_the_findings(run_cli):
 def test_json_summary_by_owner(run_cli):
     summary = run_cli("check", "--format", "json", "order_service/app/reads.py").json["summary"]
     assert summary["by_owner"][0] == {"service": "order_service", "owner": "algo_engine", "read": 2, "write": 0,
-                                      "fk": 0, "ddl": 0, "map": 0, "total": 2}
+                                      "fk": 0, "ddl": 0, "map": 0, "total": 2, "dynamic": False}
     assert sum(row["total"] for row in summary["by_owner"]) == summary["findings"]
 
 

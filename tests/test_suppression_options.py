@@ -45,7 +45,7 @@ def test_show_suppressed_lists_them_with_their_reasons(run_cli, tmp_path):
             "(suppressed: read model until the API ships)") in text.out.splitlines()
     assert "orders/app.py:3:32: BND100 orders reads public.portfolio, owned by algo (suppressed by noqa, no reason given)" \
         in text.out.splitlines()
-    assert text.out.splitlines()[-1] == "0 findings in 2 files; 5 suppressed"
+    assert text.out.splitlines()[-1] == "0 findings (2 files checked); 5 suppressed"
 
 
 def test_require_reason_reports_the_original_findings_and_explains(run_cli, tmp_path):

@@ -31,8 +31,9 @@ from ..discovery import iter_files
 from ..model import Finding, Problem
 from ..registry import ConfigError, Registry
 from . import reasons
-from .client_methods import ClientClass, client_class
-from .plan import CallRewrite, FilePlan, MissingMethod, Planner, plan_source
+from .calls import ClientSpec
+from .client_methods import client_class
+from .plan import CallRewrite, FilePlan, KnownClient, MissingMethod, Planner, plan_source
 from .reasons import Refusal
 
 MAX_PASSES = 3
@@ -55,6 +56,7 @@ class FixRun:
     unowned_files: int = 0
     seconds: float = 0.0
     libcst_seconds: float = 0.0
+    owners_with_clients: Dict[str, ClientSpec] = field(default_factory=dict)  # for the contract's refusals
 
     @property
     def changed(self) -> List[FileOutcome]:
@@ -118,7 +120,7 @@ class RunFiles:
         self.registry = registry
         self.current: Optional[Path] = None
         self._texts: Optional[Dict[Path, str]] = None
-        self._clients: Dict[str, Optional[ClientClass]] = {}
+        self._clients: Dict[Tuple[str, str], KnownClient] = {}
 
     def mentioned_elsewhere(self, name: str) -> bool:
         if self._texts is None:
@@ -136,30 +138,68 @@ class RunFiles:
         word = re.compile(r"\b%s\b" % re.escape(name))
         return any(word.search(text) for path, text in self._texts.items() if path != current)
 
-    def client(self, owner: str) -> Optional[ClientClass]:
-        if owner not in self._clients:
-            self._clients[owner] = self._read_client(owner)
-        return self._clients[owner]
+    def clients(self, owner: str, path: str) -> List[KnownClient]:
+        """The owner's clients as Python would import them from the file at ``path``."""
+        service = self.registry.services[owner]
+        configs = service.clients or ((service.client,) if service.client else ())
+        out = []
+        for config in configs:
+            spec = ClientSpec(str(config["module"]), str(config["factory"]), bool(config.get("awaitable", False)))
+            out.append(self._client(spec, self._roots(self.current or Path(path))))
+        return out
 
-    def _read_client(self, owner: str) -> Optional[ClientClass]:
-        config = self.registry.services[owner].client or {}
-        relative = Path(*str(config.get("module", "")).split("."))
-        for base in (self.registry.root, Path.cwd()):
+    def _roots(self, file: Path) -> Tuple[Path, ...]:
+        """Where ``import x.y`` may find ``x`` for this file: the folder above its package
+        root, then each folder above that up to the registry's (and the working folder)."""
+        folder = Path(os.path.realpath(file)).parent
+        while (folder / "__init__.py").is_file() and folder.parent != folder:
+            folder = folder.parent
+        registry_root = Path(os.path.realpath(self.registry.root))
+        roots = [folder]
+        while folder != registry_root and registry_root in folder.parents:
+            folder = folder.parent
+            roots.append(folder)
+        roots += [registry_root, Path.cwd()]
+        return tuple(dict.fromkeys(roots))
+
+    def _client(self, spec: ClientSpec, roots: Tuple[Path, ...]) -> KnownClient:
+        relative = Path(*spec.module.split("."))
+        for base in roots:
             for candidate in (base / relative.with_suffix(".py"), base / relative / "__init__.py"):
                 if candidate.is_file():
-                    return client_class(candidate.read_text(encoding="utf-8", errors="replace"),
-                                        str(config.get("factory", "")))
-        return None
+                    key = (str(candidate), spec.factory)
+                    if key not in self._clients:
+                        self._clients[key] = _read_client(candidate, spec)
+                    return self._clients[key]
+        return KnownClient(spec, None, f"client module {spec.module} not found")
+
+
+def _read_client(path: Path, spec: ClientSpec) -> KnownClient:
+    try:
+        source = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return KnownClient(spec, None, f"client module {spec.module} cannot be read ({exc.strerror})")
+    found = client_class(source, spec.factory)
+    if found is None:
+        return KnownClient(spec, None, f"{spec.module}.{spec.factory} has no return annotation naming a class "
+                                       "of the module")
+    return KnownClient(spec, found)
 
 
 def fix_paths(paths: Sequence[str], registry: Registry, service: Optional[str] = None,
-              excludes: Sequence[str] = (), write: bool = True) -> FixRun:
+              excludes: Sequence[str] = (), write: bool = True, assume_clients: bool = False,
+              allow_non_atomic: bool = False) -> FixRun:
     """Plan, rewrite and (unless ``write`` is false) write every file under ``paths``."""
     started = time.perf_counter()
     run = FixRun()
+    for name, body in sorted(registry.services.items()):
+        if body.client:
+            run.owners_with_clients[name] = ClientSpec(str(body.client["module"]), str(body.client["factory"]),
+                                                       bool(body.client.get("awaitable", False)))
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes)))
     run_files = RunFiles(files, registry)
-    planner = Planner(registry, clients=run_files.client, exported=run_files.mentioned_elsewhere)
+    planner = Planner(registry, clients=run_files.clients, exported=run_files.mentioned_elsewhere,
+                      assume_clients=assume_clients, allow_non_atomic=allow_non_atomic)
     for path, display in files:
         owner = service or registry.service_for_path(path)
         if owner is None:
@@ -236,7 +276,8 @@ def _transform(text: str, plan: FilePlan, planner: Planner, display: str, run: F
         command = RewriteSqlToClientCalls(context, planner.registry, plan.service, plan=plan)
         new_text = command.transform_module(cst.parse_module(text)).code
         missed = len({r.target for r in plan.rewrites} - command.replaced) + len(
-            ({s for r in plan.rewrites for s in r.removals} | set(plan.removals)) - command.removed)
+            ({s for r in plan.rewrites for s in r.removals} | set(plan.removals)) - command.removed) + len(
+            {(e.kind, e.target) for r in plan.rewrites for e in r.edits} - command.edited)
         if missed:
             raise RuntimeError(f"{missed} planned change(s) not found in the syntax tree")
         _check_parses(text, new_text, display, cst)

@@ -26,6 +26,8 @@ Span = Tuple[int, int, int, int]
 DATA_SINKS = {"fetch": "rows", "fetch_all": "rows", "fetchrow": "row or null", "fetch_one": "row or null",
               "fetchval": "value or null", "fetch_val": "value or null"}
 """Sinks whose call returns the data itself (asyncpg, databases)."""
+DATA_KINDS = {"fetch": "Record", "fetch_all": "Record", "fetchrow": "Record", "fetch_one": "Record"}
+"""The row kind those sinks give (``shapes.RECORD``)."""
 CURSOR_SINKS = frozenset({"execute", "exec_driver_sql"})
 """Sinks whose call returns a result or cursor object."""
 REWRITABLE_SINKS = CURSOR_SINKS | frozenset(DATA_SINKS)

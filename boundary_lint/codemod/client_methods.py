@@ -9,6 +9,7 @@ cannot be read this way is unknown, and then nothing is refused for it.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Tuple
 
@@ -20,6 +21,8 @@ class Signature:
     required: Tuple[str, ...]  # parameters without a default
     varargs: bool = False
     varkw: bool = False
+    returns: str = ""  # the return annotation as written ("" when there is none)
+    awaitable: bool = False  # an ``async def``
 
     def accepts(self, positional: int, keywords: Sequence[str]) -> Optional[str]:
         """None when a call with that many positional arguments and those keywords binds;
@@ -76,7 +79,11 @@ def client_class(source: str, factory: str) -> Optional[ClientClass]:
     for cls in reversed(_lineage(classes[name], classes)):
         for node in cls.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
-                methods[node.name] = _signature(node.args)
+                returns = ast.unparse(node.returns) if node.returns is not None else ""
+                if isinstance(node.returns, ast.Constant) and isinstance(node.returns.value, str):
+                    returns = node.returns.value
+                methods[node.name] = dataclasses.replace(_signature(node.args), returns=returns,
+                                                         awaitable=isinstance(node, ast.AsyncFunctionDef))
     return ClientClass(name, methods)
 
 

@@ -24,6 +24,11 @@ class Method:
     name: str
     parameters: Tuple[str, ...]
     explicit: bool
+    verb: str = ""
+    table: str = ""
+    fields: Optional[Tuple[str, ...]] = None
+    rewrite: Optional[Dict[str, str]] = None
+    no_longer_atomic: List[Tuple[str, int, str]] = field(default_factory=list)
     returns: List[str] = field(default_factory=list)
     sql: List[str] = field(default_factory=list)
     call_sites: List[Tuple[str, int, str, str]] = field(default_factory=list)  # path, line, call, note
@@ -44,6 +49,7 @@ class ServiceContract:
     methods: Dict[str, Method] = field(default_factory=dict)
     missing: Dict[str, Method] = field(default_factory=dict)
     class_name: Optional[str] = None
+    refused: List[Tuple[str, int, str, str]] = field(default_factory=list)  # path, line, table, reason
 
 
 def build_contract(run: FixRun) -> List[ServiceContract]:
@@ -51,15 +57,25 @@ def build_contract(run: FixRun) -> List[ServiceContract]:
     for outcome in run.files:
         for rewrite in outcome.rewrites:
             contract = services.setdefault(rewrite.owner, ServiceContract(rewrite.owner, rewrite.client))
-            method = contract.methods.setdefault(
-                rewrite.method, Method(rewrite.method, rewrite.parameters, rewrite.explicit))
-            method.add(rewrite.returns, rewrite.sql, (outcome.path, rewrite.new_line or rewrite.line, rewrite.call, ""))
+            method = contract.methods.setdefault(rewrite.method, Method(
+                rewrite.method, rewrite.parameters, rewrite.explicit, rewrite.verb, rewrite.table, rewrite.fields,
+                {"sql": rewrite.rewrite_sql, "call": rewrite.rewrite_call} if rewrite.explicit else None))
+            line = rewrite.new_line or rewrite.line
+            method.add(rewrite.returns, rewrite.sql, (outcome.path, line, rewrite.call, ""))
+            if rewrite.no_longer_atomic:
+                method.no_longer_atomic.append((outcome.path, line, rewrite.no_longer_atomic))
+        for finding, refusal in outcome.left:
+            if finding.owner and finding.owner in run.owners_with_clients:
+                contract = services.setdefault(finding.owner, ServiceContract(finding.owner,
+                                                                              run.owners_with_clients[finding.owner]))
+                contract.refused.append((outcome.path, finding.line, finding.table, refusal.text()))
         for missing in outcome.missing:
             contract = services.setdefault(missing.owner, ServiceContract(missing.owner, missing.client))
             contract.class_name = missing.class_name
             method = contract.missing.setdefault(missing.method, Method(missing.method, missing.parameters, False))
             method.add(missing.returns, missing.sql, (outcome.path, missing.line, missing.call, missing.problem))
     for contract in services.values():
+        contract.refused.sort()
         for method in [*contract.methods.values(), *contract.missing.values()]:
             method.call_sites.sort()
     return [services[name] for name in sorted(services)]
@@ -67,16 +83,21 @@ def build_contract(run: FixRun) -> List[ServiceContract]:
 
 def contract_json(contracts: Sequence[ServiceContract]) -> str:
     def method(m: Method) -> dict:
-        return {"name": m.name, "parameters": list(m.parameters), "returns": m.returns,
-                "explicit_rewrite": m.explicit, "replaces_sql": m.sql,
+        return {"name": m.name, "kind": "explicit" if m.explicit else "derived", "verb": m.verb, "table": m.table,
+                "returns": m.returns[0] if len(m.returns) == 1 else m.returns,
+                "fields": list(m.fields) if m.fields is not None else None,
+                "parameters": list(m.parameters), "explicit_rewrite": m.explicit, "rewrite": m.rewrite,
+                "replaces_sql": m.sql,
                 "call_sites": [dict({"path": p, "line": n, "call": c}, **({"note": note} if note else {}))
-                               for p, n, c, note in m.call_sites]}
+                               for p, n, c, note in m.call_sites],
+                "no_longer_atomic": [{"path": p, "line": n, "why": why} for p, n, why in m.no_longer_atomic]}
 
-    document = {"version": 1, "services": [
+    document = {"version": 2, "services": [
         {"service": c.service,
          "client": {"module": c.client.module, "factory": c.client.factory, "awaitable": c.client.awaitable},
          "methods": [method(m) for _, m in sorted(c.methods.items())],
-         "methods_to_add": [method(m) for _, m in sorted(c.missing.items())]}
+         "methods_to_add": [method(m) for _, m in sorted(c.missing.items())],
+         "refused": [{"path": p, "line": n, "table": t, "reason": r} for p, n, t, r in c.refused]}
         for c in contracts]}
     return json.dumps(document, indent=2) + "\n"
 

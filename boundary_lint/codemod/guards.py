@@ -1,14 +1,18 @@
 """Where replacing a call would change what the code means, whatever the SQL says.
 
 The client factory's name must mean the factory where the call stands (not a
-parameter or another import), and data changes in migrations stay SQL.
+parameter or another import); data changes in migrations stay SQL; a write
+stays in its transaction; and SQL that is the fallback for a failed client
+call stays SQL.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Iterator, List
+import re
+from typing import Iterator, List, Optional, Sequence, Tuple
 
+from . import reasons
 from .callsites import CallSite, ModuleIndex
 
 MIGRATION_RECEIVERS = frozenset({"op", "schema_editor"})
@@ -73,3 +77,69 @@ def _binds(node: ast.AST, name: str, module: str) -> bool:
             if bound == name and not (same and alias.asname in (None, name)):
                 return True
     return False
+
+
+TRANSACTION_METHODS = frozenset({"begin", "begin_nested", "transaction", "atomic"})
+"""``with x.begin():``, ``async with conn.transaction():``, ``with transaction.atomic():``."""
+ORM_WRITES = frozenset({"add", "add_all", "merge", "delete", "bulk_save_objects", "save", "bulk_create"})
+_WRITE_SQL = re.compile(r"\b(INSERT\s+INTO|UPDATE\s+[\w\"]|DELETE\s+FROM|MERGE\s+INTO|TRUNCATE|COPY\s+[\w\"])",
+                        re.I)
+
+
+def in_fallback(site: CallSite, index: ModuleIndex, factory: str) -> bool:
+    """The call is in an ``except`` handler of a ``try`` whose body calls ``factory()``:
+    the SQL is the fallback for when the owner's client failed."""
+    for handler in (a for a in index.ancestors(site.call) if isinstance(a, ast.ExceptHandler)):
+        attempt = index.parents.get(handler)
+        if isinstance(attempt, ast.Try) and any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == factory
+                for statement in attempt.body for n in ast.walk(statement)):
+            return True
+    return False
+
+
+def transaction_problem(site: CallSite, index: ModuleIndex, sites: Sequence[CallSite]) -> Optional[Tuple[str, str]]:
+    """Why moving this write to a service call would break a transaction, or None:
+    a transaction block that writes through SQL or the ORM besides it, another write
+    through the same session in the function, or a ``commit()`` after it in the
+    function (the write is part of what is committed)."""
+    for block in index.ancestors(site.call):
+        if not isinstance(block, (ast.With, ast.AsyncWith)) or not any(
+                _is_transaction(item.context_expr) for item in block.items):
+            continue
+        inside = set(map(id, ast.walk(block)))
+        for other in sites:
+            if other is not site and id(other.call) in inside and _WRITE_SQL.search(other.site.text):
+                return reasons.NOT_ATOMIC, f"line {other.line} writes in the transaction of line {block.lineno}"
+        for node in ast.walk(block):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ORM_WRITES:
+                return reasons.NOT_ATOMIC, f"line {node.lineno} writes in the transaction of line {block.lineno}"
+    scope = index.function_of(site.call) or index.tree
+    receiver = _receiver(site.call)
+    if receiver is not None:
+        in_scope = set(map(id, ast.walk(scope)))
+        for other in sites:
+            if (other is not site and id(other.call) in in_scope and _receiver(other.call) == receiver
+                    and _WRITE_SQL.search(other.site.text)):
+                return reasons.NOT_ATOMIC, f"line {other.line} writes through {receiver} too: one transaction"
+    after = (site.call.end_lineno, site.call.end_col_offset)
+    for node in ast.walk(scope):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
+                and (node.lineno, node.col_offset) >= after):
+            return reasons.COMMITTED_AFTER, f"line {node.lineno}: {ast.unparse(node)[:40]}"
+    return None
+
+
+def _receiver(call: ast.Call) -> Optional[str]:
+    """``self.session`` of ``self.session.execute(...)``: statements through one session or
+    connection between two commits are one transaction."""
+    func = call.func
+    return ast.unparse(func.value) if isinstance(func, ast.Attribute) else None
+
+
+def _is_transaction(expr: ast.expr) -> bool:
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in TRANSACTION_METHODS

@@ -20,16 +20,19 @@ from ..model import HOLE_PREFIX, Finding
 from ..registry import Registry
 from ..sql_split import split_statements
 from . import reasons
+from . import shapes
 from .calls import ClientSpec, call_text, replacement_text, signature_problem
-from .callsites import (REWRITABLE_SINKS, CallSite, ModuleIndex, Span, bind, call_sites, calls_at, has_effects,
+from .callsites import (REWRITABLE_SINKS, WRAPPERS, CallSite, ModuleIndex, Span, bind, call_sites, calls_at, has_effects,
                         unused_arguments)
-from .client_methods import ClientClass
-from .guards import in_migration, name_taken
+from .client_methods import ClientClass, Signature
+from .follow import Edit, follow_result
+from .guards import in_fallback, in_migration, name_taken, transaction_problem
 from .leftovers import remove_leftovers
 from .reasons import Refusal, Refused
 from .rewrites import RewriteIndex
 from .statement import Resolved, resolve_statement
-from .usage import usage_of
+from .shapes import shape_of_annotation
+from .usage import Usage, usage_of
 
 DATA_CODES = frozenset({"BND100", "BND101"})
 _HOLE = re.compile(re.escape(HOLE_PREFIX) + r"(\d+)")
@@ -37,9 +40,20 @@ _FINDING_REASONS = {"BND104": reasons.UNOWNED_TABLE, "BND105": reasons.DYNAMIC_T
 
 
 @dataclass(frozen=True)
+class KnownClient:
+    """One of an owner's clients as the run found it: ``cls`` None when its module or
+    class could not be read (``problem`` says which)."""
+
+    spec: ClientSpec
+    cls: Optional[ClientClass]
+    problem: str = ""
+
+
+@dataclass(frozen=True)
 class CallRewrite:
     """Replace the expression at ``target`` with ``replacement`` (names in ``bindings``
-    stand for the argument expressions at those spans) and drop ``removals``."""
+    stand for the argument expressions at those spans), apply ``edits`` to the uses of the
+    result and drop ``removals``."""
 
     line: int
     owner: str
@@ -57,6 +71,14 @@ class CallRewrite:
     removals: Tuple[Span, ...]
     findings: Tuple[Finding, ...]
     new_line: int = 0  # where the client call stands in the rewritten file
+    edits: Tuple[Edit, ...] = ()
+    verb: str = ""
+    table: str = ""
+    fields: Optional[Tuple[str, ...]] = None
+    rewrite_sql: str = ""
+    rewrite_call: str = ""
+    no_longer_atomic: str = ""  # why, when --allow-non-atomic let a write out of its transaction
+    assumed: bool = False  # the client was not checked (--assume-clients)
 
 
 @dataclass(frozen=True)
@@ -90,17 +112,23 @@ class Planner:
     """Plans files against one registry (explicit rewrites indexed once).
 
     Args:
-        clients: owner -> the client class as its module defines it, or None if unknown.
+        clients: (owner, file path) -> the owner's clients as found for that file; None
+            when nothing is known (then every client is assumed to offer every method).
         exported: name -> whether another file of the run mentions it (a module
             constant that may be imported elsewhere is kept).
+        assume_clients: write calls to clients or methods that were not found.
+        allow_non_atomic: move writes out of their transaction (each is listed).
     """
 
-    def __init__(self, registry: Registry, clients: Callable[[str], Optional[ClientClass]] = lambda o: None,
-                 exported: Callable[[str], bool] = lambda n: False) -> None:
+    def __init__(self, registry: Registry, clients: Optional[Callable[[str, str], List[KnownClient]]] = None,
+                 exported: Callable[[str], bool] = lambda n: False, assume_clients: bool = False,
+                 allow_non_atomic: bool = False) -> None:
         self.registry = registry
         self.index = RewriteIndex(registry)
         self.clients = clients
         self.exported = exported
+        self.assume_clients = assume_clients or clients is None
+        self.allow_non_atomic = allow_non_atomic
 
     def plan(self, path: str, source: str, tree: ast.Module, findings: Sequence[Finding], service: str) -> FilePlan:
         plan = FilePlan(path, service)
@@ -118,11 +146,11 @@ class Planner:
         outcome: Dict[int, object] = {}
         for site in sites:
             if id(site) in by_call:
-                outcome[id(site)] = self._plan_call(site, by_call[id(site)], module, service, plan)
+                outcome[id(site)] = self._plan_call(site, by_call[id(site)], module, service, plan, sites)
         plan.rewrites = [o for o in outcome.values() if isinstance(o, CallRewrite)]
         kept = remove_leftovers(plan, sites, outcome, module, self.exported)
         for finding in findings:
-            refusal = _finding_refusal(finding, calls_of[finding], outcome, kept)
+            refusal = _finding_refusal(finding, calls_of[finding], outcome, kept, module)
             if refusal is not None:
                 plan.left.append((finding, refusal))
         return plan
@@ -130,16 +158,16 @@ class Planner:
     # -- one call -----------------------------------------------------------------------
 
     def _plan_call(self, site: CallSite, findings: List[Finding], module: ModuleIndex, service: str,
-                   plan: FilePlan):
+                   plan: FilePlan, sites: Sequence[CallSite]):
         try:
-            return self._rewrite(site, findings, module, service, plan)
+            return self._rewrite(site, findings, module, service, plan, sites)
         except Refused as refused:
             return Refusal(site.line, _holes_as_written(refused.message, site), _holes_as_written(refused.detail, site))
         except Exception as err:  # a bug of ours must not stop the run: leave the call, say why
             return Refusal(site.line, reasons.PLANNING_FAILED, f"{type(err).__name__}: {err}"[:120])
 
     def _rewrite(self, site: CallSite, findings: List[Finding], module: ModuleIndex, service: str,
-                 plan: FilePlan) -> CallRewrite:
+                 plan: FilePlan, sites: Sequence[CallSite]) -> CallRewrite:
         if site.sink not in REWRITABLE_SINKS:
             raise Refused(reasons.UNKNOWN_SINK, site.sink)
         if in_migration(site, module):
@@ -151,23 +179,53 @@ class Planner:
         if len(owners) > 1:
             raise Refused(reasons.TWO_SERVICES, ", ".join(owners))
         owner = owners[0]
-        config = self.registry.services[owner].client
-        if not config:
+        configs = self.registry.services[owner].clients or (
+            (self.registry.services[owner].client,) if self.registry.services[owner].client else ())
+        if not configs:
             raise Refused(reasons.NO_CLIENT, owner)
-        client = ClientSpec(str(config["module"]), str(config["factory"]), bool(config.get("awaitable", False)))
-        if name_taken(module, site.call, client.factory, client.module):
-            raise Refused(reasons.FACTORY_TAKEN, client.factory)
+        specs = [ClientSpec(str(c["module"]), str(c["factory"]), bool(c.get("awaitable", False))) for c in configs]
+        for spec in specs:
+            if in_fallback(site, module, spec.factory):
+                raise Refused(reasons.FALLBACK, f"{spec.factory}() in the try")
         text = site.site.text
         if len([s for s, e in split_statements(text) if text[s:e].strip()]) > 1:
             raise Refused(reasons.SEVERAL_STATEMENTS)
-        resolved = resolve_statement(text, self.registry, self.index, owner, service)
         use = usage_of(site, module)
-        in_async = isinstance(module.function_of(site.call), ast.AsyncFunctionDef)
-        if client.awaitable and not in_async:
-            raise Refused(reasons.NOT_ASYNC)
-        return self._build(site, findings, module, owner, client, resolved, use, plan)
+        resolved = resolve_statement(text, self.registry, self.index, owner, service, use.returns)
+        atomic = None
+        if any(f.code == "BND101" for f in findings):
+            atomic = transaction_problem(site, module, sites)
+            if atomic is not None and not self.allow_non_atomic:
+                raise Refused(*atomic)
+        return self._build(site, findings, module, owner, specs, resolved, use, plan,
+                           reasons.NO_LONGER_ATOMIC + f" ({atomic[0]})" if atomic else "")
 
-    def _build(self, site, findings, module, owner, client, resolved: Resolved, use, plan) -> CallRewrite:
+    def _choose_client(self, owner: str, specs: List[ClientSpec], path: str, resolved: Resolved,
+                       template: ast.expr, people: str, use: Usage, site: CallSite, plan: FilePlan):
+        """The client that takes the call and the method's signature there (None when assumed)."""
+        if self.clients is None:
+            return specs[0], None
+        known = self.clients(owner, path)
+        readable = [k for k in known if k.cls is not None]
+        for client in readable:
+            if signature_problem(client.cls, resolved.method, template) is None:
+                return client.spec, client.cls.methods[resolved.method]
+        if self.assume_clients:
+            return specs[0], None
+        if not readable:
+            problem = next((k.problem for k in known if k.problem), "")
+            raise Refused(reasons.CLIENT_NOT_FOUND if "not found" in problem else reasons.CLIENT_UNREADABLE,
+                          f"{problem}; add it, or pass --assume-clients to write calls to methods that do not "
+                          "exist yet")
+        first = readable[0]
+        problem = signature_problem(first.cls, resolved.method, template)
+        plan.missing.append(MissingMethod(owner, first.spec, first.cls.name, resolved.method, resolved.parameters,
+                                          use.returns, site.site.text, site.line, people, problem))
+        has = any(resolved.method in k.cls.methods for k in readable)
+        raise Refused(reasons.BAD_SIGNATURE if has else reasons.MISSING_METHOD, f"{first.cls.name}.{people}")
+
+    def _build(self, site, findings, module, owner, specs, resolved: Resolved, use: Usage, plan,
+               non_atomic: str) -> CallRewrite:
         names: Dict[int, str] = {}
         exprs: Dict[str, ast.expr] = {}
         arguments: Dict[object, str] = {}
@@ -184,15 +242,19 @@ class Planner:
         uses = {n: sum(1 for x in ast.walk(template) if isinstance(x, ast.Name) and x.id == n) for n in exprs}
         if any(uses[n] > 1 and has_effects(e) for n, e in exprs.items()):
             raise Refused(reasons.SIDE_EFFECT_ARGUMENT, "a value bound twice")
+        if resolved.verb == "select" and use.returns == shapes.NOTHING:
+            raise Refused(reasons.SELECT_NOT_READ)
         people = call_text(template, exprs)
-        known = self.clients(owner)
-        if known is not None:
-            problem = signature_problem(known, resolved.method, template)
-            if problem is not None:
-                message = reasons.MISSING_METHOD if resolved.method not in known.methods else reasons.BAD_SIGNATURE
-                plan.missing.append(MissingMethod(owner, client, known.name, resolved.method, resolved.parameters,
-                                                  use.returns, site.site.text, site.line, people, problem))
-                raise Refused(message, f"{known.name}.{people}")
+        client, signature = self._choose_client(owner, specs, plan.path, resolved, template, people, use, site, plan)
+        if name_taken(module, site.call, client.factory, client.module):
+            raise Refused(reasons.FACTORY_TAKEN, client.factory)
+        in_async = isinstance(module.function_of(site.call), ast.AsyncFunctionDef)
+        if client.awaitable and not in_async:
+            raise Refused(reasons.NOT_ASYNC)
+        offered = _offered_shape(resolved, signature, use, self.assume_clients)
+        followed = follow_result(use.target, use.returns, use.kind, module, resolved.fields)
+        _check_shapes(use, offered, followed, resolved, signature)
+        edits = list(followed.edits) + [Edit(module.span(c), "Attribute", "unwrap") for c in use.count_uses]
         awaited = isinstance(module.parents.get(site.call), ast.Await)
         target = use.target
         replacement = replacement_text(template, client, awaited)
@@ -201,14 +263,50 @@ class Planner:
                 (isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is target)
                 or (isinstance(parent, ast.Call) and parent.func is target)):
             replacement = f"({replacement})"
+        rewrite = resolved.rewrite
         return CallRewrite(
             line=site.line, owner=owner, client=client, method=resolved.method, call=people,
             parameters=resolved.parameters, sql=_holes_as_written(site.site.text, site), explicit=resolved.explicit,
-            returns=f"{use.returns}, read as answer{resolved.trailer}" if resolved.trailer else use.returns,
+            returns=offered,
             target=module.span(target), target_kind=type(target).__name__, replacement=replacement,
             bindings=tuple((n, module.span(e)) for n, e in exprs.items()),
             removals=(module.span(use.removes),) if use.removes is not None else (),
-            findings=tuple(findings))
+            findings=tuple(findings), edits=tuple(edits), verb=resolved.verb, table=resolved.table,
+            fields=resolved.fields, rewrite_sql=rewrite.sql if rewrite else "",
+            rewrite_call=ast.unparse(rewrite.call) if rewrite else "", no_longer_atomic=non_atomic,
+            assumed=signature is None and self.clients is not None)
+
+
+def _offered_shape(resolved: Resolved, signature: Optional[Signature], use: Usage, assume: bool) -> str:
+    """What the call, as the template writes it, gives back: the registry's ``returns``,
+    else the client method's annotation, else (derived, or assumed) the convention's shape."""
+    if resolved.explicit and resolved.trailer:
+        return shapes.VALUE  # the template reads one value out of the answer
+    if resolved.explicit and resolved.shape is not None:
+        return resolved.shape
+    if signature is not None:
+        shape = shape_of_annotation(signature.returns) if signature.returns else None
+        if shape is not None:
+            return shape
+        said = f"-> {signature.returns}" if signature.returns else "has no return annotation"
+        raise Refused(reasons.SHAPE_UNKNOWN, f"{resolved.method} {said}: say returns = \"...\" in the rewrite")
+    if resolved.shape is not None:
+        return resolved.shape
+    if assume:
+        return use.returns if use.returns != shapes.NOTHING else shapes.COUNT
+    raise Refused(reasons.SHAPE_UNKNOWN, f"{resolved.method}: say returns = \"...\" in the rewrite")
+
+
+def _check_shapes(use: Usage, offered: str, followed, resolved: Resolved, signature) -> None:
+    if shapes.agrees(use.returns, offered):
+        return
+    if use.returns == shapes.ROW_OR_NULL and offered == shapes.ROW and not followed.null_tested \
+            and not followed.escapes:
+        return  # every use fails on a missing row, before as after
+    if use.returns == shapes.NOTHING or (use.returns == shapes.COUNT and offered == shapes.COUNT):
+        return
+    said = "" if signature is None or not signature.returns else f" (-> {signature.returns})"
+    raise Refused(reasons.SHAPE_MISMATCH, f"{resolved.method} returns {offered}{said}; the code reads {use.returns}")
 
 
 def _holes_as_written(text: str, site: CallSite) -> str:
@@ -222,14 +320,19 @@ def _holes_as_written(text: str, site: CallSite) -> str:
 
 
 def _finding_refusal(finding: Finding, calls: List[CallSite], outcome: Dict[int, object],
-                     kept: Dict[str, str]) -> Optional[Refusal]:
+                     kept: Dict[str, str], module: Optional[ModuleIndex] = None) -> Optional[Refusal]:
     if not calls:
         message = _FINDING_REASONS.get(finding.code, reasons.NOT_AT_A_CALL)
+        detail = ""
         if finding.code not in DATA_CODES and finding.code not in _FINDING_REASONS:
             message = reasons.NOT_DATA_ACCESS
         if finding.path.endswith(".sql"):
             message = reasons.IN_SQL_FILE
-        return Refusal(finding.line, message)
+        elif message == reasons.NOT_AT_A_CALL and module is not None:
+            callee = _enclosing_call(module, finding.line, finding.column)
+            if callee is not None and callee not in WRAPPERS:
+                message, detail = reasons.NOT_A_SINK, f"{callee}()"
+        return Refusal(finding.line, message, detail)
     for site in calls:
         result = outcome.get(id(site))
         if isinstance(result, Refusal):
@@ -239,6 +342,23 @@ def _finding_refusal(finding: Finding, calls: List[CallSite], outcome: Dict[int,
             if name.id in kept:
                 return Refusal(finding.line, reasons.CONSTANT_KEPT, f"{name.id}: {kept[name.id]}")
     return None
+
+
+def _enclosing_call(module: ModuleIndex, line: int, column: int) -> Optional[str]:
+    """The name of the innermost call whose arguments hold ``line:column`` (1-based, characters)."""
+    best = None
+    for node in ast.walk(module.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for argument in [*node.args, *(k.value for k in node.keywords)]:
+            start_line, start_col, end_line, end_col = module.span(argument)
+            if (start_line, start_col) <= (line, column - 1) < (end_line, end_col):
+                if best is None or module.span(best)[:2] < module.span(node)[:2]:
+                    best = node
+    if best is None:
+        return None
+    func = best.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None) or ast.unparse(func)[:30]
 
 
 def plan_source(path: str, source: str, registry: Registry, service: str,

@@ -46,7 +46,9 @@ def run_fix_command(args: argparse.Namespace, registry: Registry, out: Optional[
     """Run ``fix`` for parsed CLI arguments; returns the exit status."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        run = fix_paths(args.paths, registry, args.service, getattr(args, "exclude", ()), write=not args.diff)
+        run = fix_paths(args.paths, registry, args.service, getattr(args, "exclude", ()), write=not args.diff,
+                        assume_clients=getattr(args, "assume_clients", False),
+                        allow_non_atomic=getattr(args, "allow_non_atomic", False))
     except ConfigError as exc:
         print(f"boundary-lint: {exc}", file=err)
         return EXIT_USAGE
@@ -59,7 +61,7 @@ def run_fix_command(args: argparse.Namespace, registry: Registry, out: Optional[
             print(f"rewrote {outcome.path} ({len(outcome.rewrites)} calls)", file=out)
     err.write(format_left(run))
     err.write(format_summary(run))
-    if args.contract:
+    if args.contract and not args.diff:
         contracts = build_contract(run)
         text = contract_json(contracts) if args.contract_format == "json" else contract_markdown(contracts)
         Path(args.contract).write_text(text, encoding="utf-8")

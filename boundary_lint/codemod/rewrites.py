@@ -23,6 +23,7 @@ from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from ..model import HOLE_PREFIX, TableName
 from ..registry import ConfigError, Registry
 from ..sql_refs import POSITIONAL_PREFIX, parse_statement
+from . import shapes
 from .callsites import Key
 
 _HOLE = re.compile(re.escape(HOLE_PREFIX) + r"(\d+)")
@@ -121,6 +122,7 @@ class ExplicitRewrite:
     call: ast.expr  # the call template, placeholders as names
     method: str
     placeholders: Tuple[str, ...]
+    returns: Optional[str] = None  # the registry's ``returns``, if it says
 
     @property
     def where(self) -> str:
@@ -137,6 +139,15 @@ class RewriteIndex:
             for number, entry in enumerate(registry.services[name].rewrites):
                 self.rewrites.append(_load(name, number, entry, registry.settings.dialect))
         self._by_service: Dict[str, Dict[Tuple[str, str], Tuple[ExplicitRewrite, List[Key]]]] = {}
+
+    def method_of(self, owner: str, method: str) -> Optional[ExplicitRewrite]:
+        """The owner's explicit rewrite calling ``method``, if any."""
+        return next((r for r, _ in self.rewrites if r.service == owner and r.method == method), None)
+
+    def same_name(self, rewrite: ExplicitRewrite) -> Optional[ExplicitRewrite]:
+        """Another of the owner's rewrites with the same method name but other SQL."""
+        return next((r for r, _ in self.rewrites if r.service == rewrite.service and r.method == rewrite.method
+                     and r.number != rewrite.number), None)
 
     def match(self, owner: str, service: str, text: str) -> Optional[Tuple[ExplicitRewrite, List[Key]]]:
         """The owner's rewrite whose SQL reads like ``text`` (canonical, as ``service`` sees it)."""
@@ -179,7 +190,11 @@ def _load(service: str, number: int, entry, dialect: str) -> Tuple[ExplicitRewri
     if unknown:
         raise ConfigError(f"{where}.call uses {', '.join(unknown)}, not a placeholder of its sql "
                           f"(placeholders: {', '.join(sorted(set(names))) or 'none'})")
-    return ExplicitRewrite(service, number, str(entry["sql"]), call, method, tuple(names)), tree
+    returns = entry.get("returns")
+    if returns is not None and returns not in shapes.SHAPES:
+        raise ConfigError(f"{where}.returns must be one of {', '.join(repr(s) for s in shapes.SHAPES)}, "
+                          f"not {returns!r}")
+    return ExplicitRewrite(service, number, str(entry["sql"]), call, method, tuple(names), returns), tree
 
 
 def parse_call_template(text: str, where: str) -> Tuple[ast.expr, str]:

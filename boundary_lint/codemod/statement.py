@@ -7,7 +7,9 @@ from __future__ import annotations
 import ast
 import copy
 from dataclasses import dataclass
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
+
+from sqlglot import exp
 
 from ..model import TableName
 from ..registry import Registry
@@ -15,7 +17,8 @@ from ..sql_refs import parse_statement
 from . import reasons
 from .callsites import Key
 from .derive import derive
-from .rewrites import RewriteIndex, canonical, method_call, runtime_fragments
+from . import shapes
+from .rewrites import ExplicitRewrite, RewriteIndex, canonical, method_call, runtime_fragments
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,11 @@ class Resolved:
     explicit: bool
     call: ast.expr  # the call, with names standing for bound values
     names: Tuple[Tuple[str, Key], ...]  # name in ``call`` -> bound value
+    shape: Optional[str] = None  # what the method returns, when known (derived: always)
+    verb: str = ""  # select, insert, upsert, update, delete
+    table: str = ""  # schema.table
+    fields: Optional[Tuple[str, ...]] = None  # the row's keys (projection or RETURNING); None for *
+    rewrite: Optional[ExplicitRewrite] = None
 
     @property
     def trailer(self) -> str:
@@ -44,8 +52,10 @@ class Resolved:
         return Rename().visit(copy.deepcopy(self.call))
 
 
-def resolve_statement(text: str, registry: Registry, index: RewriteIndex, owner: str, service: str) -> Resolved:
-    """Match ``text`` against the owner's explicit rewrites, else derive; or raise Refused."""
+def resolve_statement(text: str, registry: Registry, index: RewriteIndex, owner: str, service: str,
+                      read: str = shapes.ROWS) -> Resolved:
+    """Match ``text`` against the owner's explicit rewrites, else derive the method for a
+    statement read as ``read``; or raise Refused."""
     dialect = registry.settings.dialect
     tree = parse_statement(text, dialect)
     if tree is None:
@@ -56,23 +66,61 @@ def resolve_statement(text: str, registry: Registry, index: RewriteIndex, owner:
     schema_for = lambda name: registry.resolve(TableName(None, name), service)[0]  # noqa: E731
     written, keys = canonical(tree, dialect, schema_for)
     found = index.match(owner, service, written)
+    table = _qualified(tree, schema_for)
     if found is not None:
         bound = _bind_names(found[1], keys)
         if bound is not None:
             rewrite = found[0]
+            twin = index.same_name(rewrite)
+            if twin is not None:
+                raise reasons.Refused(reasons.METHOD_NAMES_TWO, f"{rewrite.method}: {twin.where} and {rewrite.where}")
             call = method_call(rewrite.call)
             used = [n.id for n in ast.walk(rewrite.call) if isinstance(n, ast.Name) and n.id in bound]
             return Resolved(rewrite.method, tuple(dict.fromkeys(bound[n] for n in used)),
                             tuple(ast.unparse(a) for a in call.args) + tuple(
                                 f"{k.arg}={ast.unparse(k.value)}" for k in call.keywords),
-                            True, rewrite.call, tuple((n, bound[n]) for n in dict.fromkeys(used)))
-    derived = derive(tree, text, dialect)
-    names = tuple((f"bl_key_{i}", key) for i, (_, key) in enumerate(derived.arguments))
-    call = ast.Call(ast.Name(derived.method, ast.Load()), [],
-                    [ast.keyword(kw, ast.Name(name, ast.Load()))
-                     for (kw, _), (name, _) in zip(derived.arguments, names)])
-    return Resolved(derived.method, tuple(dict.fromkeys(k for _, k in derived.arguments)),
-                    tuple(kw for kw, _ in derived.arguments), False, call, names)
+                            True, rewrite.call, tuple((n, bound[n]) for n in dict.fromkeys(used)),
+                            shape=rewrite.returns, verb=_verb(tree), table=table, fields=row_fields(tree),
+                            rewrite=rewrite)
+    derived = derive(tree, text, dialect, shape=read)
+    taken = index.method_of(owner, derived.method)
+    if taken is not None:
+        raise reasons.Refused(reasons.METHOD_NAME_TAKEN, f"{derived.method}: {taken.where}")
+    shape = derived.shape if derived.verb == "select" or derived.fields else shapes.COUNT
+    return Resolved(derived.method, tuple(dict.fromkeys(k for _, k in derived.names)), derived.parameters,
+                    False, derived.call, derived.names, shape=shape, verb=derived.verb, table=table,
+                    fields=derived.fields)
+
+
+def row_fields(tree: exp.Expression) -> Optional[Tuple[str, ...]]:
+    """The names a row of the statement has, in order: the projection (or RETURNING);
+    None when a ``*`` or an unnamed expression leaves them unknown."""
+    projection = tree.expressions if isinstance(tree, exp.Select) else (
+        tree.args["returning"].expressions if tree.args.get("returning") is not None else [])
+    names = []
+    for item in projection:
+        if isinstance(item, exp.Star) or (isinstance(item, exp.Column) and isinstance(item.this, exp.Star)):
+            return None
+        name = item.alias_or_name
+        if not name:
+            return None
+        names.append(name if isinstance(item, exp.Alias) and item.args["alias"].quoted else name.lower()
+                     if not (isinstance(item, exp.Column) and item.this.quoted) else name)
+    return tuple(names) or None
+
+
+def _verb(tree: exp.Expression) -> str:
+    if isinstance(tree, exp.Insert):
+        return "upsert" if tree.args.get("conflict") is not None else "insert"
+    return {exp.Update: "update", exp.Delete: "delete"}.get(type(tree), "select")
+
+
+def _qualified(tree: exp.Expression, schema_for) -> str:
+    table = next(tree.find_all(exp.Table), None)
+    if table is None:
+        return ""
+    schema = table.db or schema_for(table.name)
+    return f"{schema}.{table.name}".lower()
 
 
 def _bind_names(rewrite_keys: List[Key], site_keys: List[Key]) -> Dict[str, Key]:

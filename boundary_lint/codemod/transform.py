@@ -10,6 +10,7 @@ analysis runs here. Refusals become codemod warnings.
 
 from __future__ import annotations
 
+import json
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
@@ -19,6 +20,7 @@ from libcst.metadata import PositionProvider
 from ..registry import Registry
 from . import layout
 from .callsites import Span
+from .follow import Edit
 from .plan import CallRewrite, FilePlan, Planner, plan_source
 
 _ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.SimpleString, cst.ConcatenatedString,
@@ -45,6 +47,8 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         self._dropped: Set[Span] = set()  # removed with their comments
         self.replaced: Set[Span] = set()  # what was done, for the driver to compare with the plan
         self.removed: Set[Span] = set()
+        self._edits: Dict[Tuple[str, Span], Edit] = {}
+        self.edited: Set[Tuple[str, Span]] = set()
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         if self.plan is None:
@@ -61,6 +65,7 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
             self._targets[(rewrite.target_kind, rewrite.target)] = rewrite
             self._wanted.update({span: None for _, span in rewrite.bindings})
             self._carried.update(rewrite.removals)
+            self._edits.update({(edit.kind, edit.target): edit for edit in rewrite.edits})
         self._dropped.update(self.plan.removals)
         self._lines = tree.code.splitlines()
         return super().transform_module_impl(tree)
@@ -75,6 +80,16 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
             if span in self._wanted and self._wanted[span] is None:
                 self._wanted[span] = node
         return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
+        result = super().on_leave(original_node, updated_node)
+        if self._edits and isinstance(original_node, cst.BaseExpression) and isinstance(result, cst.BaseExpression):
+            key = (type(original_node).__name__, self._span(original_node))
+            edit = self._edits.get(key)
+            if edit is not None:
+                self.edited.add(key)
+                return _edited(edit, result)
+        return result
 
     # -- the replaced expressions ----------------------------------------------------------
 
@@ -145,6 +160,35 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
                 carry = []
             out.append(statement)
         return out
+
+
+def _key(value: cst.BaseExpression, key: str) -> cst.Subscript:
+    return cst.Subscript(value=value, slice=[cst.SubscriptElement(cst.Index(cst.SimpleString(json.dumps(key))))])
+
+
+def _atom(node: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(node, _ATOMS) or node.lpar:
+        return node
+    return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def _edited(edit: Edit, node: cst.BaseExpression) -> cst.BaseExpression:
+    """One use of a result, made to read the client's dict (``follow.Edit``)."""
+    parens = {"lpar": node.lpar, "rpar": node.rpar}
+    if edit.op == "key":
+        return _key(node.value, edit.keys[0]).with_changes(**parens)
+    if edit.op == "unwrap":
+        inner = node.value
+        return inner.with_changes(**parens) if node.lpar else inner
+    if edit.op == "asdict":
+        return cst.Call(func=cst.Name("dict"), args=[cst.Arg(node.func.value)], **parens)
+    if edit.op == "values":
+        return cst.Call(func=cst.Attribute(value=_atom(node), attr=cst.Name("values")))
+    if edit.op == "unpack":
+        bare = node.with_changes(lpar=[], rpar=[])
+        elements = [cst.Element(_key(_atom(bare), key)) for key in edit.keys]
+        return cst.Tuple(elements, lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    raise ValueError(f"unknown edit {edit.op}")
 
 
 class _PutArguments(cst.CSTTransformer):

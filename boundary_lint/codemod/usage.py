@@ -23,18 +23,22 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from ..sites_python import SINK_METHODS
-from . import reasons
-from .callsites import DATA_SINKS, CallSite, ModuleIndex, source_text
+from . import reasons, shapes
+from .callsites import DATA_KINDS, DATA_SINKS, CallSite, ModuleIndex, source_text
 
+_SA, _MAP = shapes.SA_ROW, shapes.MAPPING
 CHAINS = {
-    ("scalar",): "value or null", ("scalar_one",): "value", ("scalar_one_or_none",): "value or null",
-    ("first",): "row or null", ("one",): "row", ("one_or_none",): "row or null", ("fetchone",): "row or null",
-    ("all",): "rows", ("fetchall",): "rows",
-    ("mappings", "first"): "row or null", ("mappings", "one"): "row", ("mappings", "one_or_none"): "row or null",
-    ("mappings", "all"): "rows",
+    ("scalar",): (shapes.VALUE_OR_NULL, ""), ("scalar_one",): (shapes.VALUE, ""),
+    ("scalar_one_or_none",): (shapes.VALUE_OR_NULL, ""),
+    ("first",): (shapes.ROW_OR_NULL, _SA), ("one",): (shapes.ROW, _SA), ("one_or_none",): (shapes.ROW_OR_NULL, _SA),
+    ("fetchone",): (shapes.ROW_OR_NULL, _SA), ("all",): (shapes.ROWS, _SA), ("fetchall",): (shapes.ROWS, _SA),
+    ("mappings", "first"): (shapes.ROW_OR_NULL, _MAP), ("mappings", "one"): (shapes.ROW, _MAP),
+    ("mappings", "one_or_none"): (shapes.ROW_OR_NULL, _MAP), ("mappings", "all"): (shapes.ROWS, _MAP),
+    ("scalars", "all"): (shapes.VALUES, ""), ("scalars", "first"): (shapes.VALUE_OR_NULL, ""),
+    ("scalars", "one"): (shapes.VALUE, ""), ("scalars", "one_or_none"): (shapes.VALUE_OR_NULL, ""),
 }
-"""Absorbed chains on a result, and what the client method then has to return."""
-CURSOR_FETCHES = {"fetchone": "row or null", "fetchall": "rows"}
+"""Absorbed chains on a result: the shape the client method then has to return, and the row kind read."""
+CURSOR_FETCHES = {"fetchone": shapes.ROW_OR_NULL, "fetchall": shapes.ROWS}
 NOT_READS = frozenset({"execute", "executemany", "commit", "rollback", "close", "cursor", "begin",
                        "transaction", "flush", "refresh", "add", "connection"})
 
@@ -42,8 +46,10 @@ NOT_READS = frozenset({"execute", "executemany", "commit", "rollback", "close", 
 @dataclass(frozen=True)
 class Usage:
     target: ast.expr  # the expression the client call replaces
-    returns: str  # "nothing", "value", "value or null", "row", "row or null" or "rows"
+    returns: str  # a shape (``shapes``): what the code read
     removes: Optional[ast.stmt] = None  # a statement that goes with it
+    kind: str = ""  # for rows: the row kind the code read (``shapes.SA_ROW``...)
+    count_uses: Tuple[ast.expr, ...] = ()  # ``result.rowcount`` reads that become the count
 
 
 def usage_of(site: CallSite, index: ModuleIndex) -> Usage:
@@ -52,10 +58,10 @@ def usage_of(site: CallSite, index: ModuleIndex) -> Usage:
     parent = index.parents.get(call)
     base = parent if isinstance(parent, ast.Await) else call
     if site.sink in DATA_SINKS:
-        return Usage(base, DATA_SINKS[site.sink])
+        return Usage(base, DATA_SINKS[site.sink], kind=DATA_KINDS.get(site.sink, ""))
     chain = chain_above(base, index)
     if chain is not None:
-        return Usage(*chain)
+        return Usage(chain[0], chain[1][0], kind=chain[1][1])
     holder = index.parents.get(base)
     if isinstance(holder, ast.Expr):
         return _discarded(site, base, holder, index)
@@ -65,7 +71,7 @@ def usage_of(site: CallSite, index: ModuleIndex) -> Usage:
     raise reasons.Refused(reasons.CURSOR_USE, what)
 
 
-def chain_above(node: ast.expr, index: ModuleIndex) -> Optional[Tuple[ast.expr, str]]:
+def chain_above(node: ast.expr, index: ModuleIndex) -> Optional[Tuple[ast.expr, Tuple[str, str]]]:
     """The longest absorbed chain called on ``node`` (e.g. ``(...).mappings().first()``)."""
     names: List[str] = []
     calls: List[ast.Call] = []
@@ -101,17 +107,29 @@ def _assigned(base: ast.expr, stmt: ast.stmt, index: ModuleIndex) -> Usage:
                 break
             uses.append(node)
     if not uses:
-        return Usage(base, "nothing")
+        return Usage(base, shapes.NOTHING)
     chain = chain_above(uses[0], index)
     if len(uses) == 1 and chain is not None and _next_statement_takes(stmt, chain[0], index):
-        return Usage(chain[0], chain[1], removes=stmt)
+        return Usage(chain[0], chain[1][0], removes=stmt, kind=chain[1][1])
+    counts = [index.parents.get(u) for u in uses]
+    if all(isinstance(c, ast.Attribute) and c.attr == "rowcount" and isinstance(c.ctx, ast.Load) for c in counts):
+        if _rebound(name, stmt, index):
+            raise reasons.Refused(reasons.CURSOR_USE, f"{name} is assigned again")
+        return Usage(base, shapes.COUNT, count_uses=tuple(counts))
     raise reasons.Refused(reasons.CURSOR_USE, _describe_use(uses[0], index))
+
+
+def _rebound(name: str, stmt: ast.stmt, index: ModuleIndex) -> bool:
+    scope = index.function_of(stmt) or index.tree
+    mine = set(map(id, ast.walk(stmt)))
+    return any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) and id(n) not in mine
+               for n in ast.walk(scope))
 
 
 def _discarded(site: CallSite, base: ast.expr, stmt: ast.Expr, index: ModuleIndex) -> Usage:
     receiver = site.call.func.value if isinstance(site.call.func, ast.Attribute) else None
     if receiver is None or not isinstance(receiver, (ast.Name, ast.Attribute)):
-        return Usage(base, "nothing")
+        return Usage(base, shapes.NOTHING)
     written = ast.unparse(receiver)
     reads = []
     for node in _later(stmt, index):
@@ -125,10 +143,10 @@ def _discarded(site: CallSite, base: ast.expr, stmt: ast.Expr, index: ModuleInde
             continue
         reads.append(node)
     if not reads:
-        return Usage(base, "nothing")
+        return Usage(base, shapes.NOTHING)
     fetch = _cursor_fetch(reads[0], index)
     if len(reads) == 1 and fetch is not None and _next_statement_takes(stmt, fetch[0], index):
-        return Usage(fetch[0], fetch[1], removes=stmt)
+        return Usage(fetch[0], fetch[1], removes=stmt, kind=shapes.CURSOR_ROW)
     raise reasons.Refused(reasons.CURSOR_USE, _describe_use(reads[0], index))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,17 @@ async def load(session, strategy_id):
     return result.mappings().first()
 '''
 
+CLIENT = '''\
+from typing import Any, Dict, Optional
+
+
+class StrategyClient:
+    async def get_strategy(self, strategy_id: int) -> Optional[Dict[str, Any]]: ...
+
+
+async def get_strategy_client() -> StrategyClient: ...
+'''
+
 LEFT_ALONE = '''\
 async def touch(session, strategy_id):
     await session.execute("UPDATE public.strategy SET updated_at = NOW() WHERE strategy_id = :id", {"id": strategy_id})
@@ -47,6 +59,7 @@ def project(tmp_path):
     (app / "reads.py").write_text(REWRITABLE)
     (app / "touch.py").write_text(LEFT_ALONE)
     (app / "clean.py").write_text("X = 1\n")
+    (app / "clients.py").write_text(CLIENT)
     (tmp_path / "migrations").mkdir()
     (tmp_path / "migrations" / "001.sql").write_text(
         "ALTER TABLE order_service.orders ADD FOREIGN KEY (s) REFERENCES public.strategies (id);\n")
@@ -113,7 +126,7 @@ def test_a_constant_another_file_imports_is_kept_even_when_fixing_one_file(proje
         'SQL = "DELETE FROM public.strategy WHERE strategy_id = :id"\n\n\n'
         "async def forget(db, sid):\n    await db.execute(SQL, {\"id\": sid})\n")
     (project / "app" / "report.py").write_text("from app.queries import SQL\n")
-    result = run_cli("fix", "app/queries.py", cwd=project)
+    result = run_cli("fix", "--assume-clients", "app/queries.py", cwd=project)
     assert result.code == 0, result.err
     text = (project / "app" / "queries.py").read_text()
     assert 'SQL = "DELETE FROM public.strategy' in text and "delete_strategy(strategy_id=sid)" in text
@@ -192,17 +205,76 @@ def test_usage_and_configuration_errors_exit_2(project, run_cli, extra, args, me
 
 def test_contract_in_markdown_and_json(project, run_cli, tmp_path):
     markdown, document = tmp_path / "contract.md", tmp_path / "contract.json"
-    run_cli("fix", "--diff", "--contract", str(markdown), ".", cwd=project)
+    assert run_cli("fix", "--diff", "--contract", str(markdown), ".", cwd=project).code == 1
+    assert not markdown.exists()  # --diff writes nothing at all
+    shutil.copytree(project, tmp_path / "again")
+    shutil.copytree(project, tmp_path / "third")
+    run_cli("fix", "--contract", str(markdown), ".", cwd=project)
     text = markdown.read_text()
     assert "## algo_engine" in text and "#### `get_strategy(strategy_id)`" in text
     assert "SELECT * FROM public.strategy WHERE strategy_id = :id" in text
     assert "`app/reads.py:6`: `get_strategy(strategy_id=strategy_id)`" in text
-    run_cli("fix", "--diff", "--contract", str(document), "--contract-format", "json", ".", cwd=project)
-    service = json.loads(document.read_text())["services"][0]
-    assert service["service"] == "algo_engine"
+    run_cli("fix", "--contract", str(document), "--contract-format", "json", ".", cwd=tmp_path / "again")
+    services = json.loads(document.read_text())["services"]
+    service = services[0]
+    assert [s["service"] for s in services] == ["algo_engine"]
     assert service["client"] == {"module": "app.clients", "factory": "get_strategy_client", "awaitable": True}
-    assert service["methods"][0]["call_sites"] == [
+    method = service["methods"][0]
+    assert method["call_sites"] == [
         {"path": "app/reads.py", "line": 6, "call": "get_strategy(strategy_id=strategy_id)"}]
+    assert (method["kind"], method["verb"], method["table"], method["returns"], method["fields"]) == (
+        "derived", "select", "public.strategy", "row or null", None)
+    assert service["refused"] == [
+        {"path": "app/touch.py", "line": 2, "table": "public.strategy", "reason": "NOW() is not a bound value"},
+        {"path": "migrations/001.sql", "line": 1, "table": "public.strategies",
+         "reason": "in a .sql file: no call to rewrite"}]
+    unreadable = tmp_path / "third" / "app" / "clients.py"
+    unreadable.write_text(CLIENT.replace("-> StrategyClient", ""))
+    result = run_cli("fix", "--diff", ".", cwd=tmp_path / "third")
+    assert "left BND100 public.strategy: client class cannot be read from its module" in result.err
+
+
+def test_an_absent_client_module_is_a_refusal_unless_assumed(project, run_cli):
+    (project / "app" / "clients.py").unlink()
+    result = run_cli("fix", "--diff", ".", cwd=project)
+    assert result.code == 0 and result.out == ""
+    assert ("app/reads.py:6: left BND100 public.strategy: client module not found (client module app.clients "
+            "not found; add it, or pass --assume-clients to write calls to methods that do not exist yet)") in result.err
+    assumed = run_cli("fix", "--diff", "--assume-clients", ".", cwd=project)
+    assert assumed.code == 1 and "get_strategy(strategy_id=strategy_id)" in assumed.out
+
+
+def test_a_client_module_found_from_the_files_package_root(project, run_cli):
+    """A client in a sub-folder package is found as Python would import it from the file."""
+    service = project / "services" / "orders"
+    (service / "app").mkdir(parents=True)
+    (project / "app" / "clients.py").rename(service / "app" / "clients.py")
+    (project / "app" / "reads.py").rename(service / "app" / "reads.py")
+    (service / "app" / "__init__.py").write_text("")
+    (project / "boundaries.toml").write_text(REGISTRY.replace('paths = ["app/**", "migrations/**"]',
+                                                              'paths = ["app/**", "services/**", "migrations/**"]'))
+    result = run_cli("fix", "--diff", ".", cwd=project)
+    assert result.code == 1 and "get_strategy(strategy_id=strategy_id)" in result.out, result.err
+
+
+def test_a_write_moved_out_of_its_transaction_is_listed(project, run_cli, tmp_path):
+    (project / "app" / "close.py").write_text(
+        "async def close(session, sid):\n"
+        "    await session.execute(\"DELETE FROM public.strategy WHERE strategy_id = :id\", {\"id\": sid})\n"
+        "    await session.commit()\n")
+    (project / "app" / "clients.py").write_text(CLIENT.replace(
+        "    async def get_strategy", "    async def delete_strategy(self, strategy_id: int) -> int: ...\n"
+                                     "    async def get_strategy"))
+    refused = run_cli("fix", "--diff", ".", cwd=project)
+    assert "app/close.py:2: left BND101 public.strategy: write followed by a commit()" in refused.err
+    document = tmp_path / "contract.json"
+    moved = run_cli("fix", "--allow-non-atomic", "--contract", str(document), "--contract-format", "json", ".",
+                    cwd=project)
+    assert moved.code == 0, moved.err
+    methods = {m["name"]: m for m in json.loads(document.read_text())["services"][0]["methods"]}
+    assert methods["delete_strategy"]["no_longer_atomic"] == [
+        {"path": "app/close.py", "line": 4, "why": "no longer atomic (write followed by a commit(): the caller owns "
+                                                   "the transaction)"}]
 
 
 def test_check_never_imports_libcst(project):

@@ -42,9 +42,11 @@ def test_fix_twice_on_every_fixture_file(tree, tmp_path):
     registry = registry_with_clients(copy)
     original = {p: p.read_bytes() for p in python_files(copy)}
 
-    first = fix_paths([str(copy)], registry)
+    first = fix_paths([str(copy)], registry, assume_clients=True)
     rewritten = {Path(f.path) for f in first.files if f.written}
-    assert first.changed, "nothing was rewritten: the test would prove nothing"
+    # the platform fixture's calls all return their rows to the caller or cannot be derived (each is
+    # refused, see test_codemod_refusals); the corpus has rewritable ones
+    assert first.changed or tree.name == "platform", "nothing was rewritten: the test would prove nothing"
     for path, data in original.items():
         now = path.read_bytes()
         if path not in rewritten:
@@ -58,7 +60,7 @@ def test_fix_twice_on_every_fixture_file(tree, tmp_path):
         libcst.parse_module(text)
 
     stamps = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in python_files(copy)}
-    second = fix_paths([str(copy)], registry)
+    second = fix_paths([str(copy)], registry, assume_clients=True)
     assert not second.changed, [f.path for f in second.changed]
     assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in python_files(copy)} == stamps
     assert sum(len(f.left) for f in second.files) == sum(len(f.left) for f in first.files)

@@ -7,7 +7,8 @@ from libcst.codemod import CodemodTest
 
 from boundary_lint.codemod import reasons
 from boundary_lint.codemod.client_methods import ClientClass, Signature
-from boundary_lint.codemod.plan import Planner
+from boundary_lint.codemod.calls import ClientSpec
+from boundary_lint.codemod.plan import KnownClient, Planner
 from boundary_lint.codemod.transform import RewriteSqlToClientCalls
 from codemod.support import REGISTRY, SERVICE
 
@@ -125,7 +126,6 @@ class StatementRefusals(RefusalTest):
                 await db.execute(f"SELECT * FROM public.{t} WHERE id = :id", {"id": sid})
                 await db.execute("SELECT FROM WHERE ((( public.strategy JOIN public.portfolio")
                 await db.execute('SELECT * FROM public.strategy WHERE "my col" = :x', {"x": x})
-                await db.execute("UPDATE public.strategy SET status = :new WHERE status = :old", {"new": new, "old": old})
             """,
             "line 1: SQL not passed to a call in this file",
             "line 4: not a read or write (foreign key, schema change or ORM mapping) (public.strategy)",
@@ -133,7 +133,6 @@ class StatementRefusals(RefusalTest):
             "line 6: table name built at run time (BND105) (public.{})",
             "line 7: SQL the parser cannot read",
             "line 8: column name is not a Python identifier (my col)",
-            "line 9: column both set and matched: add an explicit rewrite (status)",
         )
 
 
@@ -144,13 +143,13 @@ class CallSiteRefusals(RefusalTest):
             """
             async def uses(db, sid):
                 result = await db.execute("UPDATE public.strategy SET name = 'x' WHERE strategy_id = :id", {"id": sid})
-                print(result.rowcount)
+                print(result.lastrowid)
                 rows = await db.execute("SELECT * FROM public.strategy WHERE status = :s", {"s": sid})
                 for row in rows:
                     print(row)
                 return await db.execute("SELECT * FROM public.strategy WHERE strategy_id = :id", {"id": sid})
             """,
-            "line 2: result used later as a cursor (result.rowcount)",
+            "line 2: result used later as a cursor (result.lastrowid)",
             "line 4: result used later as a cursor (for ... in rows)",
             "line 7: result used later as a cursor (returned to the caller)",
         )
@@ -172,14 +171,16 @@ class CallSiteRefusals(RefusalTest):
         """Should leave calls whose parameters are missing or not written out at the call."""
         self.left(
             """
-            async def params(db, sid, params):
+            async def one(db, sid):
                 await db.execute("DELETE FROM public.strategy WHERE strategy_id = :id", {"sid": sid})
+            async def two(db, params):
                 await db.execute("DELETE FROM public.strategy WHERE strategy_id = :id", params)
+            async def three(db, sid):
                 await db.execute("DELETE FROM public.strategy WHERE strategy_id = :id", {"id": sid, "x": next(sid)})
             """,
             "line 2: placeholder without a value (:id)",
-            "line 3: parameters are not a literal dict, tuple or argument list (params)",
-            "line 4: an argument would be evaluated a different number of times (an unused parameter)",
+            "line 4: parameters are not a literal dict, tuple or argument list (params)",
+            "line 6: an argument would be evaluated a different number of times (an unused parameter)",
         )
 
     def test_awaited_client_in_a_sync_function(self) -> None:
@@ -229,7 +230,8 @@ class CallSiteRefusals(RefusalTest):
         strategy_client = ClientClass("StrategyServiceClient", {
             "get_strategy": Signature(("strategy_id",), (), ("strategy_id",)),
         })
-        planner = Planner(REGISTRY, clients=lambda owner: strategy_client if owner == "algo_engine" else None)
+        spec = ClientSpec("app.clients.strategy", "get_strategy_client", True)
+        planner = Planner(REGISTRY, clients=lambda owner, path: [KnownClient(spec, strategy_client)])
         self.left(
             """
             async def calls(conn, sid, name):
@@ -277,6 +279,173 @@ class CallSiteRefusals(RefusalTest):
             registry=REGISTRY, service=SERVICE,
             expected_warnings=["line 2: SQL constant kept (SQL: may be imported elsewhere)"],
         )
+
+
+class ResultRefusals(RefusalTest):
+    """What the code does with the result decides whether a client's answer can stand in."""
+
+    def test_uses_with_no_dict_equivalent(self) -> None:
+        """Should leave a row read by position from SELECT *, a row's methods, and a Row returned."""
+        self.left(
+            """
+            async def uses(db, sid):
+                row = (await db.execute("SELECT * FROM public.strategy WHERE strategy_id = :id", {"id": sid})).first()
+                other = (await db.execute("SELECT name FROM public.strategy WHERE strategy_id = :id", {"id": sid})).first()
+                third = (await db.execute("SELECT name FROM public.strategy WHERE status = :s", {"s": sid})).first()
+                print(other.count("x"))
+                return row[0], third
+            """,
+            "line 2: the result is used in a way a client's answer cannot stand in for "
+            "(line 6: a row read by position from SELECT *: the column order is not known here)",
+            "line 3: the result is used in a way a client's answer cannot stand in for "
+            "(line 5: other.count('x') on a Row)",
+            "line 4: the result is used in a way a client's answer cannot stand in for "
+            "(line 6: used in (row[0], third): a Row becomes a dict there)",
+        )
+
+    def test_a_name_bound_twice_or_a_column_not_selected(self) -> None:
+        """Should leave a row whose name is assigned again, or read by a column it does not have."""
+        self.left(
+            """
+            async def uses(db, sid):
+                row = (await db.execute("SELECT name FROM public.strategy WHERE strategy_id = :id", {"id": sid})).first()
+                print(row.status)
+                ok = (await db.execute("SELECT name FROM public.strategy WHERE status = :s", {"s": sid})).first()
+                ok = None
+            """,
+            "line 2: the result is used in a way a client's answer cannot stand in for "
+            "(line 3: row.status: status is not a column of the statement)",
+            "line 4: the result is used in a way a client's answer cannot stand in for (line 5: ok is assigned again)",
+        )
+
+    def test_shapes_the_convention_cannot_carry(self) -> None:
+        """Should leave ``one()``, a decimal literal and a discarded SELECT, saying why."""
+        self.left(
+            """
+            async def reads(db, sid):
+                row = (await db.execute("SELECT * FROM public.strategy WHERE strategy_id = :id", {"id": sid})).one()
+                print(row["name"])
+                await db.execute("SELECT * FROM public.strategy WHERE score > 0.5")
+                await db.execute("SELECT * FROM public.strategy WHERE strategy_id = :id", {"id": sid})
+            """,
+            "line 2: one()/scalar_one() raise when there is no row: add an explicit rewrite with returns",
+            "line 4: 0.5 cannot be passed to a client as it is (a decimal literal)",
+            "line 5: the result of a SELECT is not read",
+        )
+
+    def test_client_answer_of_another_shape(self) -> None:
+        """Should leave a call whose client method returns what the code does not read: a row that
+        raises on 404 where the code reads None, or a method with no return annotation."""
+        client = ClientClass("StrategyServiceClient", {
+            "get_strategy": Signature(("strategy_id",), (), ("strategy_id",), returns="Dict[str, Any]"),
+            "list_strategy": Signature(("status",), (), ("status",), returns=""),
+        })
+        spec = ClientSpec("app.clients.strategy", "get_strategy_client", True)
+        planner = Planner(REGISTRY, clients=lambda owner, path: [KnownClient(spec, client)])
+        self.left(
+            """
+            async def reads(conn, sid):
+                row = await conn.fetchrow("SELECT * FROM public.strategy WHERE strategy_id = $1", sid)
+                rows = await conn.fetch("SELECT * FROM public.strategy WHERE status = $1", sid)
+                return (row["name"] if row is not None else None), [r["name"] for r in rows]
+            """,
+            "line 2: the client method's answer is not what the code reads "
+            "(get_strategy returns row (-> Dict[str, Any]); the code reads row or null)",
+            "line 3: what the client method returns is not known "
+            '(list_strategy has no return annotation: say returns = "..." in the rewrite)',
+            planner=planner,
+        )
+
+    def test_not_a_known_sink(self) -> None:
+        """Should say that SQL reaches a call the codemod does not know, not that it reaches none."""
+        self.left(
+            """
+            async def reads(db, sid):
+                return await db.run_query("SELECT * FROM public.strategy WHERE strategy_id = %s", sid)
+            """,
+            "line 2: SQL passed to a call that is not a known sink: add it to settings.sinks (run_query())",
+        )
+
+
+class TransactionRefusals(RefusalTest):
+    """A write that is part of a transaction is not moved to a service call."""
+
+    def test_write_in_a_transaction_that_writes_local_tables(self) -> None:
+        """Should leave a cross-service write in a ``begin()`` block that also writes the service's own table."""
+        self.left(
+            """
+            async def place(session, sid, order_id):
+                async with session.begin():
+                    await session.execute("INSERT INTO order_service.orders (id) VALUES (:o)", {"o": order_id})
+                    await session.execute("UPDATE public.strategy SET status = 'busy' WHERE strategy_id = :id",
+                                          {"id": sid})
+            """,
+            "line 4: write in a transaction that also writes other tables "
+            "(line 3 writes in the transaction of line 2)",
+        )
+
+    def test_write_followed_by_commit(self) -> None:
+        """Should leave a write whose session is committed afterwards: the caller owns the transaction."""
+        self.left(
+            """
+            async def close(session, sid):
+                await session.execute("UPDATE public.strategy SET status = 'closed' WHERE strategy_id = :id",
+                                      {"id": sid})
+                await session.commit()
+            """,
+            "line 2: write followed by a commit(): the caller owns the transaction (line 4: session.commit())",
+        )
+
+    def test_sql_fallback_after_the_owners_client(self) -> None:
+        """Should never rewrite the SQL fallback of a failed call to the same owner's client."""
+        self.left(
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def name_of(db, sid):
+                try:
+                    return (await (await get_strategy_client()).get_strategy(strategy_id=sid))["name"]
+                except Exception:
+                    row = (await db.execute("SELECT name FROM public.strategy WHERE strategy_id = :id",
+                                            {"id": sid})).first()
+                    return row[0] if row else None
+            """,
+            "line 7: SQL fallback after a call to the same owner's client (get_strategy_client() in the try)",
+        )
+
+
+class NameRefusals(RefusalTest):
+    def test_a_derived_name_that_an_explicit_rewrite_uses(self) -> None:
+        """Should leave a statement whose conventional name is an explicit rewrite's other statement."""
+        self.left(
+            """
+            async def make(conn, name):
+                await conn.execute("INSERT INTO public.strategy (name, status) VALUES ($1, 'NEW')", name)
+            """,
+            "line 2: the derived method's name is an explicit rewrite's: add an explicit rewrite for this statement"
+            " (create_strategy: services.algo_engine.rewrites[1])",
+        )
+
+    def test_one_method_name_for_two_statements(self) -> None:
+        """Should leave calls of a method the registry gives to two different statements."""
+        from boundary_lint.config import registry_from_mapping
+
+        registry = registry_from_mapping({"services": {
+            "order_service": {"owns": ["order_service.*"]},
+            "algo_engine": {"owns": ["public.strategy"],
+                            "client": {"module": "app.clients.strategy", "factory": "get_strategy_client"},
+                            "rewrites": [
+                                {"sql": "SELECT * FROM public.strategy WHERE strategy_id = :id", "call": "get_strategy(id)"},
+                                {"sql": "SELECT * FROM public.strategy WHERE account = :a AND is_default",
+                                 "call": "get_strategy(a)"}]}}})
+        code = """
+            def read(cur, sid):
+                row = cur.execute("SELECT * FROM public.strategy WHERE strategy_id = %s", (sid,)).fetchone()
+                return row["name"]
+            """
+        self.assertCodemod(code, code, registry=registry, service=SERVICE, expected_warnings=[
+            "line 2: one method name, two statements in the registry's rewrites: give each its own name "
+            "(get_strategy: services.algo_engine.rewrites[1] and services.algo_engine.rewrites[0])"])
 
 
 def test_every_reason_is_tested() -> None:

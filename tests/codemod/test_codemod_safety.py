@@ -62,7 +62,7 @@ def assert_fix_is_safe(root: Path, path: Path, data: bytes):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     registry = corpus_registry(root)
-    first = fix_paths([str(root)], registry)
+    first = fix_paths([str(root)], registry, assume_clients=True)
     assert not [p for p in first.problems if p.message.startswith("not rewritten:")], first.problems
     written = any(f.written for f in first.files)
     event("rewritten" if written else "nothing rewritten")
@@ -73,7 +73,7 @@ def assert_fix_is_safe(root: Path, path: Path, data: bytes):
     text = after.decode("utf-8")
     ast.parse(text)
     compile(text, str(path), "exec", dont_inherit=True)
-    second = fix_paths([str(root)], registry)
+    second = fix_paths([str(root)], registry, assume_clients=True)
     assert not second.changed and path.read_bytes() == after
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
 
@@ -122,7 +122,7 @@ def test_failed_write_leaves_the_original_and_no_temporary_file(tmp_path, monkey
         return real(first, *args, **kwargs)
 
     monkeypatch.setattr(apply.os, failing, fail_on_app)
-    run = fix_paths([str(root)], registry(root))
+    run = fix_paths([str(root)], registry(root), assume_clients=True)
     assert (root / "orders/app.py").read_text() == APP
     assert sorted(p.name for p in (root / "orders").iterdir()) == ["app.py", "other.py"]
     assert any(p.path.endswith("app.py") and "No space left on device" in p.message for p in run.problems)
@@ -141,14 +141,14 @@ def test_write_killed_between_temporary_file_and_rename(tmp_path):
         apply.os.replace = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
         from boundary_lint.cli import main
         os.chdir({str(root)!r})
-        main(["fix", "orders/app.py"])
+        main(["fix", "--assume-clients", "orders/app.py"])
     ''')
     process = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=300)
     assert process.returncode == -signal.SIGKILL, process.stderr
     assert (root / "orders/app.py").read_text() == APP
     leftovers = [p.name for p in (root / "orders").iterdir() if p.name not in ("app.py", "other.py")]
     assert len(leftovers) == 1 and leftovers[0].startswith(".app.py.") and leftovers[0].endswith(".tmp")
-    fix_paths([str(root)], registry(root))
+    fix_paths([str(root)], registry(root), assume_clients=True)
     assert "get_algo_client" in (root / "orders/app.py").read_text()
     assert sorted(p.name for p in (root / "orders").iterdir()) == ["app.py", "other.py"]
 
@@ -172,7 +172,7 @@ def test_fix_writes_through_a_symlink_and_survives_a_symlink_loop(tmp_path):
     os.symlink("real/impl.py", root / "orders/app.py")
     os.symlink("loop_b.py", root / "orders/loop_a.py")
     os.symlink("loop_a.py", root / "orders/loop_b.py")
-    run = fix_paths([str(root / "orders")], registry(root))
+    run = fix_paths([str(root / "orders")], registry(root), assume_clients=True)
     assert os.path.islink(root / "orders/app.py")
     assert "get_algo_client" in (root / "orders/real/impl.py").read_text()
     assert "get_algo_client" in (root / "orders/other.py").read_text()

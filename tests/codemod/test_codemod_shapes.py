@@ -35,7 +35,10 @@ class SinkShapes(FixTest):
             from app.clients.strategy import get_strategy_client
 
             async def rename(db, strategy_id, name):
-                await (await get_strategy_client()).update_strategy(name=name, strategy_id=strategy_id)
+                await (await get_strategy_client()).update_strategy(
+                    where={'strategy_id': strategy_id},
+                    values={'name': name},
+                )
             """,
         )
 
@@ -59,15 +62,17 @@ class SinkShapes(FixTest):
         self.fix(
             """
             async def load(conn, strategy_id, status):
-                return await conn.fetchrow(
+                row = await conn.fetchrow(
                     "SELECT * FROM public.strategy WHERE status = $2 AND strategy_id = $1", strategy_id, status
                 )
+                return row["name"] if row else None
             """,
             """
             from app.clients.strategy import get_strategy_client
 
             async def load(conn, strategy_id, status):
-                return await (await get_strategy_client()).get_strategy(status=status, strategy_id=strategy_id)
+                row = await (await get_strategy_client()).get_strategy(status=status, strategy_id=strategy_id)
+                return row["name"] if row else None
             """,
         )
 
@@ -88,7 +93,7 @@ class SinkShapes(FixTest):
 
             async def load(session, strategy_id):
                 row = await session.execute(STRATEGY_SQL, {"strategy_id": strategy_id})
-                return row.first()
+                return row.mappings().first()
             """,
             """
             from app.clients.strategy import get_strategy_client
@@ -96,7 +101,10 @@ class SinkShapes(FixTest):
             LIMIT = 10
 
             async def load(session, strategy_id):
-                return await (await get_strategy_client()).get_strategy(strategy_id=strategy_id)
+                return await (await get_strategy_client()).get_strategy(
+                    strategy_id=strategy_id,
+                    fields=['strategy_id', 'name'],
+                )
             """,
         )
 
@@ -111,62 +119,66 @@ class SinkShapes(FixTest):
             from app.clients.strategy import get_strategy_client
 
             async def name_of(db, strategy_id):
-                return await (await get_strategy_client()).get_strategy(strategy_id=strategy_id)
+                return await (await get_strategy_client()).get_strategy_name(strategy_id=strategy_id)
             """,
         )
 
 
 class AbsorbedChains(FixTest):
-    def chain(self, chain: str) -> None:
+    def chain(self, chain: str, sql: str, use: str, call: str, used: str) -> None:
         self.fix(
             f"""
             async def load(db, sid):
-                return (await db.execute("SELECT * FROM public.strategy WHERE strategy_id = :sid", {{"sid": sid}})){chain}
+                row = (await db.execute("{sql} FROM public.strategy WHERE strategy_id = :sid", {{"sid": sid}})){chain}
+                return {use}
             """,
-            """
+            f"""
             from app.clients.strategy import get_strategy_client
 
             async def load(db, sid):
-                return await (await get_strategy_client()).get_strategy(strategy_id=sid)
+                row = await (await get_strategy_client()).{call}
+                return {used}
             """,
         )
 
     def test_scalar(self) -> None:
-        """Should absorb a directly chained ``.scalar()``."""
-        self.chain(".scalar()")
-
-    def test_scalar_one(self) -> None:
-        """Should absorb a directly chained ``.scalar_one()``."""
-        self.chain(".scalar_one()")
+        """Should absorb a directly chained ``.scalar()``: a value, named after its column."""
+        self.chain(".scalar()", "SELECT name", "row", "get_strategy_name(strategy_id=sid)", "row")
 
     def test_first(self) -> None:
-        """Should absorb a directly chained ``.first()``."""
-        self.chain(".first()")
+        """Should absorb ``.first()`` and read the row's attributes as the dict's keys."""
+        self.chain(".first()", "SELECT *", "row.name if row is not None else None",
+                   "get_strategy(strategy_id=sid)", 'row["name"] if row is not None else None')
 
     def test_all(self) -> None:
-        """Should absorb a directly chained ``.all()``."""
-        self.chain(".all()")
+        """Should absorb ``.all()`` and read each row of the loop by its column's name."""
+        self.chain(".all()", "SELECT name", "[(r[0], r.name) for r in row]",
+                   "list_strategy(strategy_id=sid, fields=['name'])", '[(r["name"], r["name"]) for r in row]')
 
     def test_mappings_first(self) -> None:
-        """Should absorb ``.mappings().first()`` as one chain."""
-        self.chain(".mappings().first()")
+        """Should absorb ``.mappings().first()`` as one chain; a mapping may be returned as it is."""
+        self.chain(".mappings().first()", "SELECT *", "row", "get_strategy(strategy_id=sid)", "row")
+
+    def test_scalars_all(self) -> None:
+        """Should absorb ``.scalars().all()``: a list of one column's values."""
+        self.chain(".scalars().all()", "SELECT name", "row", "list_strategy_name(strategy_id=sid)", "row")
 
     def test_fetchone_and_fetchall_on_a_sync_cursor(self) -> None:
         """Should absorb ``.fetchone()`` and ``.fetchall()`` chained on ``cur.execute(...)``."""
         self.fix(
             """
             def holdings(cur, account_id):
-                one = cur.execute("SELECT * FROM public.holdings WHERE account_id = %s", (account_id,)).fetchone()
-                every = cur.execute("SELECT * FROM public.holdings WHERE account_id = ?", [account_id]).fetchall()
-                return one, every
+                one = cur.execute("SELECT symbol FROM public.holdings WHERE account_id = %s", (account_id,)).fetchone()
+                every = cur.execute("SELECT symbol FROM public.holdings WHERE account_id = ?", [account_id]).fetchall()
+                return one[0], [row[0] for row in every]
             """,
             """
             from app.clients.accounts import get_account_client
 
             def holdings(cur, account_id):
-                one = get_account_client().get_holdings(account_id=account_id)
-                every = get_account_client().get_holdings(account_id=account_id)
-                return one, every
+                one = get_account_client().get_holdings(account_id=account_id, fields=['symbol'])
+                every = get_account_client().list_holdings(account_id=account_id, fields=['symbol'])
+                return one["symbol"], [row["symbol"] for row in every]
             """,
         )
 
@@ -205,7 +217,9 @@ class AbsorbedChains(FixTest):
 
             async def holdings(conn, account_id):
                 async with conn.cursor() as cur:
-                    return [dict(row) for row in await get_account_client().get_holdings(account_id=account_id)]
+                    return [dict(row) for row in await get_account_client().list_holdings(
+                        account_id=account_id,
+                    )]
             """,
         )
 
@@ -220,7 +234,7 @@ class AbsorbedChains(FixTest):
             from app.clients.strategy import get_strategy_client
 
             async def count(conn, sid):
-                return (await (await get_strategy_client()).get_strategy(strategy_id=sid)).upper()
+                return (await (await get_strategy_client()).get_strategy_name(strategy_id=sid)).upper()
             """,
         )
 
@@ -231,13 +245,15 @@ class ExplicitAndDerived(FixTest):
         self.fix(
             """
             async def portfolio(conn, pid):
-                return await conn.fetchrow("select *\\n  from PUBLIC.Portfolio\\n where PORTFOLIO_ID=$1", pid)
+                row = await conn.fetchrow("select *\\n  from PUBLIC.Portfolio\\n where PORTFOLIO_ID=$1", pid)
+                return row["name"]
             """,
             """
             from app.clients.strategy import get_strategy_client
 
             async def portfolio(conn, pid):
-                return await (await get_strategy_client()).fetch_portfolio(pid)
+                row = await (await get_strategy_client()).fetch_portfolio(pid)
+                return row["name"]
             """,
         )
 
@@ -265,22 +281,31 @@ class ExplicitAndDerived(FixTest):
             """
             async def work(conn, sid, since, name, pid):
                 rows = await conn.fetch("SELECT * FROM public.strategy WHERE strategy_id = $1 AND updated_at > $2", sid, since)
-                await conn.execute("INSERT INTO public.strategy (name, status) VALUES ($1, 'NEW')", name)
+                await conn.execute("INSERT INTO public.portfolio (name, status) VALUES ($1, 'NEW')", name)
+                return [row["name"] for row in rows]
+
+            async def link(conn, sid, pid):
                 await conn.execute(
                     "INSERT INTO public.strategy_portfolio (strategy_id, portfolio_id) VALUES ($1, $2) "
                     "ON CONFLICT (strategy_id, portfolio_id) DO NOTHING",
                     sid, pid,
                 )
-                return rows
             """,
             """
             from app.clients.strategy import get_strategy_client
 
             async def work(conn, sid, since, name, pid):
                 rows = await (await get_strategy_client()).list_strategy(strategy_id=sid, updated_at_gt=since)
-                await (await get_strategy_client()).create_strategy(name=name)
-                await (await get_strategy_client()).upsert_strategy_portfolio(strategy_id=sid, portfolio_id=pid)
-                return rows
+                await (await get_strategy_client()).create_portfolio(name=name, status='NEW')
+                return [row["name"] for row in rows]
+
+            async def link(conn, sid, pid):
+                await (await get_strategy_client()).upsert_strategy_portfolio(
+                    strategy_id=sid,
+                    portfolio_id=pid,
+                    on_conflict=['strategy_id', 'portfolio_id'],
+                    update=[],
+                )
             """,
         )
 
@@ -299,9 +324,8 @@ class ExplicitAndDerived(FixTest):
             class Store:
                 async def rename(self, db, strategy_identifier, new_strategy_name, new_status):
                     await (await get_strategy_client()).update_strategy(
-                        name=new_strategy_name,
-                        status=new_status,
-                        strategy_id=strategy_identifier,
+                        where={'strategy_id': strategy_identifier},
+                        values={'name': new_strategy_name, 'status': new_status},
                     )
             """,
         )
@@ -326,13 +350,15 @@ class ExplicitAndDerived(FixTest):
         self.fix(
             """
             async def load(conn, sid):
-                return await conn.fetchrow("SELECT * FROM public.strategy WHERE name = 'Stratégie 日本' AND strategy_id = $1", sid)
+                row = await conn.fetchrow("SELECT * FROM public.strategy WHERE name = 'Stratégie 日本' AND strategy_id = $1", sid)
+                return row["status"]
             """,
             """
             from app.clients.strategy import get_strategy_client
 
             async def load(conn, sid):
-                return await (await get_strategy_client()).get_strategy(strategy_id=sid)
+                row = await (await get_strategy_client()).get_strategy(name='Stratégie 日本', strategy_id=sid)
+                return row["status"]
             """,
         )
 

@@ -3,6 +3,8 @@ conventional method names, and the registry's rewrite entries."""
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from boundary_lint.codemod import reasons
@@ -47,7 +49,8 @@ def test_positional_placeholders_keep_their_place():
     tree = parse_statement("UPDATE public.strategy SET name = %s WHERE strategy_id = %s")
     assert canonical(tree, "postgres", PUBLIC)[1] == [("pos", 0), ("pos", 1)]
     derived = derive(parse_statement("SELECT * FROM public.strategy WHERE b = %s AND a = ?"), "")
-    assert derived.arguments == (("b", ("pos", 0)), ("a", ("pos", 1)))
+    assert ast.unparse(derived.call) == "list_strategy(b=bl_key_0, a=bl_key_1)"
+    assert derived.names == (("bl_key_0", ("pos", 0)), ("bl_key_1", ("pos", 1)))
 
 
 def registry_with(rewrite: dict):
@@ -71,7 +74,7 @@ def test_one_name_taking_two_values_is_no_match():
     registry = registry_with({"sql": "SELECT * FROM public.strategy WHERE a = :x AND b = :x", "call": "both(x)"})
     resolved = resolve_statement("SELECT * FROM public.strategy WHERE a = :p AND b = :q",
                                  registry, RewriteIndex(registry), "algo_engine", "order_service")
-    assert (resolved.method, resolved.explicit) == ("get_strategy", False)
+    assert (resolved.method, resolved.explicit) == ("list_strategy", False)
 
 
 @pytest.mark.parametrize("rewrite, message", [
@@ -96,25 +99,56 @@ def test_two_rewrites_with_one_sql_are_an_error():
         RewriteIndex(registry).match("algo_engine", "order_service", "x")
 
 
-@pytest.mark.parametrize("sql, method, arguments", [
-    ("SELECT * FROM public.strategy WHERE strategy_id = :id AND is_default", "get_strategy", ["strategy_id"]),
-    ("SELECT name FROM public.strategy s WHERE s.account = :a ORDER BY name LIMIT :n", "get_strategy",
-     ["account", "limit"]),
-    ("SELECT * FROM public.strategy WHERE created < :t AND kind IN (:kinds)", "list_strategy",
-     ["created_lt", "kind_in"]),
-    ("SELECT * FROM public.strategy WHERE id = ANY(:ids)", "list_strategy", ["id_in"]),
-    ("SELECT * FROM public.strategy", "list_strategy", []),
-    ("INSERT INTO public.strategy (name, status) VALUES (:name, 'NEW') RETURNING id", "create_strategy", ["name"]),
+@pytest.mark.parametrize("sql, shape, call", [
+    # every condition reaches the call, bound or constant (the is_default filter too)
+    ("SELECT * FROM public.strategy WHERE strategy_id = :id AND is_default", "row or null",
+     "get_strategy(strategy_id=bl_key_0, is_default=True)"),
+    ("SELECT name FROM public.strategy s WHERE s.account = :a ORDER BY name LIMIT :n", "rows",
+     "list_strategy(account=bl_key_0, fields=['name'], order_by=['name'], limit=bl_key_1)"),
+    # a value read names its column; LIMIT 1 of a one-row read says nothing more
+    ("SELECT id FROM public.strategy WHERE kind = 'user_managed' AND status IN ('running', 'idle') "
+     "AND deleted_at IS NULL ORDER BY created DESC LIMIT 1", "value or null",
+     "get_strategy_id(kind='user_managed', status_in=['running', 'idle'], deleted_at_is_null=True, "
+     "order_by=['-created'])"),
+    ("SELECT * FROM public.strategy WHERE created < :t AND kind IN (:kinds)", "rows",
+     "list_strategy(created_lt=bl_key_0, kind_in=[bl_key_1])"),
+    ("SELECT * FROM public.strategy WHERE id = ANY(:ids) AND NOT archived AND closed_at IS NOT NULL", "rows",
+     "list_strategy(id_in=bl_key_0, archived=False, closed_at_is_null=False)"),
+    ("SELECT id FROM public.strategy", "values", "list_strategy_id()"),
+    ("SELECT * FROM public.strategy", "rows", "list_strategy()"),
+    ("INSERT INTO public.strategy (name, status) VALUES (:name, 'NEW') RETURNING id", "nothing",
+     "create_strategy(name=bl_key_0, status='NEW')"),
+    ("INSERT INTO public.strategy (name, status) VALUES (:name, 'NEW') RETURNING id", "value or null",
+     "create_strategy_returning_id(name=bl_key_0, status='NEW')"),
     ("INSERT INTO public.strategy (id, name) VALUES (:id, :name) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
-     "upsert_strategy", ["id", "name"]),
-    ("UPDATE public.strategy SET name = :name, status = 'X' WHERE id = :id", "update_strategy", ["name", "id"]),
-    ("DELETE FROM public.strategy WHERE id = %s", "delete_strategy", ["id"]),
-    ('SELECT * FROM public."Strategy" WHERE "Id" = :id', "get_Strategy", ["Id"]),
+     "nothing", "upsert_strategy(id=bl_key_0, name=bl_key_1, on_conflict=['id'], update=['name'])"),
+    # values to set and conditions to match are kept apart
+    ("UPDATE public.strategy SET name = :name, status = 'X', closed_at = NULL WHERE id = :id AND status = 'hot'",
+     "count", "update_strategy(where={'id': bl_key_0, 'status': 'hot'}, "
+              "values={'name': bl_key_1, 'status': 'X', 'closed_at': None})"),
+    ("DELETE FROM public.strategy WHERE id = %s AND created BETWEEN 1 AND 5", "nothing",
+     "delete_strategy(id=bl_key_0, created_gte=1, created_lte=5)"),
+    ('SELECT * FROM public."Strategy" WHERE "Id" = :id', "row or null", "get_Strategy(Id=bl_key_0)"),
 ])
-def test_conventional_methods(sql, method, arguments):
-    derived = derive(parse_statement(sql), sql)
-    assert derived.method == method
-    assert [name for name, _ in derived.arguments] == arguments
+def test_conventional_methods(sql, shape, call):
+    derived = derive(parse_statement(sql), sql, shape=shape)
+    assert ast.unparse(derived.call) == call
+
+
+@pytest.mark.parametrize("sql, shape, message", [
+    ("SELECT * FROM public.strategy WHERE id = :id", "value or null", "a value read from several columns"),
+    ("SELECT * FROM public.strategy WHERE id = :id", "row", "one()/scalar_one() raise"),
+    ("SELECT * FROM public.strategy WHERE id = :id LIMIT :n", "row or null", "a LIMIT that may be 0"),
+    ("SELECT id AS strategy_id FROM public.strategy", "rows", "a renamed column"),
+    ("SELECT * FROM public.strategy ORDER BY id NULLS FIRST", "rows", "NULLS FIRST/LAST"),
+    ("SELECT * FROM public.strategy WHERE score > 0.5", "rows", "cannot be passed"),
+    ("SELECT * FROM public.strategy WHERE fields = :f", "rows", "a column named fields"),
+    ("UPDATE public.strategy SET a = :a WHERE id = :id RETURNING a", "row or null", "RETURNING read as row or null"),
+])
+def test_shapes_the_convention_cannot_carry(sql, shape, message):
+    with pytest.raises(reasons.Refused) as refused:
+        derive(parse_statement(sql), sql, shape=shape)
+    assert message in refused.value.message + " " + refused.value.detail
 
 
 @pytest.mark.parametrize("sql, message", [
@@ -136,5 +170,5 @@ def test_statements_without_a_conventional_method(sql, message):
 
 def test_resolution_uses_the_calling_services_search_path():
     resolved = resolve_statement("SELECT * FROM strategy WHERE strategy_id = :id", REGISTRY,
-                                 RewriteIndex(REGISTRY), "algo_engine", SERVICE)
-    assert resolved.method == "get_strategy"
+                                 RewriteIndex(REGISTRY), "algo_engine", SERVICE, "row or null")
+    assert (resolved.method, resolved.table) == ("get_strategy", "public.strategy")

@@ -141,3 +141,14 @@ def _isolated_settings_and_clients():
     override_settings(None)
     for cls in list(base._shared_clients):
         set_shared_client(cls, None)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL's initdb/pg_ctl (a throwaway cluster)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests on the database are marked ``postgres``: ``-m "not postgres"`` leaves them out."""
+    for item in items:
+        if "cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)

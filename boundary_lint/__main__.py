@@ -1,0 +1,8 @@
+"""``python -m boundary_lint``: the same command line as ``boundary-lint``."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
