@@ -53,9 +53,13 @@ def _load(name: str, path: Path):
 harness = _load("behaviour_corpus_harness", HERE / "behaviour" / "harness.py")
 fake_clients = harness.load_fake_clients()
 
-# Remove this mark (it is applied to the four end-to-end tests below) once `fix` is the codemod
-# of docs/fix.md: --assume-clients, contract version 2, derived methods carrying every condition.
-NEEDS_NEW_CODEMOD = pytest.mark.xfail(reason="needs the codemod of docs/fix.md", strict=False)
+# Every test that needs a PostgreSQL cluster (deselect with -m "not postgres").
+POSTGRES = pytest.mark.postgres
+
+# On test_the_other_sites_are_rewritten only: remove it once fix rewrites every site this module
+# does not list in MUST_REFUSE or UNDECIDED (and abandons no file).
+NOT_YET_COMPLETE = pytest.mark.xfail(
+    reason="fix does not yet rewrite every site docs/fix.md promises (see the test's message)", strict=False)
 
 # docs/fix.md says these stay SQL; the key is "module:function".
 MUST_REFUSE = {
@@ -116,6 +120,8 @@ UNDECIDED = {
         "an async function calling a synchronous (awaitable = false) client",
     "orders_app.services.positions:move_capital":
         "a single write inside `async with conn.transaction():` with no other SQL write in the block",
+    "orders_app.jobs.risk_report:order_limits":
+        "`a, b = row` on a psycopg cursor whose rows are tuples or dicts as the connection's row factory says",
     "orders_app.jobs.risk_report:create_limits":
         "INSERT ... RETURNING read with fetchone()[0]: a row read indexed at once, not a value read",
     "orders_app.jobs.instrument_sync:tradable_symbols":
@@ -227,6 +233,7 @@ def test_the_corpus_has_the_sites_it_promises(sites):
     assert drivers == set(sites_module.DRIVERS)
 
 
+@POSTGRES
 def test_a_fresh_database_is_the_seeded_state(seeded):
     first, again = seeded
     assert first == again
@@ -234,6 +241,7 @@ def test_a_fresh_database_is_the_seeded_state(seeded):
                if not name.startswith("sequence") and name != "orders.order_events")
 
 
+@POSTGRES
 def test_every_site_runs_before_fix(sites, before, seeded):
     seed, _ = seeded
     failures = {key: o.error for key, o in before.items() if o.error}
@@ -372,6 +380,7 @@ def by_hand(conn, query, params=()):
     return conn.execute(query, params).fetchall()
 
 
+@POSTGRES
 def test_fake_get_is_the_first_row_in_order_with_every_condition(owner_db):
     conn, _, modules = owner_db
     row = call(modules, "get_strategy", trading_account_id=1001, status="active", fields=["strategy_id", "name"],
@@ -385,6 +394,7 @@ def test_fake_get_is_the_first_row_in_order_with_every_condition(owner_db):
     assert star == by_hand(conn, "SELECT * FROM public.strategy WHERE strategy_id = 1")[0]
 
 
+@POSTGRES
 def test_fake_values_survive_the_json_round_trip_with_their_types(owner_db):
     conn, _, modules = owner_db
     row = call(modules, "get_strategy", strategy_id=1,
@@ -397,6 +407,7 @@ def test_fake_values_survive_the_json_round_trip_with_their_types(owner_db):
     assert isinstance(row["external_ref"], uuid.UUID) and row["created_at"].tzinfo is not None
 
 
+@POSTGRES
 def test_fake_conditions_follow_the_naming_conventions(owner_db):
     conn, _, modules = owner_db
     cases = [
@@ -421,6 +432,7 @@ def test_fake_conditions_follow_the_naming_conventions(owner_db):
         assert got == expected and expected, (conditions, got, expected)
 
 
+@POSTGRES
 def test_fake_list_pages_and_value_shapes(owner_db):
     conn, _, modules = owner_db
     page = call(modules, "list_strategy", fields=["name", "status"], order_by=["-total_pnl", "strategy_id"],
@@ -438,6 +450,7 @@ def test_fake_list_pages_and_value_shapes(owner_db):
     assert call(modules, "get_strategy_total_pnl", strategy_id=999) is None
 
 
+@POSTGRES
 def test_fake_applies_only_the_conditions_the_call_carries(owner_db):
     """What a rewrite that drops a constant would see: the fake never reads replaces_sql."""
     conn, _, modules = owner_db
@@ -454,6 +467,7 @@ def test_fake_applies_only_the_conditions_the_call_carries(owner_db):
     assert by_hand(conn, "SELECT * FROM public.strategy ORDER BY strategy_id") == before
 
 
+@POSTGRES
 def test_fake_writes(owner_db):
     conn, _, modules = owner_db
     ref = uuid.UUID("11111111-2222-4333-8444-555555555555")
@@ -482,6 +496,7 @@ def test_fake_writes(owner_db):
     assert by_hand(conn, "SELECT count(*) AS n FROM public.strategy WHERE trading_account_id = 1003") == [{"n": 0}]
 
 
+@POSTGRES
 def test_fake_upserts(owner_db):
     conn, _, modules = owner_db
     columns = dict(trading_account_id=1001, capital=Decimal("1.50"), is_default=False)
@@ -497,6 +512,7 @@ def test_fake_upserts(owner_db):
     assert by_hand(conn, "SELECT name FROM public.portfolio WHERE portfolio_id = 40") == [{"name": "Added"}]
 
 
+@POSTGRES
 def test_fake_explicit_methods_bind_the_template_arguments_in_order(owner_db):
     conn, _, modules = owner_db
     assert call(modules, "get_default_strategy", 1002) == by_hand(
@@ -510,6 +526,7 @@ def test_fake_explicit_methods_bind_the_template_arguments_in_order(owner_db):
         call(modules, "set_strategy_status", 2)
 
 
+@POSTGRES
 def test_fake_clients_are_sync_or_async_as_the_registry_says(owner_db):
     _, fake, modules = owner_db
     algo_module, risk_module = modules["fake_test.algo"], modules["fake_test.risk"]
@@ -528,6 +545,7 @@ def test_fake_clients_are_sync_or_async_as_the_registry_says(owner_db):
     assert ("risk", "get_risk_limits", [], {"trading_account_id": 1001, "fields": ["is_enabled"]}) in fake.calls
 
 
+@POSTGRES
 def test_fake_arguments_go_through_json_too(owner_db):
     _, fake, modules = owner_db
     call(modules, "list_strategy", strategy_id_in=(1, 2), fields=("name",))
@@ -536,6 +554,7 @@ def test_fake_arguments_go_through_json_too(owner_db):
         call(modules, "list_strategy", strategy_id_in={1, 2})
 
 
+@POSTGRES
 @pytest.mark.parametrize("method, args, kwargs", [
     ("get_strategy", (), {"strategy_id": 1, "limit": 1}),  # get_ methods take no limit
     ("get_strategy", (), {"no_such_column": 1}),
@@ -592,7 +611,6 @@ def test_canon_keeps_the_object_kind():
 # before and after fix (end to end)
 
 
-@NEEDS_NEW_CODEMOD
 def test_fix_runs_as_docs_fix_md_says(fixed):
     harness.require_the_new_codemod(fixed)
     left = fixed.left
@@ -607,11 +625,12 @@ def test_fix_runs_as_docs_fix_md_says(fixed):
     fake_clients.FakeClients(fixed.contract)
 
 
-@NEEDS_NEW_CODEMOD
-def test_rewritten_sites_behave_as_before(comparison, sites, fixed, capsys):
+@POSTGRES
+def test_rewritten_sites_behave_as_before(comparison, sites, fixed, capsys, request):
+    """Prints the counts and each site whose verdict is not the expected one (every site with -v)."""
     verdicts = comparison.verdicts()
     expected = expectations(sites)
-    text = harness.summary(sites, verdicts, fixed, expected)
+    text = harness.summary(sites, verdicts, fixed, expected, full=request.config.getoption("verbose") > 0)
     with capsys.disabled():
         print("\n" + text)
     if os.environ.get("BEHAVIOUR_CORPUS_REPORT"):
@@ -621,7 +640,7 @@ def test_rewritten_sites_behave_as_before(comparison, sites, fixed, capsys):
     assert any(v.rewritten for v in verdicts.values()), "fix rewrote no site"
 
 
-@NEEDS_NEW_CODEMOD
+@POSTGRES
 def test_must_refuse_sites_are_left_with_a_reason(comparison):
     verdicts = comparison.verdicts()
     rewritten = {k: MUST_REFUSE[k] for k in MUST_REFUSE if verdicts[k].rewritten}
@@ -630,9 +649,11 @@ def test_must_refuse_sites_are_left_with_a_reason(comparison):
     assert not unexplained, f"left without a `left` line naming the reason: {unexplained}"
 
 
-@NEEDS_NEW_CODEMOD
-def test_the_other_sites_are_rewritten(comparison):
+@POSTGRES
+@NOT_YET_COMPLETE
+def test_the_other_sites_are_rewritten(comparison, fixed):
     verdicts = comparison.verdicts()
+    assert not fixed.errors, f"fix abandoned a file's rewrite: {fixed.errors}"
     expected = [k for k in verdicts if k not in MUST_REFUSE and k not in UNDECIDED]
     missed = {k: verdicts[k].reasons for k in expected if not verdicts[k].rewritten}
     assert not missed, "\n".join(f"{k}: {r}" for k, r in missed.items())
@@ -745,7 +766,7 @@ HAND_REWRITES["orders_app/services/positions.py"] = [
 
 HAND_REWRITES["orders_app/services/strategy_reads.py"] += [
     # wrong: the helper returned a tuple Row, the rewrite returns a dict (another object kind)
-    ('''    result = await session.execute(text(STRATEGY_BY_ID), {"strategy_id": strategy_id})
+    ('''    result = await session.execute(text(STRATEGY_ROW), {"strategy_id": strategy_id})
     return result.fetchone()''',
      '''    return await (await get_algo_client()).get_strategy(
         strategy_id=strategy_id, fields=["strategy_id", "name", "status"])'''),
@@ -834,6 +855,7 @@ HAND_EXPECTED = {
 }
 
 
+@POSTGRES
 def test_the_harness_tells_a_faithful_rewrite_from_a_wrong_one(cluster, sites, before, tmp_path):
     copy = harness.copy_corpus(tmp_path / "corpus")
     for path, rewrites in HAND_REWRITES.items():

@@ -40,6 +40,7 @@ SCHEMA_SQL = CORPUS / "schema.sql"
 SNAPSHOT_SCHEMAS = ("public", "algo_engine", "orders")
 FIX_COMMAND = ("fix", "--assume-clients", "--contract", "contract.json", "--contract-format", "json", ".")
 LEFT_LINE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+): left (?P<code>BND\d+) (?P<table>\S+): (?P<reason>.*)$", re.M)
+ERROR_LINE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+): error: (?P<reason>.*)$", re.M)  # a file fix gave up on
 # environment the corpus's real clients read: unset, they raise ServiceError (the service is unreachable)
 CLIENT_ENV = ("ALGO_ENGINE_URL", "USER_SERVICE_URL", "MARKET_DATA_URL", "RISK_SERVICE_URL")
 
@@ -508,6 +509,11 @@ class FixRun:
     def left(self) -> List[Dict[str, Any]]:
         return [dict(m.groupdict(), line=int(m["line"])) for m in LEFT_LINE.finditer(self.err)]
 
+    @property
+    def errors(self) -> Dict[str, str]:
+        """``{path: reason}`` for each file whose rewrite ``fix`` abandoned."""
+        return {m["path"]: m["reason"] for m in ERROR_LINE.finditer(self.err)}
+
 
 def copy_corpus(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
@@ -580,9 +586,12 @@ def classify(sites: List[SiteRef], run: FixRun, before: Dict[str, Outcome],
             in_constant = constants.get((left["path"], left["line"])) in site.constants and left["path"] == site.path
             if in_function or in_constant:
                 reasons[site.key].append(f"{left['code']} {left['table']}: {left['reason']}")
+    errors = run.errors
     verdicts = {}
     for site in sites:
         changed = fixed.get(site.key, (None,))[0] != original[site.key][0]
+        if not changed and site.path in errors:
+            reasons[site.key].append(f"the file's rewrite was abandoned: {errors[site.path]}")
         same = before[site.key].same_as(after[site.key])
         if changed:
             status = "rewritten+equal" if same else "rewritten+different"
@@ -593,9 +602,15 @@ def classify(sites: List[SiteRef], run: FixRun, before: Dict[str, Outcome],
     return verdicts
 
 
+def _unexpected(verdict: Verdict, expectation: str) -> bool:
+    return verdict.different or (expectation == "rewritable" and not verdict.rewritten) or (
+        expectation == "must-refuse" and verdict.rewritten)
+
+
 def summary(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun,
-            expectations: Optional[Dict[str, str]] = None) -> str:
-    """The counts, then one line per site: verdict, expectation, key, and the methods called or the reasons."""
+            expectations: Optional[Dict[str, str]] = None, full: bool = True) -> str:
+    """The counts, then one line per site (``full``) or per site whose verdict is not the expected one:
+    verdict, expectation, key, and the methods called or the reasons."""
     expectations = expectations or {}
     counts: Dict[str, int] = {}
     for verdict in verdicts.values():
@@ -604,6 +619,8 @@ def summary(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun,
              *(f"  {status:<20} {counts[status]:>3}" for status in sorted(counts)), ""]
     for site in sites:
         verdict = verdicts[site.key]
+        if not full and not _unexpected(verdict, expectations.get(site.key, "")):
+            continue
         detail = "; ".join(verdict.reasons) if not verdict.rewritten else ", ".join(dict.fromkeys(verdict.methods))
         lines.append(f"  {verdict.status:<20} {expectations.get(site.key, ''):<12} {site.key}  {detail}")
         if verdict.difference:
