@@ -281,6 +281,15 @@ async def strategy_display_name(session: AsyncSession, strategy_id: int) -> str:
     return row.display_name if row else "?"
 
 
+@site("sqlalchemy_async", {"strategy_id": 2}, {"strategy_id": 999})
+async def strategy_csv_line(session: AsyncSession, strategy_id: int) -> str:
+    """Iterating a tuple row's values (a dict iterates its keys; row.values() would not)."""
+    row = (await session.execute(text(STRATEGY_ROW), {"strategy_id": strategy_id})).fetchone()
+    if row is None:
+        return ""
+    return ",".join(str(value) for value in row)
+
+
 # --- sites a correct codemod must leave as SQL ------------------------------------
 
 
@@ -291,15 +300,6 @@ async def portfolios_closed_before_cutover(session: AsyncSession) -> List[int]:
         text("SELECT portfolio_id FROM public.portfolio WHERE closed_on < '2024-01-01'::date ORDER BY portfolio_id")
     )
     return [row.portfolio_id for row in result.all()]
-
-
-@site("sqlalchemy_async", {"strategy_id": 2}, {"strategy_id": 999})
-async def strategy_csv_line(session: AsyncSession, strategy_id: int) -> str:
-    """Iterating a tuple row's values (a dict iterates its keys)."""
-    row = (await session.execute(text(STRATEGY_ROW), {"strategy_id": strategy_id})).fetchone()
-    if row is None:
-        return ""
-    return ",".join(str(value) for value in row)
 
 
 @site("sqlalchemy_async", {"strategy_id": 3})
