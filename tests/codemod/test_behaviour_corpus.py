@@ -12,8 +12,9 @@ copy and writes its contract, the rewritten modules are imported with the
 fake clients in place of the owners' clients, and each site runs again on a
 fresh database. Every site must behave the same (return values of the same
 kind, equal tables); the sites docs/fix.md says must stay SQL must have been
-left, with a reason. The counts and each site's verdict are printed (set
-BEHAVIOUR_CORPUS_REPORT=FILE to keep the JSON report).
+left, with a reason. The counts and each site whose verdict is not the
+expected one are printed (every site with -v; BEHAVIOUR_CORPUS_REPORT=FILE
+keeps the JSON report). tests/codemod/behaviour/README.md has the details.
 """
 
 from __future__ import annotations
