@@ -130,8 +130,6 @@ UNDECIDED = {
 }
 
 
-
-
 def expectations(sites):
     return {s.key: "must-refuse" if s.key in MUST_REFUSE else "undecided" if s.key in UNDECIDED else "rewritable"
             for s in sites}
@@ -621,7 +619,8 @@ def test_fix_runs_as_docs_fix_md_says(fixed):
     methods = [m for s in fixed.contract["services"] for m in [*s.get("methods", ()), *s.get("methods_to_add", ())]]
     assert methods, "the contract lists no method"
     # without --allow-non-atomic nothing is moved out of a transaction
-    assert all(not m.get("no_longer_atomic") for m in methods), [m["name"] for m in methods if m.get("no_longer_atomic")]
+    moved = [m["name"] for m in methods if m.get("no_longer_atomic")]
+    assert not moved, moved
     # the fake owner accepts the contract: every method named, shaped and kinded as docs/fix.md says
     fake_clients.FakeClients(fixed.contract)
 
@@ -705,7 +704,8 @@ HAND_REWRITES = {  # path: [(the original text, what a rewrite per docs/fix.md m
     )
     return result.rowcount''',
          '''    return await (await get_algo_client()).update_strategy(
-        where={"strategy_id": strategy_id, "is_archived": False}, values={"is_archived": True, "status": "archived"})'''),
+        where={"strategy_id": strategy_id, "is_archived": False},
+        values={"is_archived": True, "status": "archived"})'''),
         ('''    result = await session.execute(
         text("UPDATE public.strategy SET status = :status, updated_by = 'orders' WHERE strategy_id = :strategy_id"),
         {"status": status, "strategy_id": strategy_id},
@@ -714,8 +714,10 @@ HAND_REWRITES = {  # path: [(the original text, what a rewrite per docs/fix.md m
          '''    return await (await get_algo_client()).set_strategy_status(strategy_id, status)'''),
     ],
     "orders_app/services/accounts.py": [
-        ('''    tier = await conn.fetchval("SELECT sync_tier FROM public.kite_accounts WHERE account_id = $1", account_id)''',
-         '''    tier = await (await get_user_client()).get_kite_accounts_sync_tier(account_id=account_id, fields=["sync_tier"])'''),
+        ("    tier = await conn.fetchval("
+         "\"SELECT sync_tier FROM public.kite_accounts WHERE account_id = $1\", account_id)",
+         "    tier = await (await get_user_client()).get_kite_accounts_sync_tier("
+         "account_id=account_id, fields=[\"sync_tier\"])"),
     ],
     "orders_app/jobs/risk_report.py": [
         ('''    with conn.cursor() as cur:
@@ -885,6 +887,7 @@ def test_the_harness_tells_a_faithful_rewrite_from_a_wrong_one(cluster, sites, b
     assert "get_strategy_pnl" in verdicts["orders_app.services.strategy_reads:strategy_total_pnl"].difference
     assert "table public.strategy" in verdicts["orders_app.services.order_placement:discard_drafts"].difference
     text = harness.summary(chosen, verdicts, run, expectations(chosen))
-    assert "rewritten+different    4" in text and "rewritten+equal        8" in text and "refused                2" in text
+    for line in ("rewritten+different    4", "rewritten+equal        8", "refused                2"):
+        assert line in text, text
     report = json.loads(harness.report_json(chosen, verdicts, run, expectations(chosen)))
     assert {s["site"]: s["status"] for s in report["sites"]} == HAND_EXPECTED

@@ -272,7 +272,8 @@ def snapshot(dsn: str) -> Dict[str, Tuple]:
         for (sequence,) in conn.execute(
                 "SELECT format('%%I.%%I', sequence_schema, sequence_name) FROM information_schema.sequences "
                 "WHERE sequence_schema = ANY(%s) ORDER BY 1", (list(SNAPSHOT_SCHEMAS),)).fetchall():
-            tables[f"sequence {sequence}"] = tuple(conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone())
+            state = conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone()
+            tables[f"sequence {sequence}"] = tuple(state)
         names = conn.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE table_schema = ANY(%s) AND table_type = 'BASE TABLE' ORDER BY 1, 2",
