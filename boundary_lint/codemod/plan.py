@@ -255,7 +255,11 @@ class Planner:
         followed = follow_result(use.target, use.returns, use.kind, module, resolved.fields)
         _check_shapes(use, offered, followed, resolved, signature)
         edits = list(followed.edits) + [Edit(module.span(c), "Attribute", "unwrap") for c in use.count_uses]
-        awaited = isinstance(module.parents.get(site.call), ast.Await)
+        # the method is awaited when it is a coroutine: as its class says, else as the registry's
+        # ``awaitable`` says of the client (factory and methods alike)
+        awaited = signature.awaitable if signature is not None else client.awaitable
+        if awaited and not in_async:
+            raise Refused(reasons.NOT_ASYNC)
         target = use.target
         replacement = replacement_text(template, client, awaited)
         parent = module.parents.get(target)

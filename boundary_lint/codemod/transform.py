@@ -48,6 +48,7 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         self.replaced: Set[Span] = set()  # what was done, for the driver to compare with the plan
         self.removed: Set[Span] = set()
         self._edits: Dict[Tuple[str, Span], Edit] = {}
+        self._fstrings: List[str] = []  # the quotes of the f-strings being visited
         self.edited: Set[Tuple[str, Span]] = set()
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
@@ -75,6 +76,8 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         return (where.start.line, where.start.column, where.end.line, where.end.column)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.FormattedString):
+            self._fstrings.append(node.start.lstrip("rRbBfFuU"))
         if isinstance(node, cst.BaseExpression) and self._wanted:
             span = self._span(node)
             if span in self._wanted and self._wanted[span] is None:
@@ -83,12 +86,16 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
         result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, cst.FormattedString):
+            self._fstrings.pop()
         if self._edits and isinstance(original_node, cst.BaseExpression) and isinstance(result, cst.BaseExpression):
             key = (type(original_node).__name__, self._span(original_node))
             edit = self._edits.get(key)
             if edit is not None:
                 self.edited.add(key)
-                return _edited(edit, result)
+                # inside an f-string, a key is quoted with the quote the f-string does not use
+                quote = "'" if any('"' in q for q in self._fstrings) else '"'
+                return _edited(edit, result, quote)
         return result
 
     # -- the replaced expressions ----------------------------------------------------------
@@ -162,8 +169,9 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         return out
 
 
-def _key(value: cst.BaseExpression, key: str) -> cst.Subscript:
-    return cst.Subscript(value=value, slice=[cst.SubscriptElement(cst.Index(cst.SimpleString(json.dumps(key))))])
+def _key(value: cst.BaseExpression, key: str, quote: str = '"') -> cst.Subscript:
+    text = json.dumps(key) if quote == '"' else "'" + json.dumps(key)[1:-1].replace("'", "\\'") + "'"
+    return cst.Subscript(value=value, slice=[cst.SubscriptElement(cst.Index(cst.SimpleString(text)))])
 
 
 def _atom(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -172,11 +180,11 @@ def _atom(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
 
-def _edited(edit: Edit, node: cst.BaseExpression) -> cst.BaseExpression:
+def _edited(edit: Edit, node: cst.BaseExpression, quote: str = '"') -> cst.BaseExpression:
     """One use of a result, made to read the client's dict (``follow.Edit``)."""
     parens = {"lpar": node.lpar, "rpar": node.rpar}
     if edit.op == "key":
-        return _key(node.value, edit.keys[0]).with_changes(**parens)
+        return _key(node.value, edit.keys[0], quote).with_changes(**parens)
     if edit.op == "unwrap":
         inner = node.value
         return inner.with_changes(**parens) if node.lpar else inner
@@ -186,7 +194,7 @@ def _edited(edit: Edit, node: cst.BaseExpression) -> cst.BaseExpression:
         return cst.Call(func=cst.Attribute(value=_atom(node), attr=cst.Name("values")))
     if edit.op == "unpack":
         bare = node.with_changes(lpar=[], rpar=[])
-        elements = [cst.Element(_key(_atom(bare), key)) for key in edit.keys]
+        elements = [cst.Element(_key(_atom(bare), key, quote)) for key in edit.keys]
         return cst.Tuple(elements, lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     raise ValueError(f"unknown edit {edit.op}")
 

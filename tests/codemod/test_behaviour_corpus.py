@@ -59,8 +59,9 @@ POSTGRES = pytest.mark.postgres
 
 # On test_the_other_sites_are_rewritten only: remove it once fix rewrites every site this module
 # does not list in MUST_REFUSE or UNDECIDED (and abandons no file).
-NOT_YET_COMPLETE = pytest.mark.xfail(
-    reason="fix does not yet rewrite every site docs/fix.md promises (see the test's message)", strict=False)
+NOT_YET_REWRITTEN = pytest.mark.xfail(
+    reason="shapes refused today though provably equal: DB-API cur.rowcount after a write, a cursor row "
+           "unpacked without a known row factory, result.all() after the next statement", strict=True)
 
 # docs/fix.md says these stay SQL; the key is "module:function".
 MUST_REFUSE = {
@@ -105,8 +106,6 @@ MUST_REFUSE = {
 UNDECIDED = {
     "orders_app.services.strategy_reads:strategy_ids_and_names":
         "`for a, b in rows` (unpacking in a for target) is not among the uses docs/fix.md lists",
-    "orders_app.services.strategy_reads:strategy_csv_line":
-        "a tuple row's values iterated (`for value in row`): a dict iterates its keys, `row.values()` does not",
     "orders_app.services.strategy_reads:strategy_display_name":
         "an alias (name AS display_name): a derived method's rows are keyed by `fields`, which name columns",
     "orders_app.services.strategy_reads:strategy_owner_account":
@@ -121,8 +120,6 @@ UNDECIDED = {
         "an async function calling a synchronous (awaitable = false) client",
     "orders_app.services.positions:move_capital":
         "a single write inside `async with conn.transaction():` with no other SQL write in the block",
-    "orders_app.jobs.risk_report:order_limits":
-        "`a, b = row` on a psycopg cursor whose rows are tuples or dicts as the connection's row factory says",
     "orders_app.jobs.risk_report:create_limits":
         "INSERT ... RETURNING read with fetchone()[0]: a row read indexed at once, not a value read",
     "orders_app.jobs.instrument_sync:tradable_symbols":
@@ -637,7 +634,7 @@ def test_rewritten_sites_behave_as_before(comparison, sites, fixed, capsys, requ
         Path(os.environ["BEHAVIOUR_CORPUS_REPORT"]).write_text(harness.report_json(sites, verdicts, fixed, expected))
     different = {k: v.difference for k, v in verdicts.items() if v.different}
     assert not different, "\n".join(f"{k} ({verdicts[k].status}):\n{d}" for k, d in different.items())
-    assert any(v.rewritten for v in verdicts.values()), "fix rewrote no site"
+    assert sum(v.rewritten for v in verdicts.values()) >= 50, "fewer sites rewritten than the last measured 53"
 
 
 @POSTGRES
@@ -650,7 +647,7 @@ def test_must_refuse_sites_are_left_with_a_reason(comparison):
 
 
 @POSTGRES
-@NOT_YET_COMPLETE
+@NOT_YET_REWRITTEN
 def test_the_other_sites_are_rewritten(comparison, fixed):
     verdicts = comparison.verdicts()
     assert not fixed.errors, f"fix abandoned a file's rewrite: {fixed.errors}"

@@ -217,9 +217,7 @@ class AbsorbedChains(FixTest):
 
             async def holdings(conn, account_id):
                 async with conn.cursor() as cur:
-                    return [dict(row) for row in await get_account_client().list_holdings(
-                        account_id=account_id,
-                    )]
+                    return [dict(row) for row in get_account_client().list_holdings(account_id=account_id)]
             """,
         )
 
@@ -330,8 +328,8 @@ class ExplicitAndDerived(FixTest):
             """,
         )
 
-    def test_async_call_with_a_sync_client_keeps_its_await(self) -> None:
-        """Should keep ``await`` where the original call was awaited, with a factory that is not."""
+    def test_async_call_with_a_sync_client_is_not_awaited(self) -> None:
+        """Should not await a sync client's method where the original driver call was awaited."""
         self.fix(
             """
             async def forget(conn, account_id):
@@ -341,7 +339,7 @@ class ExplicitAndDerived(FixTest):
             from app.clients.accounts import get_account_client
 
             async def forget(conn, account_id):
-                await get_account_client().delete_holdings(account_id=account_id)
+                get_account_client().delete_holdings(account_id=account_id)
             """,
         )
 

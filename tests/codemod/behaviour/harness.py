@@ -505,6 +505,7 @@ class FixRun:
     err: str
     contract: Optional[dict]
     seconds: float
+    original: Optional[Dict[str, Tuple[str, int, int]]] = None  # function_sources() of what was copied
 
     @property
     def left(self) -> List[Dict[str, Any]]:
@@ -525,6 +526,7 @@ def copy_corpus(target: Path) -> Path:
 
 def fix_a_copy(target: Path) -> FixRun:
     copy_corpus(target)
+    original = function_sources(target)  # before fix: what each site was, whatever happens to CORPUS later
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "boundary_lint.cli", *FIX_COMMAND],
                           cwd=target, capture_output=True, text=True, timeout=300)
@@ -535,7 +537,8 @@ def fix_a_copy(target: Path) -> FixRun:
             contract = json.loads(path.read_text())
         except ValueError:
             contract = None
-    return FixRun(target, proc.returncode, proc.stdout, proc.stderr, contract, time.perf_counter() - started)
+    return FixRun(target, proc.returncode, proc.stdout, proc.stderr, contract, time.perf_counter() - started,
+                  original)
 
 
 def require_the_new_codemod(run: FixRun) -> None:
@@ -575,7 +578,7 @@ class Verdict:
 
 def classify(sites: List[SiteRef], run: FixRun, before: Dict[str, Outcome],
              after: Dict[str, Outcome]) -> Dict[str, Verdict]:
-    original = function_sources(CORPUS)
+    original = run.original if run.original is not None else function_sources(CORPUS)
     fixed = function_sources(run.root)
     constants = constant_lines(run.root)
     reasons: Dict[str, List[str]] = {site.key: [] for site in sites}

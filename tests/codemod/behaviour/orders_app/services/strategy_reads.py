@@ -283,7 +283,7 @@ async def strategy_display_name(session: AsyncSession, strategy_id: int) -> str:
 
 @site("sqlalchemy_async", {"strategy_id": 2}, {"strategy_id": 999})
 async def strategy_csv_line(session: AsyncSession, strategy_id: int) -> str:
-    """Iterating a tuple row's values (a dict iterates its keys; row.values() would not)."""
+    """Iterating a tuple row's values: on a dict that is row.values() (a dict iterates its keys)."""
     row = (await session.execute(text(STRATEGY_ROW), {"strategy_id": strategy_id})).fetchone()
     if row is None:
         return ""
