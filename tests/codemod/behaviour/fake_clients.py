@@ -488,6 +488,9 @@ class FakeClients:
             module = self._module(service, spec, real)
             self.modules[name] = module
             modules[name] = module
+            parent, _, child = name.rpartition(".")
+            if parent and parent in modules:  # `from pkg import mod` and `pkg.mod.f()` see the fake too
+                setattr(modules[parent], child, module)
 
     def _module(self, service: str, spec: Mapping[str, Any], real: Optional[types.ModuleType]) -> types.ModuleType:
         client_spec = spec["client"]

@@ -28,11 +28,11 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 CORPUS = Path(__file__).resolve().parent
 PACKAGE = "orders_app"
@@ -40,6 +40,7 @@ SCHEMA_SQL = CORPUS / "schema.sql"
 SNAPSHOT_SCHEMAS = ("public", "algo_engine", "orders")
 FIX_COMMAND = ("fix", "--assume-clients", "--contract", "contract.json", "--contract-format", "json", ".")
 LEFT_LINE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+): left (?P<code>BND\d+) (?P<table>\S+): (?P<reason>.*)$", re.M)
+ERROR_LINE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+): error: (?P<reason>.*)$", re.M)  # a file fix gave up on
 # environment the corpus's real clients read: unset, they raise ServiceError (the service is unreachable)
 CLIENT_ENV = ("ALGO_ENGINE_URL", "USER_SERVICE_URL", "MARKET_DATA_URL", "RISK_SERVICE_URL")
 
@@ -271,7 +272,8 @@ def snapshot(dsn: str) -> Dict[str, Tuple]:
         for (sequence,) in conn.execute(
                 "SELECT format('%%I.%%I', sequence_schema, sequence_name) FROM information_schema.sequences "
                 "WHERE sequence_schema = ANY(%s) ORDER BY 1", (list(SNAPSHOT_SCHEMAS),)).fetchall():
-            tables[f"sequence {sequence}"] = tuple(conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone())
+            state = conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone()
+            tables[f"sequence {sequence}"] = tuple(state)
         names = conn.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE table_schema = ANY(%s) AND table_type = 'BASE TABLE' ORDER BY 1, 2",
@@ -503,10 +505,16 @@ class FixRun:
     err: str
     contract: Optional[dict]
     seconds: float
+    original: Optional[Dict[str, Tuple[str, int, int]]] = None  # function_sources() of what was copied
 
     @property
     def left(self) -> List[Dict[str, Any]]:
         return [dict(m.groupdict(), line=int(m["line"])) for m in LEFT_LINE.finditer(self.err)]
+
+    @property
+    def errors(self) -> Dict[str, str]:
+        """``{path: reason}`` for each file whose rewrite ``fix`` abandoned."""
+        return {m["path"]: m["reason"] for m in ERROR_LINE.finditer(self.err)}
 
 
 def copy_corpus(target: Path) -> Path:
@@ -518,6 +526,7 @@ def copy_corpus(target: Path) -> Path:
 
 def fix_a_copy(target: Path) -> FixRun:
     copy_corpus(target)
+    original = function_sources(target)  # before fix: what each site was, whatever happens to CORPUS later
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "boundary_lint.cli", *FIX_COMMAND],
                           cwd=target, capture_output=True, text=True, timeout=300)
@@ -528,7 +537,8 @@ def fix_a_copy(target: Path) -> FixRun:
             contract = json.loads(path.read_text())
         except ValueError:
             contract = None
-    return FixRun(target, proc.returncode, proc.stdout, proc.stderr, contract, time.perf_counter() - started)
+    return FixRun(target, proc.returncode, proc.stdout, proc.stderr, contract, time.perf_counter() - started,
+                  original)
 
 
 def require_the_new_codemod(run: FixRun) -> None:
@@ -568,7 +578,7 @@ class Verdict:
 
 def classify(sites: List[SiteRef], run: FixRun, before: Dict[str, Outcome],
              after: Dict[str, Outcome]) -> Dict[str, Verdict]:
-    original = function_sources(CORPUS)
+    original = run.original if run.original is not None else function_sources(CORPUS)
     fixed = function_sources(run.root)
     constants = constant_lines(run.root)
     reasons: Dict[str, List[str]] = {site.key: [] for site in sites}
@@ -580,9 +590,12 @@ def classify(sites: List[SiteRef], run: FixRun, before: Dict[str, Outcome],
             in_constant = constants.get((left["path"], left["line"])) in site.constants and left["path"] == site.path
             if in_function or in_constant:
                 reasons[site.key].append(f"{left['code']} {left['table']}: {left['reason']}")
+    errors = run.errors
     verdicts = {}
     for site in sites:
         changed = fixed.get(site.key, (None,))[0] != original[site.key][0]
+        if not changed and site.path in errors:
+            reasons[site.key].append(f"the file's rewrite was abandoned: {errors[site.path]}")
         same = before[site.key].same_as(after[site.key])
         if changed:
             status = "rewritten+equal" if same else "rewritten+different"
@@ -593,7 +606,16 @@ def classify(sites: List[SiteRef], run: FixRun, before: Dict[str, Outcome],
     return verdicts
 
 
-def summary(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun) -> str:
+def _unexpected(verdict: Verdict, expectation: str) -> bool:
+    return verdict.different or (expectation == "rewritable" and not verdict.rewritten) or (
+        expectation == "must-refuse" and verdict.rewritten)
+
+
+def summary(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun,
+            expectations: Optional[Dict[str, str]] = None, full: bool = True) -> str:
+    """The counts, then one line per site (``full``) or per site whose verdict is not the expected one:
+    verdict, expectation, key, and the methods called or the reasons."""
+    expectations = expectations or {}
     counts: Dict[str, int] = {}
     for verdict in verdicts.values():
         counts[verdict.status] = counts.get(verdict.status, 0) + 1
@@ -601,16 +623,21 @@ def summary(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun) -> 
              *(f"  {status:<20} {counts[status]:>3}" for status in sorted(counts)), ""]
     for site in sites:
         verdict = verdicts[site.key]
-        detail = "; ".join(verdict.reasons) if not verdict.rewritten else ", ".join(verdict.methods)
-        lines.append(f"  {verdict.status:<20} {site.key}  {detail}")
+        if not full and not _unexpected(verdict, expectations.get(site.key, "")):
+            continue
+        detail = "; ".join(verdict.reasons) if not verdict.rewritten else ", ".join(dict.fromkeys(verdict.methods))
+        lines.append(f"  {verdict.status:<20} {expectations.get(site.key, ''):<12} {site.key}  {detail}")
         if verdict.difference:
             lines.extend("      " + line for line in verdict.difference.splitlines())
     return "\n".join(lines)
 
 
-def report_json(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun) -> str:
+def report_json(sites: List[SiteRef], verdicts: Dict[str, Verdict], run: FixRun,
+                expectations: Optional[Dict[str, str]] = None) -> str:
+    expectations = expectations or {}
     return json.dumps({
         "fix": {"exit": run.code, "seconds": round(run.seconds, 2)},
         "sites": [{"site": s.key, "shape": s.docstring, "status": verdicts[s.key].status,
+                   "expected": expectations.get(s.key, ""),
                    "reasons": verdicts[s.key].reasons, "methods": verdicts[s.key].methods,
                    "difference": verdicts[s.key].difference} for s in sites]}, indent=2)

@@ -44,7 +44,8 @@ def instrument(session: Session, instrument_token: int) -> Optional[Dict[str, An
     return None if row is None else dict(row)
 
 
-@site("sqlalchemy_sync", {"exchange": "NFO", "before": date(2024, 5, 31)}, {"exchange": "NSE", "before": date(2024, 5, 31)})
+@site("sqlalchemy_sync", {"exchange": "NFO", "before": date(2024, 5, 31)},
+      {"exchange": "NSE", "before": date(2024, 5, 31)})
 def futures_expiring(session: Session, exchange: str, before: date) -> List[Tuple[str, str]]:
     """Constant (segment = 'FUT') and `<=` conditions; all(); attribute access in a comprehension."""
     rows = session.execute(

@@ -105,7 +105,8 @@ def create_limits(conn: psycopg.Connection, trading_account_id: int, max_order_v
     """INSERT ... RETURNING limit_id read with fetchone()[0]."""
     with conn.cursor() as cur:
         cur.execute(
-            "INSERT INTO public.risk_limits (trading_account_id, max_order_value, max_daily_loss, is_enabled, updated_on) "
+            "INSERT INTO public.risk_limits "
+            "(trading_account_id, max_order_value, max_daily_loss, is_enabled, updated_on) "
             "VALUES (%s, %s, NULL, TRUE, %s) RETURNING limit_id",
             (trading_account_id, max_order_value, date(2024, 5, 9)),
         )

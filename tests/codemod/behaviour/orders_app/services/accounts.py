@@ -106,6 +106,13 @@ async def account_for_trading_account(conn: asyncpg.Connection, trading_account_
 # --- sites a correct codemod must leave as SQL ------------------------------------
 
 
+@site("asyncpg", {"account_id": "ZX1002"}, {"account_id": "NOPE"})
+async def margin_row(conn: asyncpg.Connection, account_id: str) -> Optional[Decimal]:
+    """The explicit rewrite's statement (get_account_margin, `value or null`) read as a row: another shape."""
+    row = await conn.fetchrow("SELECT margin FROM public.kite_accounts WHERE account_id = $1", account_id)
+    return row["margin"] if row else None
+
+
 @site("asyncpg", {"account_id": "ZX1002"}, writes=True)
 async def deactivate_account(conn: asyncpg.Connection, account_id: str) -> None:
     """`async with conn.transaction():` writing the service's own table and another service's."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Optional
 
@@ -88,7 +88,8 @@ async def create_draft_strategy(session: AsyncSession, trading_account_id: int, 
     """INSERT ... RETURNING strategy_id read as a value (scalar()); constants TRUE/FALSE/'draft'/0."""
     result = await session.execute(
         text(
-            "INSERT INTO public.strategy (name, trading_account_id, status, is_default, is_archived, total_pnl, created_at) "
+            "INSERT INTO public.strategy "
+            "(name, trading_account_id, status, is_default, is_archived, total_pnl, created_at) "
             "VALUES (:name, :account, 'draft', FALSE, FALSE, 0, :created_at) RETURNING strategy_id"
         ),
         {"name": name, "account": trading_account_id, "created_at": FILLED_AT},
@@ -155,7 +156,8 @@ async def place_order_and_go_live(session: AsyncSession, strategy_id: int, qty: 
         order_id = (
             await session.execute(
                 text(
-                    "INSERT INTO orders.orders (trading_account_id, strategy_id, tradingsymbol, qty, side, status, placed_at) "
+                    "INSERT INTO orders.orders "
+                    "(trading_account_id, strategy_id, tradingsymbol, qty, side, status, placed_at) "
                     "VALUES (1001, :sid, 'INFY', :qty, 'BUY', 'OPEN', :at) RETURNING order_id"
                 ),
                 {"sid": strategy_id, "qty": qty, "at": FILLED_AT},

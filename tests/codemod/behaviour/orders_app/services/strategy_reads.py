@@ -12,11 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from orders_app.sites import site
 
 STRATEGY_BY_ID = "SELECT strategy_id, name, status FROM public.strategy WHERE strategy_id = :strategy_id"
+# the full row the export and badge helpers hand around
+STRATEGY_ROW = (
+    "SELECT strategy_id, name, status, total_pnl FROM public.strategy WHERE strategy_id = :strategy_id"
+)
 
 
 @site("sqlalchemy_async", {"strategy_id": 2}, {"strategy_id": 999})
 async def strategy_name(session: AsyncSession, strategy_id: int) -> Optional[str]:
-    """fetchone() on a chained execute; `row is None`; attribute access (row.name)."""
+    """fetchone() on a chained execute of a module-level SQL constant (shared with strategy_label);
+    `row is None`; attribute access (row.name)."""
     row = (await session.execute(text(STRATEGY_BY_ID), {"strategy_id": strategy_id})).fetchone()
     if row is None:
         return None
@@ -265,16 +270,36 @@ async def strategy_owner_account(session: AsyncSession, strategy_id: int) -> int
     return result.scalar_one()
 
 
-# --- sites a correct codemod must leave as SQL ------------------------------------
+@site("sqlalchemy_async", {"strategy_id": 8}, {"strategy_id": 999})
+async def strategy_display_name(session: AsyncSession, strategy_id: int) -> str:
+    """A projection alias (name AS display_name) read by attribute."""
+    row = (
+        await session.execute(
+            text("SELECT name AS display_name FROM public.strategy WHERE strategy_id = :sid"), {"sid": strategy_id}
+        )
+    ).first()
+    return row.display_name if row else "?"
 
 
 @site("sqlalchemy_async", {"strategy_id": 2}, {"strategy_id": 999})
 async def strategy_csv_line(session: AsyncSession, strategy_id: int) -> str:
-    """Iterating a tuple row's values (a dict iterates its keys)."""
-    row = (await session.execute(text(STRATEGY_BY_ID), {"strategy_id": strategy_id})).fetchone()
+    """Iterating a tuple row's values: on a dict that is row.values() (a dict iterates its keys)."""
+    row = (await session.execute(text(STRATEGY_ROW), {"strategy_id": strategy_id})).fetchone()
     if row is None:
         return ""
     return ",".join(str(value) for value in row)
+
+
+# --- sites a correct codemod must leave as SQL ------------------------------------
+
+
+@site("sqlalchemy_async", {})
+async def portfolios_closed_before_cutover(session: AsyncSession) -> List[int]:
+    """A cast of a literal in the condition ('2024-01-01'::date): a value the client cannot be given."""
+    result = await session.execute(
+        text("SELECT portfolio_id FROM public.portfolio WHERE closed_on < '2024-01-01'::date ORDER BY portfolio_id")
+    )
+    return [row.portfolio_id for row in result.all()]
 
 
 @site("sqlalchemy_async", {"strategy_id": 3})
@@ -301,7 +326,7 @@ async def strategy_name_from_star(session: AsyncSession, strategy_id: int) -> Op
 @site("sqlalchemy_async", {"strategy_id": 5}, {"strategy_id": 999})
 async def load_strategy_row(session: AsyncSession, strategy_id: int):
     """A helper returning a tuple Row (fetchone()) to its caller: a dict is another object kind."""
-    result = await session.execute(text(STRATEGY_BY_ID), {"strategy_id": strategy_id})
+    result = await session.execute(text(STRATEGY_ROW), {"strategy_id": strategy_id})
     return result.fetchone()
 
 
@@ -323,7 +348,7 @@ def _strategy_badge(row) -> str:
 @site("sqlalchemy_async", {"strategy_id": 3})
 async def strategy_badge(session: AsyncSession, strategy_id: int) -> str:
     """A tuple Row passed to another function, which reads it by index and by attribute."""
-    row = (await session.execute(text(STRATEGY_BY_ID), {"strategy_id": strategy_id})).fetchone()
+    row = (await session.execute(text(STRATEGY_ROW), {"strategy_id": strategy_id})).fetchone()
     return _strategy_badge(row)
 
 
