@@ -132,11 +132,17 @@ def _once_after(stmt: ast.stmt, use: ast.expr, index: ModuleIndex) -> bool:
         return False
     around = set(map(id, index.ancestors(stmt)))
     scope = index.function_of(stmt) or index.tree
+    child: ast.AST = use
     for ancestor in index.ancestors(use):
         if ancestor is scope:
             return True
-        if id(ancestor) not in around and isinstance(ancestor, _REPEATING):
+        evaluated_once = (isinstance(ancestor, (ast.For, ast.AsyncFor)) and child is ancestor.iter) or (
+            isinstance(ancestor, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+            and child is ancestor.generators[0]) or (
+            isinstance(ancestor, ast.comprehension) and child is ancestor.iter)
+        if id(ancestor) not in around and isinstance(ancestor, _REPEATING) and not evaluated_once:
             return False
+        child = ancestor
     return True
 
 
@@ -171,13 +177,40 @@ def _discarded(site: CallSite, base: ast.expr, stmt: ast.Expr, index: ModuleInde
         return Usage(base, shapes.NOTHING)
     fetch = _cursor_fetch(reads[0], index)
     if len(reads) == 1 and fetch is not None and _next_statement_takes(stmt, fetch[0], index):
-        return Usage(fetch[0], fetch[1], removes=stmt, kind=shapes.CURSOR_ROW)
+        return Usage(fetch[0], fetch[1], removes=stmt, kind=_cursor_rows(receiver, stmt, index))
     counts = [index.parents.get(r) for r in reads]
     if all(isinstance(c, ast.Attribute) and c.attr == "rowcount" and isinstance(c.ctx, ast.Load)
            and _once_after(stmt, c, index) for c in counts):
         name = _fresh_name("rowcount", stmt, index)
         return Usage(base, shapes.COUNT, renames=tuple((c, name) for c in counts), assign=name)
     raise reasons.Refused(reasons.CURSOR_USE, _describe_use(reads[0], index))
+
+
+_ROW_FACTORIES = {"dict_row": shapes.MAPPING, "tuple_row": shapes.SA_ROW, "namedtuple_row": shapes.SA_ROW,
+                  "RealDictCursor": shapes.MAPPING}
+"""Row factories (psycopg 3) and cursor classes (psycopg2) that say what a cursor's rows are."""
+
+
+def _cursor_rows(receiver: ast.expr, stmt: ast.stmt, index: ModuleIndex) -> str:
+    """The row kind of ``cur``'s rows when the function makes the cursor with a row factory
+    (``conn.cursor(row_factory=dict_row)``), else a cursor row of unknown kind."""
+    if not isinstance(receiver, ast.Name):
+        return shapes.CURSOR_ROW
+    scope = index.function_of(stmt) or index.tree
+    for node in ast.walk(scope):
+        made = None
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            made = next((i.context_expr for i in node.items if isinstance(i.optional_vars, ast.Name)
+                         and i.optional_vars.id == receiver.id), None)
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == receiver.id for t in node.targets):
+            made = node.value
+        if isinstance(made, ast.Call):
+            for keyword in made.keywords:
+                if keyword.arg in ("row_factory", "cursor_factory"):
+                    value = keyword.value
+                    name = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
+                    return _ROW_FACTORIES.get(name, shapes.CURSOR_ROW)
+    return shapes.CURSOR_ROW
 
 
 def _fresh_name(stem: str, stmt: ast.stmt, index: ModuleIndex) -> str:
@@ -233,16 +266,22 @@ def _next_statement_takes(first: ast.stmt, target: ast.expr, index: ModuleIndex)
     if position + 1 >= len(block):
         return False
     following = block[position + 1]
-    if not isinstance(following, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return, ast.Expr)):
+    if isinstance(following, (ast.For, ast.AsyncFor)):
+        region: ast.AST = following.iter  # evaluated once, before the loop's body
+    elif isinstance(following, ast.If):
+        region = following.test
+    elif isinstance(following, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return, ast.Expr)):
+        region = following
+    else:
         return False
-    if index.statement_of(target) is not following:
+    if index.statement_of(target) is not following or not any(n is target for n in ast.walk(region)):
         return False
     ancestors = set(map(id, index.ancestors(target)))
     deferred = _deferred_parts(target, index)
     if id(target) in deferred:
         return False
     start = (target.lineno, target.col_offset)
-    for node in ast.walk(following):
+    for node in ast.walk(region):
         if id(node) in ancestors or id(node) in deferred or node is target:
             continue
         if isinstance(node, (ast.Call, ast.Await, ast.NamedExpr)) and (node.end_lineno, node.end_col_offset) <= start:

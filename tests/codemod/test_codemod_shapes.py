@@ -491,3 +491,56 @@ class ResultsReadLater(FixTest):
             """
         self.assertCodemod(code, code, registry=REGISTRY, service=SERVICE,
                            expected_warnings=["line 2: result used later as a cursor (result.first())"])
+
+    def test_rows_iterated_in_the_next_statements_loop(self) -> None:
+        """Should absorb ``cur.fetchall()`` in the ``for`` right after ``cur.execute`` (its iterable runs once)."""
+        self.fix(
+            """
+            def enabled(conn):
+                ids = []
+                with conn.cursor(row_factory=dict_row) as cur:
+                    cur.execute("SELECT account_id FROM public.kite_accounts WHERE enabled ORDER BY account_id")
+                    for row in cur.fetchall():
+                        ids.append(row["account_id"])
+                return ids
+            """,
+            """
+            from app.clients.accounts import get_account_client
+
+            def enabled(conn):
+                ids = []
+                with conn.cursor(row_factory=dict_row) as cur:
+                    for row in get_account_client().list_kite_accounts(
+                        enabled=True,
+                        fields=['account_id'],
+                        order_by=['account_id'],
+                    ):
+                        ids.append(row["account_id"])
+                return ids
+            """,
+        )
+
+    def test_a_dict_row_cursor_row_unpacks_to_keys_before_and_after(self) -> None:
+        """Should leave ``a, b = row`` as it is on a ``dict_row`` cursor (keys, before and after)."""
+        self.fix(
+            """
+            def names(conn, account_id):
+                with conn.cursor(row_factory=dict_row) as cur:
+                    cur.execute("SELECT symbol, exchange FROM public.holdings WHERE account_id = %s", (account_id,))
+                    row = cur.fetchone()
+                first, second = row
+                return first, second
+            """,
+            """
+            from app.clients.accounts import get_account_client
+
+            def names(conn, account_id):
+                with conn.cursor(row_factory=dict_row) as cur:
+                    row = get_account_client().get_holdings(
+                        account_id=account_id,
+                        fields=['symbol', 'exchange'],
+                    )
+                first, second = row
+                return first, second
+            """,
+        )
