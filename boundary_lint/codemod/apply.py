@@ -255,8 +255,7 @@ def _fix_file(path: Path, display: str, registry: Registry, service: str, planne
         return outcome
     outcome.rewrites = _new_lines(outcome.rewrites, new_text)
     outcome.diff = "".join(difflib.unified_diff(
-        text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-        fromfile=f"a/{display}", tofile=f"b/{display}"))
+        file_lines(text), file_lines(new_text), fromfile=f"a/{display}", tofile=f"b/{display}"))
     if write:
         write_atomic(path, encode(source, new_text))
         outcome.written = True
@@ -290,6 +289,16 @@ def _transform(text: str, plan: FilePlan, planner: Planner, display: str, run: F
     finally:
         run.libcst_seconds += time.perf_counter() - started
     return new_text
+
+
+def file_lines(text: str) -> List[str]:
+    r"""The lines as the file has them: split at ``\n`` only (``str.splitlines`` also splits at
+    form feeds, ``\x1c``... and ``\u2028``, so a diff's line numbers would not be the file's).
+
+    >>> file_lines("a\x0cb\r\nc")
+    ['a\x0cb\r\n', 'c']
+    """
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
 
 
 def _new_lines(rewrites: List[CallRewrite], text: str) -> List[CallRewrite]:

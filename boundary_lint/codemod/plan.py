@@ -18,6 +18,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from ..literal_positions import source_lines
 from ..model import HOLE_PREFIX, Finding
 from ..registry import Registry
+from ..triggers import CALL_NAMES
 from ..sql_split import split_statements
 from . import reasons
 from . import shapes
@@ -344,7 +345,11 @@ def _finding_refusal(finding: Finding, calls: List[CallSite], outcome: Dict[int,
             message = reasons.IN_SQL_FILE
         elif message == reasons.NOT_AT_A_CALL and module is not None:
             callee = _enclosing_call(module, finding.line, finding.column)
-            if callee is not None and callee not in WRAPPERS:
+            if callee in WRAPPERS:
+                pass  # text("..."): still not passed to a call
+            elif callee in CALL_NAMES:  # the checker reads it (raw(), bulk_insert(), to_sql()...); fix does not
+                message, detail = reasons.UNKNOWN_SINK, f"{callee}()"
+            elif callee is not None:
                 message, detail = reasons.NOT_A_SINK, f"{callee}()"
         return Refusal(finding.line, message, detail)
     for site in calls:

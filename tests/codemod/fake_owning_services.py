@@ -5,8 +5,9 @@ service and analytics through their HTTP clients instead of reading their
 tables. Loaded with ``-p fake_owning_services`` into a run of the example's
 own tests (on a fixed copy), it installs each shared client with an
 ``httpx.MockTransport`` whose handler is the owning service: it answers the
-endpoint from the owner's (legacy) tables, as the contract says (a missing
-row is ``null``).
+endpoint from the owner's (legacy) tables, as a real owner would: a resource
+that does not exist is a 404 (the clients turn it into ``None`` where their
+annotation says ``Optional``, and raise ``ServiceNotFoundError`` elsewhere).
 
 The fakes work in the test's own database session when the test has one, so
 the tests' database assertions -- including "nothing is committed by the
@@ -21,7 +22,7 @@ import json
 import os
 import re
 from decimal import Decimal
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List
 
 import httpx
 import pytest
@@ -47,8 +48,9 @@ def _answer(body: Any, status: int = 200) -> httpx.Response:
     return httpx.Response(status, content=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
 
 
-def _first(rows: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    return rows[0] if rows else None
+def _found(rows: List[Dict[str, Any]]) -> httpx.Response:
+    """The first row, or 404 when there is none."""
+    return _answer(rows[0]) if rows else httpx.Response(404, json={"detail": "not found"})
 
 
 class Service:
@@ -81,7 +83,7 @@ def algo_engine(run: Run) -> Service:
     async def default_strategy(request, match, run):
         rows = await run("SELECT strategy_id, name, status FROM public.strategy "
                          "WHERE trading_account_id = :a AND is_default LIMIT 1", {"a": int(match[1])})
-        return _answer(_first(rows))
+        return _found(rows)
 
     @service.route("POST", r"/strategies/default")
     async def create_default_strategy(request, match, run):
@@ -112,7 +114,7 @@ def algo_engine(run: Run) -> Service:
     async def strategy(request, match, run):
         rows = await run("SELECT strategy_id, name, status, trading_account_id FROM public.strategy "
                          "WHERE strategy_id = :s", {"s": int(match[1])})
-        return _answer(_first(rows))
+        return _found(rows)
 
     @service.route("POST", r"/strategies/(\d+)/sync-pnl")
     async def sync_pnl(request, match, run):
@@ -129,7 +131,7 @@ def user_service(run: Run) -> Service:
 
     @service.route("GET", r"/accounts/([^/]+)")
     async def account(request, match, run):
-        return _answer(_first(await run("SELECT * FROM public.kite_accounts WHERE account_id = :a", {"a": match[1]})))
+        return _found(await run("SELECT * FROM public.kite_accounts WHERE account_id = :a", {"a": match[1]}))
 
     @service.route("POST", r"/accounts/(\d+)/promote-tier")
     async def promote(request, match, run):
@@ -139,7 +141,7 @@ def user_service(run: Run) -> Service:
                          "FROM user_service.trading_accounts ta "
                          "WHERE ta.broker_account_id = ka.account_id AND ta.trading_account_id = :t "
                          "RETURNING ka.account_id, ka.hot_tier_until", {"m": minutes, "t": int(match[1])})
-        return _answer(_first(rows))
+        return _found(rows)
 
     @service.route("GET", r"/accounts/([^/]+)/holdings")
     async def holdings(request, match, run):

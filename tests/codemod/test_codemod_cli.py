@@ -282,3 +282,15 @@ def test_check_never_imports_libcst(project):
             "print('libcst' in sys.modules, 'boundary_lint.codemod' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120)
     assert out.stdout.splitlines()[-1] == "False False", out.stderr
+
+
+def test_diff_line_numbers_are_the_files_own(project, run_cli):
+    """A form feed or a line separator inside a line does not shift the diff's line numbers."""
+    reads = project / "app" / "reads.py"
+    reads.write_text(REWRITABLE.replace('"""Reads the', '# \x0c section\n# odd \u2028 char\n"""Reads the'))
+    result = run_cli("fix", "--diff", ".", cwd=project)
+    hunk = next(line for line in result.out.splitlines() if line.startswith("@@"))
+    lines = reads.read_text().split("\n")
+    start = int(hunk.split()[1].split(",")[0].lstrip("-"))
+    context = [line for line in result.out.split("\n") if line.startswith(" ")][0][1:]
+    assert lines[start - 1] == context
