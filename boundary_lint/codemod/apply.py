@@ -45,6 +45,7 @@ class FileOutcome:
     rewrites: List[CallRewrite] = field(default_factory=list)
     left: List[Tuple[Finding, Refusal]] = field(default_factory=list)
     missing: List[MissingMethod] = field(default_factory=list)
+    notes: List[Tuple[int, str]] = field(default_factory=list)  # about the rewritten file, for a reviewer
     diff: str = ""
     written: bool = False
 
@@ -242,6 +243,7 @@ def _fix_file(path: Path, display: str, registry: Registry, service: str, planne
         if not plan.rewrites:
             break
         outcome.rewrites.extend(plan.rewrites)
+        outcome.notes.extend(plan.notes)
         new_text = _transform(new_text, plan, planner, display, run)
         if new_text is None:
             return FileOutcome(display, left=first.left, missing=first.missing)
@@ -276,7 +278,8 @@ def _transform(text: str, plan: FilePlan, planner: Planner, display: str, run: F
         new_text = command.transform_module(cst.parse_module(text)).code
         missed = len({r.target for r in plan.rewrites} - command.replaced) + len(
             ({s for r in plan.rewrites for s in r.removals} | set(plan.removals)) - command.removed) + len(
-            {(e.kind, e.target) for r in plan.rewrites for e in r.edits} - command.edited)
+            {(e.kind, e.target) for r in plan.rewrites for e in r.edits} - command.edited) + len(
+            set(plan.unwrapped) - command.unwrapped)
         if missed:
             raise RuntimeError(f"{missed} planned change(s) not found in the syntax tree")
         _check_parses(text, new_text, display, cst)

@@ -75,6 +75,15 @@ class ModuleIndex:
     def span(self, node: ast.AST) -> Span:
         return span_of(node, self.span_lines)
 
+    def tree_node(self, span: Span) -> Optional[ast.AST]:
+        """The expression or statement at ``span`` (the first found), if any."""
+        if not hasattr(self, "_by_span"):
+            self._by_span = {}
+            for node in ast.walk(self.tree):
+                if hasattr(node, "end_lineno") and node.end_lineno is not None:
+                    self._by_span.setdefault(self.span(node), node)
+        return self._by_span.get(span)
+
     def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
         node = self.parents.get(node)
         while node is not None:

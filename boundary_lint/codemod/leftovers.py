@@ -28,7 +28,48 @@ def remove_leftovers(plan, sites: List[CallSite], outcome: Dict[int, object], mo
     gone = [r.target for r in plan.rewrites] + [s for r in plan.rewrites for s in r.removals] + plan.removals
     stay = [s for r in plan.rewrites for _, s in r.bindings]
     _imports(plan, module, gone, stay)
+    _dead_cursors(plan, module, gone, stay)
+    _unused_parameters(plan, module, gone, stay)
     return kept
+
+
+CURSOR_FACTORIES = frozenset({"cursor"})
+
+
+def _dead_cursors(plan, module: ModuleIndex, gone: List[Span], stay: List[Span]) -> None:
+    """``with conn.cursor() as cur:`` whose every use of ``cur`` was rewritten away: the block's
+    statements take its place (opening a cursor nobody uses does nothing)."""
+    for node in ast.walk(module.tree):
+        if not isinstance(node, (ast.With, ast.AsyncWith)) or len(node.items) != 1:
+            continue
+        item = node.items[0]
+        call = item.context_expr
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and call.func.attr in CURSOR_FACTORIES and isinstance(item.optional_vars, ast.Name)
+                and all(isinstance(a, (ast.Name, ast.Constant, ast.Attribute)) for a in call.args)
+                and all(isinstance(k.value, (ast.Name, ast.Constant, ast.Attribute)) for k in call.keywords)):
+            continue
+        name = item.optional_vars.id
+        uses = [module.span(n) for statement in node.body for n in ast.walk(statement)
+                if isinstance(n, ast.Name) and n.id == name]
+        if uses and all(_within(u, gone) and not _within(u, stay) for u in uses):
+            plan.unwrapped.append(module.span(node))
+
+
+def _unused_parameters(plan, module: ModuleIndex, gone: List[Span], stay: List[Span]) -> None:
+    """Parameters (a session, a connection) that only the rewritten SQL used: said, not removed,
+    since callers pass them."""
+    functions = {id(module.function_of(module.tree_node(r.target))): module.function_of(module.tree_node(r.target))
+                 for r in plan.rewrites if module.tree_node(r.target) is not None}
+    for function in functions.values():
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for arg in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]:
+            if arg.arg in ("self", "cls"):
+                continue
+            uses = [module.span(n) for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == arg.arg]
+            if uses and all(_within(u, gone) and not _within(u, stay) for u in uses):
+                plan.notes.append((function.lineno, f"parameter {arg.arg} of {function.name}() is no longer used"))
 
 
 def _constants(plan, rewritten: List[CallSite], module: ModuleIndex, exported: Callable[[str], bool]) -> Dict[str, str]:

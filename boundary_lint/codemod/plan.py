@@ -108,6 +108,8 @@ class FilePlan:
     removals: List[Span] = field(default_factory=list)  # SQL constants and imports nobody uses any more
     dropped_imports: List[Tuple[str, str]] = field(default_factory=list)  # (module, name) of from-imports
     missing: List[MissingMethod] = field(default_factory=list)
+    unwrapped: List[Span] = field(default_factory=list)  # ``with x.cursor() as cur:`` nothing uses any more
+    notes: List[Tuple[int, str]] = field(default_factory=list)  # (line, what a reviewer should know)
 
 
 class Planner:

@@ -59,6 +59,9 @@ def run_fix_command(args: argparse.Namespace, registry: Registry, out: Optional[
             out.write(outcome.diff)
         else:
             print(f"rewrote {outcome.path} ({len(outcome.rewrites)} calls)", file=out)
+    for outcome in run.changed:
+        for line, note in sorted(set(outcome.notes)):
+            print(f"{outcome.path}:{line}: note: {note}", file=err)
     err.write(format_left(run))
     err.write(format_summary(run))
     if args.contract and not args.diff:

@@ -52,6 +52,8 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         self._needed: Dict[Tuple[str, str], None] = {}
         self._assigns: Dict[Span, str] = {}  # a discarded call's span -> the name its answer is kept in  # (module, name) imports the calls need, in order
         self.edited: Set[Tuple[str, Span]] = set()
+        self.unwrapped: Set[Span] = set()
+        self._unwrapped: Set[Span] = set()
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         if self.plan is None:
@@ -72,6 +74,7 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
             if rewrite.assign:
                 self._assigns[rewrite.target] = rewrite.assign
         self._dropped.update(self.plan.removals)
+        self._unwrapped = set(self.plan.unwrapped)
         self._lines = tree.code.splitlines()
         return super().transform_module_impl(tree)
 
@@ -159,11 +162,21 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         return updated_node.with_changes(body=self._without_removed(original_node.body, updated_node.body))
 
     def _without_removed(self, originals: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]) -> List:
-        if not (self._carried or self._dropped) or len(originals) != len(updated):
+        if not (self._carried or self._dropped or self._unwrapped) or len(originals) != len(updated):
             return list(updated)
         out: List[cst.BaseStatement] = []
         carry: List[cst.EmptyLine] = []
         for original, statement in zip(originals, updated):
+            if isinstance(original, cst.With) and self._span(original) in self._unwrapped \
+                    and isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
+                self.unwrapped.add(self._span(original))
+                inner = list(statement.body.body)
+                if inner:
+                    inner[0] = inner[0].with_changes(leading_lines=[*carry, *statement.leading_lines,
+                                                                    *inner[0].leading_lines])
+                    carry = []
+                out.extend(inner)
+                continue
             if isinstance(original, cst.SimpleStatementLine):
                 spans = [self._span(small) for small in original.body]
                 gone = [s in self._carried or s in self._dropped for s in spans]

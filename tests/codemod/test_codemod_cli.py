@@ -294,3 +294,10 @@ def test_diff_line_numbers_are_the_files_own(project, run_cli):
     start = int(hunk.split()[1].split(",")[0].lstrip("-"))
     context = [line for line in result.out.split("\n") if line.startswith(" ")][0][1:]
     assert lines[start - 1] == context
+
+
+def test_a_parameter_only_the_sql_used_is_reported(project, run_cli):
+    """The session the rewritten call no longer needs is said (callers still pass it), not removed."""
+    result = run_cli("fix", ".", cwd=project)
+    assert "app/reads.py:5: note: parameter session of load() is no longer used" in result.err
+    assert "async def load(session, strategy_id):" in (project / "app" / "reads.py").read_text()

@@ -204,7 +204,8 @@ class AbsorbedChains(FixTest):
         )
 
     def test_cursor_read_in_the_next_statement(self) -> None:
-        """Should absorb ``await cur.execute(...)`` followed by one ``await cur.fetchall()``."""
+        """Should absorb ``await cur.execute(...)`` followed by one ``await cur.fetchall()``, and drop the
+        cursor context nothing uses any more."""
         self.fix(
             """
             async def holdings(conn, account_id):
@@ -216,8 +217,7 @@ class AbsorbedChains(FixTest):
             from app.clients.accounts import get_account_client
 
             async def holdings(conn, account_id):
-                async with conn.cursor() as cur:
-                    return [dict(row) for row in get_account_client().list_holdings(account_id=account_id)]
+                return [dict(row) for row in get_account_client().list_holdings(account_id=account_id)]
             """,
         )
 
@@ -509,13 +509,12 @@ class ResultsReadLater(FixTest):
 
             def enabled(conn):
                 ids = []
-                with conn.cursor(row_factory=dict_row) as cur:
-                    for row in get_account_client().list_kite_accounts(
-                        enabled=True,
-                        fields=['account_id'],
-                        order_by=['account_id'],
-                    ):
-                        ids.append(row["account_id"])
+                for row in get_account_client().list_kite_accounts(
+                    enabled=True,
+                    fields=['account_id'],
+                    order_by=['account_id'],
+                ):
+                    ids.append(row["account_id"])
                 return ids
             """,
         )
@@ -535,11 +534,10 @@ class ResultsReadLater(FixTest):
             from app.clients.accounts import get_account_client
 
             def names(conn, account_id):
-                with conn.cursor(row_factory=dict_row) as cur:
-                    row = get_account_client().get_holdings(
-                        account_id=account_id,
-                        fields=['symbol', 'exchange'],
-                    )
+                row = get_account_client().get_holdings(
+                    account_id=account_id,
+                    fields=['symbol', 'exchange'],
+                )
                 first, second = row
                 return first, second
             """,
