@@ -28,6 +28,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..checker import PYTHON_SUFFIXES, check_file
 from ..discovery import iter_files
+from ..runner import default_excludes
 from ..model import Finding, Problem
 from ..registry import ConfigError, Registry
 from . import reasons
@@ -126,7 +127,8 @@ class RunFiles:
     def mentioned_elsewhere(self, name: str) -> bool:
         if self._texts is None:
             self._texts = {}
-            around = [p for p, _ in iter_files([str(self.registry.root)], self.registry.settings.exclude)]
+            around = [p for p, _ in iter_files([str(self.registry.root)], self.registry.settings.exclude,
+                                               defaults=default_excludes(self.registry))]
             for path in [*self.run_files, *around]:
                 key = Path(os.path.realpath(path))  # Path.resolve() raises on a symlink loop
                 if key in self._texts or path.suffix not in PYTHON_SUFFIXES:
@@ -197,7 +199,8 @@ def fix_paths(paths: Sequence[str], registry: Registry, service: Optional[str] =
         if body.client:
             run.owners_with_clients[name] = ClientSpec(str(body.client["module"]), str(body.client["factory"]),
                                                        bool(body.client.get("awaitable", False)))
-    files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes)))
+    files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
+                            defaults=default_excludes(registry)))
     run_files = RunFiles(files, registry)
     planner = Planner(registry, clients=run_files.clients, exported=run_files.mentioned_elsewhere,
                       assume_clients=assume_clients, allow_non_atomic=allow_non_atomic)

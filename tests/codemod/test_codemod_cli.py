@@ -301,3 +301,14 @@ def test_a_parameter_only_the_sql_used_is_reported(project, run_cli):
     result = run_cli("fix", ".", cwd=project)
     assert "app/reads.py:5: note: parameter session of load() is no longer used" in result.err
     assert "async def load(session, strategy_id):" in (project / "app" / "reads.py").read_text()
+
+
+def test_fix_walks_the_folders_check_walks(project, run_cli):
+    """``settings.exclude`` replaces the default excludes for fix as for check: build/ is then read."""
+    (project / "boundaries.toml").write_text('[settings]\nexclude = ["vendor"]\n' + REGISTRY)
+    (project / "app" / "build").mkdir()
+    (project / "app" / "build" / "reads.py").write_text(REWRITABLE)
+    assert any(f["path"] == "app/build/reads.py"
+               for f in run_cli("check", "--no-cache", "--format", "json", ".", cwd=project).json["findings"])
+    result = run_cli("fix", "--diff", ".", cwd=project)
+    assert "+++ b/app/build/reads.py" in result.out, result.err
