@@ -255,7 +255,7 @@ def _fix_file(path: Path, display: str, registry: Registry, service: str, planne
         run.problems.append(Problem(display, 1, f"still changing after {MAX_PASSES} passes; not rewritten"))
         return FileOutcome(display, left=first.left, missing=first.missing)
     outcome.missing = list(plan.missing)  # as the final text has them
-    outcome.left = _reasons_from(first, plan)
+    outcome.left = _reasons_from(first, plan, on_disk=not write)
     if new_text == text:
         return outcome
     outcome.rewrites = _new_lines(outcome.rewrites, new_text)
@@ -337,15 +337,20 @@ def _check_parses(old: str, new: str, display: str, cst) -> None:
     compile(new, display, "exec", dont_inherit=True)
 
 
-def _reasons_from(first: FilePlan, last: FilePlan) -> List[Tuple[Finding, Refusal]]:
-    """The findings still there after the rewrite, each with the reason the first plan gave."""
-    earlier: Dict[Tuple[str, str, str], List[Refusal]] = {}
+def _reasons_from(first: FilePlan, last: FilePlan, on_disk: bool = False) -> List[Tuple[Finding, Refusal]]:
+    """The findings still there after the rewrite, each with the reason the first plan gave;
+    at their lines in the rewritten file, or (``on_disk``: nothing is written) in the file as it is."""
+    earlier: Dict[Tuple[str, str, str], List[Tuple[Finding, Refusal]]] = {}
     for finding, refusal in first.left:
-        earlier.setdefault((finding.code, finding.table, finding.fingerprint), []).append(refusal)
+        earlier.setdefault((finding.code, finding.table, finding.fingerprint), []).append((finding, refusal))
     out = []
     for finding, refusal in last.left:
         known = earlier.get((finding.code, finding.table, finding.fingerprint))
         if known:
-            refusal = Refusal(finding.line, known[0].message, known[0].detail)
+            before, reason = known.pop(0) if len(known) > 1 else known[0]
+            if on_disk:
+                finding, refusal = before, reason
+            else:
+                refusal = Refusal(finding.line, reason.message, reason.detail)
         out.append((finding, refusal))
     return out

@@ -312,3 +312,18 @@ def test_fix_walks_the_folders_check_walks(project, run_cli):
                for f in run_cli("check", "--no-cache", "--format", "json", ".", cwd=project).json["findings"])
     result = run_cli("fix", "--diff", ".", cwd=project)
     assert "+++ b/app/build/reads.py" in result.out, result.err
+
+
+def test_diff_reports_what_is_left_at_the_lines_on_disk(project, run_cli):
+    """With --diff nothing is written, so a finding left is named at its line in the file as it is
+    (the import the rewrite would add does not move it)."""
+    (project / "app" / "touch.py").write_text(
+        "async def load(session, strategy_id):\n"
+        "    result = await session.execute(\"SELECT * FROM public.strategy WHERE strategy_id = :id\", "
+        "{\"id\": strategy_id})\n"
+        "    return result.mappings().first()\n\n\n"
+        "async def touch(session, strategy_id):\n"
+        "    await session.execute(\"UPDATE public.strategy SET updated_at = NOW() WHERE strategy_id = :id\", "
+        "{\"id\": strategy_id})\n")
+    result = run_cli("fix", "--diff", ".", cwd=project)
+    assert "app/touch.py:7: left BND101 public.strategy: NOW() is not a bound value" in result.err, result.err
