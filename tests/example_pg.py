@@ -15,15 +15,19 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "order_service"
 EXAMPLE_TESTS = EXAMPLE / "tests"
 
 
-def load_pg_cluster():
-    name = "order_service_example_pg_cluster"
+def load_by_path(name: str, path: Path):
+    """The module at ``path``, loaded once under ``name`` (a file outside every package)."""
     module = sys.modules.get(name)
     if module is None:
-        spec = importlib.util.spec_from_file_location(name, EXAMPLE_TESTS / "pg_cluster.py")
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return module
+
+
+def load_pg_cluster():
+    return load_by_path("order_service_example_pg_cluster", EXAMPLE_TESTS / "pg_cluster.py")
 
 
 pg_cluster = load_pg_cluster()

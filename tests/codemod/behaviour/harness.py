@@ -17,7 +17,6 @@ import ast
 import asyncio
 import datetime as dt
 import importlib
-import importlib.util
 import itertools
 import json
 import os
@@ -34,6 +33,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from example_pg import load_by_path
+
 CORPUS = Path(__file__).resolve().parent
 PACKAGE = "orders_app"
 SCHEMA_SQL = CORPUS / "schema.sql"
@@ -46,14 +47,7 @@ CLIENT_ENV = ("ALGO_ENGINE_URL", "USER_SERVICE_URL", "MARKET_DATA_URL", "RISK_SE
 
 
 def load_fake_clients():
-    name = "behaviour_corpus_fake_clients"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, CORPUS / "fake_clients.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
+    return load_by_path("behaviour_corpus_fake_clients", CORPUS / "fake_clients.py")
 
 
 class HarnessError(AssertionError):
