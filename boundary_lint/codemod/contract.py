@@ -59,6 +59,16 @@ def _union(known: Optional[Tuple[str, ...]], more: Optional[Tuple[str, ...]]) ->
     return tuple(dict.fromkeys((*known, *more)))
 
 
+_MISSING = {"row or null": "null", "value or null": "null", "row": "error (404)", "value": "error (404)"}
+
+
+def missing_row(returns: Sequence[str]) -> Optional[str]:
+    """What the method answers when the statement finds no row: ``null``, or an error (404) the
+    client raises; None for lists, counts and nothing."""
+    said = {_MISSING[r] for r in returns if r in _MISSING}
+    return said.pop() if len(said) == 1 else None
+
+
 def build_contract(run: FixRun) -> List[ServiceContract]:
     services: Dict[str, ServiceContract] = {}
     for outcome in run.files:
@@ -99,6 +109,7 @@ def contract_json(contracts: Sequence[ServiceContract]) -> str:
     def method(m: Method) -> dict:
         return {"name": m.name, "kind": "explicit" if m.explicit else "derived", "verb": m.verb, "table": m.table,
                 "returns": m.returns[0] if len(m.returns) == 1 else m.returns,
+                "missing": missing_row(m.returns),
                 "fields": list(m.fields) if m.fields is not None else None,
                 "parameters": list(m.parameters), "explicit_rewrite": m.explicit, "rewrite": m.rewrite,
                 "replaces_sql": m.sql,
@@ -145,7 +156,9 @@ def contract_markdown(contracts: Sequence[ServiceContract]) -> str:
 
 def _method_section(method: Method, how: str) -> List[str]:
     lines = [f"#### `{method.name}({', '.join(method.parameters)})`", "",
-             f"- returns: {' / '.join(method.returns)}", f"- from: {how}", "- replaces:", ""]
+             f"- returns: {' / '.join(method.returns)}"
+             + (f"; no row: {missing_row(method.returns)}" if missing_row(method.returns) else ""),
+             f"- from: {how}", "- replaces:", ""]
     for statement in method.sql:
         lines += ["  ```sql", f"  {statement}", "  ```", ""]
     lines.append("- call sites:")

@@ -222,8 +222,8 @@ def test_contract_in_markdown_and_json(project, run_cli, tmp_path):
     method = service["methods"][0]
     assert method["call_sites"] == [
         {"path": "app/reads.py", "line": 6, "call": "get_strategy(strategy_id=strategy_id)"}]
-    assert (method["kind"], method["verb"], method["table"], method["returns"], method["fields"]) == (
-        "derived", "select", "public.strategy", "row or null", None)
+    assert (method["kind"], method["verb"], method["table"], method["returns"], method["missing"],
+            method["fields"]) == ("derived", "select", "public.strategy", "row or null", "null", None)
     assert service["refused"] == [
         {"path": "app/touch.py", "line": 2, "table": "public.strategy", "reason": "NOW() is not a bound value"},
         {"path": "migrations/001.sql", "line": 1, "table": "public.strategies",
