@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Optional, TextIO
 
+from . import reasons as reasons_module
 from ..registry import ConfigError, Registry
 from ..reporters import format_problem
 from .apply import FixRun, fix_paths
@@ -38,7 +39,24 @@ def format_summary(run: FixRun) -> str:
              f"left      {sum(reasons.values()):>7} findings"]
     for message, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0])):
         lines.append(f"  {count:>5}  {message}")
+    missing = Counter(_what_is_missing(refusal) for outcome in run.files for _, refusal in outcome.left)
+    missing.pop(None, None)
+    assumed = Counter(f"{r.client.module}: {r.method}" for r in rewrites if r.assumed)
+    if missing or assumed:
+        lines.append("clients to write or complete:")
+        lines += [f"  {count:>5}  {what}" for what, count in sorted(missing.items())]
+        lines += [f"  {count:>5}  {what} (called, written with --assume-clients)"
+                  for what, count in sorted(assumed.items())]
     return "\n".join(lines) + "\n"
+
+
+def _what_is_missing(refusal) -> Optional[str]:
+    """``module app.clients.x`` or ``Class.method`` for a refusal over a client that lacks it."""
+    if refusal.message in (reasons_module.CLIENT_NOT_FOUND, reasons_module.CLIENT_UNREADABLE):
+        return refusal.detail.split(";")[0]
+    if refusal.message in (reasons_module.MISSING_METHOD, reasons_module.BAD_SIGNATURE):
+        return refusal.detail.split("(")[0]
+    return None
 
 
 def run_fix_command(args: argparse.Namespace, registry: Registry, out: Optional[TextIO] = None,

@@ -240,8 +240,10 @@ def test_an_absent_client_module_is_a_refusal_unless_assumed(project, run_cli):
     assert result.code == 0 and result.out == ""
     assert ("app/reads.py:6: left BND100 public.strategy: client module not found (client module app.clients "
             "not found; add it, or pass --assume-clients to write calls to methods that do not exist yet)") in result.err
+    assert "clients to write or complete:\n      1  client module app.clients not found\n" in result.err
     assumed = run_cli("fix", "--diff", "--assume-clients", ".", cwd=project)
     assert assumed.code == 1 and "get_strategy(strategy_id=strategy_id)" in assumed.out
+    assert "      1  app.clients: get_strategy (called, written with --assume-clients)" in assumed.err
 
 
 def test_a_client_module_found_from_the_files_package_root(project, run_cli):
