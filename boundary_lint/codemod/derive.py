@@ -35,7 +35,8 @@ _SUFFIX = {exp.EQ: "", exp.NEQ: "_ne", exp.LT: "_lt", exp.LTE: "_lte", exp.GT: "
 _FLIP = {exp.LT: exp.GT, exp.GT: exp.LT, exp.LTE: exp.GTE, exp.GTE: exp.LTE}
 _POSITIONAL_SHOWN = re.compile(r"%\(bl_p\d+\)s|:bl_p\d+")
 _SELECT_CLAUSES = (("group", "GROUP BY"), ("having", "HAVING"), ("qualify", "QUALIFY"),
-                   ("windows", "WINDOW"), ("distinct", "DISTINCT"), ("into", "SELECT INTO"))
+                   ("windows", "WINDOW"), ("distinct", "DISTINCT"), ("into", "SELECT INTO"),
+                   ("locks", "FOR UPDATE/FOR SHARE (a row lock)"))
 RESERVED = frozenset({"fields", "order_by", "limit", "offset", "on_conflict", "update", "where", "values"})
 """Keyword arguments the convention uses itself: a column named so is refused."""
 
@@ -269,13 +270,16 @@ def _returning(tree: exp.Expression, values: _Values, shape: str) -> Optional[Tu
 
 
 def _change(tree: exp.Expression, values: _Values, shape: str, table: str):
-    if tree.args.get("from") or tree.args.get("using"):
+    if tree.args.get("from") or tree.args.get("from_") or tree.args.get("using"):  # sqlglot 30: from_
         raise reasons.Refused(reasons.SEVERAL_TABLES, "FROM/USING")
     if tree.args.get("returning") is not None and shape not in (shapes.NOTHING, shapes.COUNT):
         raise reasons.Refused(reasons.NOT_DERIVED.format(what=f"RETURNING read as {shape}"))
     if shape not in (shapes.NOTHING, shapes.COUNT):
         raise reasons.Refused(reasons.NOT_DERIVED.format(what=f"a {shape} read from a write without RETURNING"))
     conditions = _conditions(tree, values, as_keywords=False)
+    names = [k for k, _ in conditions]
+    if len(set(names)) != len(names):  # one key of the where dict each: a second would replace the first
+        raise reasons.Refused(reasons.NOT_DERIVED.format(what="two conditions on one column"))
     if isinstance(tree, exp.Delete):
         return "delete", f"delete_{table}", [(_keyword(k), v) for k, v in conditions], None
     assignments = []
@@ -315,6 +319,9 @@ def _column(node: exp.Expression, values: _Values) -> str:
 
 
 def _condition(condition: exp.Expression, values: _Values) -> List[Tuple[str, ast.expr]]:
+    if condition.args.get("negate") and not isinstance(condition, exp.Is):  # x NOT LIKE y, x NOT ILIKE y
+        raise reasons.Refused(reasons.NOT_DERIVED.format(what="this NOT condition"),
+                              _show(condition, values.sql, values.dialect))
     if isinstance(condition, exp.Column) and value_key(condition) is None:
         return [(_column(condition, values), ast.Constant(True))]
     if isinstance(condition, exp.Not):
@@ -337,6 +344,8 @@ def _condition(condition: exp.Expression, values: _Values) -> List[Tuple[str, as
         items = ast.List([values(v) for v in condition.expressions], ast.Load())
         return [(_column(condition.this, values) + "_in", items)]
     if isinstance(condition, exp.Between):
+        if condition.args.get("symmetric"):
+            raise reasons.Refused(reasons.NOT_DERIVED.format(what="BETWEEN SYMMETRIC"))
         name = _column(condition.this, values)
         return [(name + "_gte", values(condition.args["low"])), (name + "_lte", values(condition.args["high"]))]
     kind = type(condition)
@@ -345,6 +354,9 @@ def _condition(condition: exp.Expression, values: _Values) -> List[Tuple[str, as
                               _show(condition, values.sql, values.dialect))
     left, right = condition.this, condition.expression
     if not isinstance(left, exp.Column) and isinstance(right, exp.Column) and value_key(right) is None:
+        if kind in (exp.Like, exp.ILike):  # the column is the pattern: not col_like=value
+            raise reasons.Refused(reasons.NOT_DERIVED.format(what="a column as the pattern of LIKE"),
+                                  _show(condition, values.sql, values.dialect))
         left, right, kind = right, left, _FLIP.get(kind, kind)
     name = _column(left, values)
     if isinstance(right, exp.Any) and kind is exp.EQ:

@@ -87,6 +87,7 @@ class _Follower:
             self.out.null_tested = True
             return None
         if isinstance(parent, ast.IfExp) and node is not parent.test:
+            self._other_branch(node, parent, kind, rows=False)
             return self.row(parent, kind, parent)
         if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name):
             name = parent.func.id
@@ -108,6 +109,16 @@ class _Follower:
         if isinstance(parent, ast.Await):
             self.refuse(parent, "the row is awaited")
         self.escape(node, kind, _where(node, parent))
+
+    def _other_branch(self, node: ast.expr, choice: ast.IfExp, kind: str, rows: bool) -> None:
+        """``row if c else other``: the edits made for a row would apply to ``other`` too, so it
+        must be None (or, for rows, an empty list or tuple)."""
+        other = choice.orelse if node is choice.body else choice.body
+        if isinstance(other, ast.Constant) and other.value is None:
+            return
+        if rows and isinstance(other, (ast.List, ast.Tuple)) and not other.elts:
+            return
+        self.refuse(choice, f"{source_text(choice, 40)}: a {kind} or another value")
 
     def _tested(self, node: ast.expr, parent: Optional[ast.AST]) -> bool:
         if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and parent.test is node:
@@ -204,6 +215,7 @@ class _Follower:
         if self._tested(node, parent):
             return None
         if isinstance(parent, ast.IfExp) and node is not parent.test:
+            self._other_branch(node, parent, kind, rows=True)
             return self.rows(parent, kind, parent)
         if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.args == [node]:
             if parent.func.id in ("len", "bool"):
