@@ -60,6 +60,9 @@ class _Follower:
         raise reasons.Refused(reasons.RESULT_USE, f"line {node.lineno}: {what}")
 
     def edit(self, target: ast.expr, op: str, keys: Sequence[str] = ()) -> None:
+        if op in ("key", "unpack") and sum(isinstance(a, ast.JoinedStr) for a in self.index.ancestors(target)) > 1:
+            # a key is quoted with the quote the f-string does not use; two levels use both
+            self.refuse(target, f"{source_text(target, 40)} in a nested f-string")
         self.out.edits.append(Edit(self.index.span(target), type(target).__name__, op, tuple(keys)))
 
     def key_of(self, node: ast.AST, number: int) -> str:
@@ -195,6 +198,7 @@ class _Follower:
         self.escape(node, kind, f"stored ({source_text(parent, 40)})")
 
     def _unpack(self, node: ast.expr, bound: ast.expr, count: int) -> None:
+        self._once(node, count)
         if self.fields is None or len(self.fields) != count:
             self.refuse(node, f"a row unpacked into {count} names"
                               + ("" if self.fields is None else f" from {len(self.fields)} columns"))
@@ -255,10 +259,17 @@ class _Follower:
                     continue
                 follow(node)
 
+    def _once(self, node: ast.expr, count: int) -> None:
+        """``a, b = X`` becomes ``a, b = X["a"], X["b"]``: X is then evaluated once per name,
+        so it must be a name (not the client call itself, which would run twice)."""
+        if not isinstance(node, ast.Name):
+            self.refuse(node, f"a row unpacked into {count} names where it is fetched: assign it to a name first")
+
     def finish(self) -> Followed:
         for node, _, count in self.pending_unpacks:
             if self.mapping_evidence or not self.tuple_evidence:
                 self.refuse(node, "a cursor row unpacked: a tuple or a dict, as the cursor's row factory says")
+            self._once(node, count)
             self.edit(node, "unpack", self._fields(node, count))
         if self.tuple_evidence and self.mapping_evidence:
             raise reasons.Refused(reasons.RESULT_USE, "the row is read both by position and by name")

@@ -312,6 +312,52 @@ class Uses(ReviewTest):
             """,
         )
 
+    def test_row_unpacked_where_it_is_fetched(self) -> None:
+        """``a, b = await conn.fetchrow(...)`` became ``a, b = (await call)["a"], (await call)["b"]``:
+        the client was called twice."""
+        self.left(
+            """
+            async def f(conn, sid):
+                a, b = await conn.fetchrow("SELECT strategy_id, name FROM public.strategy WHERE strategy_id = $1", sid)
+                return a, b
+            """,
+            f"line 2: {USE} (line 2: a row unpacked into 2 names where it is fetched: assign it to a name first)",
+        )
+
+    def test_row_unpacked_from_a_name(self) -> None:
+        """Safe: unpacking a name reads the dict once per key."""
+        self.fix(
+            """
+            async def f(conn, sid):
+                row = await conn.fetchrow("SELECT strategy_id, name FROM public.strategy WHERE strategy_id = $1", sid)
+                a, b = row
+                return a, b
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def f(conn, sid):
+                row = await (await get_strategy_client()).get_strategy(
+                    strategy_id=sid,
+                    fields=['strategy_id', 'name'],
+                )
+                a, b = (row["strategy_id"], row["name"])
+                return a, b
+            """,
+        )
+
+    def test_key_in_a_nested_f_string(self) -> None:
+        """``f"{f'{row[1]}'}"`` became ``f"{f'{row['name']}'}"``: a SyntaxError before Python 3.12."""
+        self.left(
+            """
+            async def f(db, sid):
+                row = (await db.execute("SELECT strategy_id, name FROM public.strategy WHERE strategy_id = :id",
+                                        {"id": sid})).first()
+                return f"{f'{row[1]}'}"
+            """,
+            f"line 2: {USE} (line 4: row[1] in a nested f-string)",
+        )
+
     def test_result_read_in_a_closure_defined_before(self) -> None:
         """A nested function defined before the statement reads ``result.rowcount`` when called after:
         that read was not seen, so the result became an int and the closure's ``.rowcount`` an
