@@ -508,6 +508,39 @@ class RaisingClient(ReviewTest):
 
 
 class Transactions(ReviewTest):
+    def test_with_connection_is_a_transaction(self) -> None:
+        """psycopg's ``with conn:`` commits on leaving and rolls back on an exception: the delete
+        was moved out of the block that also inserts through another cursor."""
+        self.left(
+            """
+            def move(conn, sid):
+                with conn:
+                    with conn.cursor() as a:
+                        a.execute("INSERT INTO order_service.audit (x) VALUES (%s)", (sid,))
+                    with conn.cursor() as b:
+                        b.execute("DELETE FROM public.kite_accounts WHERE account_id = %s", (sid,))
+            """,
+            "line 6: write in a transaction that also writes other tables "
+            "(line 4 writes in the transaction of line 2)",
+        )
+
+    def test_atomic_decorator_is_a_transaction(self) -> None:
+        """``@transaction.atomic`` makes the whole function one transaction."""
+        self.left(
+            """
+            from django.db import connection, transaction
+
+            @transaction.atomic
+            def move(sid):
+                with connection.cursor() as a:
+                    a.execute("INSERT INTO order_service.audit (x) VALUES (%s)", (sid,))
+                with connection.cursor() as b:
+                    b.execute("DELETE FROM public.kite_accounts WHERE account_id = %s", (sid,))
+            """,
+            "line 8: write in a transaction that also writes other tables "
+            "(line 6 writes in the transaction of line 4)",
+        )
+
     @unittest.expectedFailure
     def test_lone_write_in_a_transaction_that_may_roll_back(self) -> None:
         """Not fixed (docs/fix.md allows it; the corpus calls it undecided): the block rolls the write
