@@ -341,6 +341,15 @@ def _condition(condition: exp.Expression, values: _Values) -> List[Tuple[str, as
     if isinstance(condition, exp.In) and isinstance(condition.this, exp.Column):
         if condition.args.get("query") is not None or condition.args.get("unnest") is not None:
             raise reasons.Refused(reasons.NOT_DERIVED.format(what="a subquery"))
+        field = condition.args.get("field")
+        if field is not None:  # col IN %s / IN :ids: one bound sequence, as col = ANY(x)
+            if value_key(field) is None or condition.expressions:
+                raise reasons.Refused(reasons.NOT_DERIVED.format(what="this IN condition"),
+                                      _show(condition, values.sql, values.dialect))
+            return [(_column(condition.this, values) + "_in", values(field))]
+        if not condition.expressions:
+            raise reasons.Refused(reasons.NOT_DERIVED.format(what="this IN condition"),
+                                  _show(condition, values.sql, values.dialect))
         items = ast.List([values(v) for v in condition.expressions], ast.Load())
         return [(_column(condition.this, values) + "_in", items)]
     if isinstance(condition, exp.Between):

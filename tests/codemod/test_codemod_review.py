@@ -92,6 +92,40 @@ class Conditions(ReviewTest):
             """,
         )
 
+    def test_in_one_bound_sequence(self) -> None:
+        """psycopg's ``col IN %s`` with a tuple: sqlglot reads one placeholder as the IN's field,
+        with no list items, so this became ``account_id_in=[]`` (no rows at all)."""
+        self.fix(
+            """
+            def f(cur, ids):
+                cur.execute("SELECT name FROM public.kite_accounts WHERE account_id IN %s", (tuple(ids),))
+                return [r[0] for r in cur.fetchall()]
+            """,
+            """
+            from app.clients.accounts import get_account_client
+
+            def f(cur, ids):
+                return [r["name"] for r in get_account_client().list_kite_accounts(
+                    account_id_in=tuple(ids),
+                    fields=['name'],
+                )]
+            """,
+        )
+
+    def test_in_one_bound_name(self) -> None:
+        self.fix(
+            """
+            async def f(db, ids):
+                await db.execute("DELETE FROM public.kite_accounts WHERE account_id IN :ids", {"ids": ids})
+            """,
+            """
+            from app.clients.accounts import get_account_client
+
+            async def f(db, ids):
+                get_account_client().delete_kite_accounts(account_id_in=ids)
+            """,
+        )
+
     def test_between_symmetric(self) -> None:
         """``BETWEEN SYMMETRIC lo AND hi`` matches when lo > hi too; ``_gte=lo, _lte=hi`` does not."""
         self.left(
