@@ -27,6 +27,7 @@ from sqlglot import exp
 
 from . import reasons
 from . import shapes
+from ..model import HOLE_PREFIX
 from .callsites import Key
 from .rewrites import value_key
 
@@ -85,6 +86,8 @@ class _Values:
         if isinstance(inner, exp.Null):
             return ast.Constant(None)
         if isinstance(inner, exp.Literal):
+            if inner.is_string and HOLE_PREFIX in inner.this:  # '{name}' in an f-string: text, not a value
+                raise reasons.Refused(reasons.RUNTIME_FRAGMENT, _show(node, self.sql, self.dialect))
             if inner.is_string:
                 return ast.Constant(inner.this)
             if re.fullmatch(r"\d+", inner.this):
@@ -350,6 +353,9 @@ def _condition(condition: exp.Expression, values: _Values) -> List[Tuple[str, as
         if not condition.expressions:
             raise reasons.Refused(reasons.NOT_DERIVED.format(what="this IN condition"),
                                   _show(condition, values.sql, values.dialect))
+        for item in condition.expressions:
+            if (value_key(item) or ("",))[0] == "hole":  # IN ({ids}): the text may be a list of values
+                raise reasons.Refused(reasons.RUNTIME_FRAGMENT, _show(condition, values.sql, values.dialect))
         items = ast.List([values(v) for v in condition.expressions], ast.Load())
         return [(_column(condition.this, values) + "_in", items)]
     if isinstance(condition, exp.Between):

@@ -211,6 +211,64 @@ class Conditions(ReviewTest):
         )
 
 
+class FormattedValues(ReviewTest):
+    """An f-string value stands for a bound value only where it is the value itself."""
+
+    def test_value_inside_quotes(self) -> None:
+        """``name = '{n}'``: the literal became ``name='bl_hole_0'``, the hole's own name."""
+        self.left(
+            """
+            async def f(db, n):
+                return (await db.execute(f"SELECT strategy_id FROM public.strategy WHERE name = '{n}'")).scalar()
+            """,
+            "line 2: SQL fragment built at run time ('{n}')",
+        )
+
+    def test_value_inside_a_like_pattern(self) -> None:
+        self.left(
+            """
+            async def f(db, prefix):
+                return (await db.execute(f"SELECT name FROM public.strategy WHERE name LIKE '{prefix}%'")).scalars().all()
+            """,
+            "line 2: SQL fragment built at run time ('{prefix}%')",
+        )
+
+    def test_value_list_in_in(self) -> None:
+        """``IN ({ids})`` with ``ids = "1, 2, 3"`` is three values; it became ``strategy_id_in=[ids]``."""
+        self.left(
+            """
+            async def f(db, ids):
+                return (await db.execute(f"SELECT name FROM public.strategy WHERE strategy_id IN ({ids})")).scalars().all()
+            """,
+            "line 2: SQL fragment built at run time (strategy_id IN ({ids}))",
+        )
+
+    def test_value_with_a_format_spec(self) -> None:
+        """``{x:.2f}`` puts the rounded text in the SQL; the value went unrounded."""
+        self.left(
+            """
+            async def f(db, x):
+                return (await db.execute(f"SELECT name FROM public.strategy WHERE score > {x:.2f}")).scalars().all()
+            """,
+            "line 2: SQL fragment built at run time ({x} with a conversion or format)",
+        )
+
+    def test_plain_value(self) -> None:
+        """Safe: ``= {sid}`` is the value."""
+        self.fix(
+            """
+            async def f(db, sid):
+                return (await db.execute(f"SELECT name FROM public.strategy WHERE strategy_id = {sid}")).scalar()
+            """,
+            """
+            from app.clients.strategy import get_strategy_client
+
+            async def f(db, sid):
+                return await (await get_strategy_client()).get_strategy_name(strategy_id=sid)
+            """,
+        )
+
+
 class Arguments(ReviewTest):
     def test_effects_keep_their_order(self) -> None:
         """``$2 ... $1`` with ``next(ids), next(ids)``: the call's keywords follow the SQL, so the
