@@ -182,6 +182,10 @@ def bind(site: CallSite, key: Key, index: ModuleIndex) -> ast.expr:
             raise reasons.Refused(reasons.FORMATTED_VALUE)
         if not _inside(index.span(hole), index.span(call)):
             raise reasons.Refused(reasons.FORMATTED_VALUE, "f-string defined away from the call")
+        formatted = index.parents.get(hole)
+        if isinstance(formatted, ast.FormattedValue) and (formatted.conversion != -1 or formatted.format_spec):
+            # {x!r}, {x:.2f}: the SQL holds the text made of the value, not the value
+            raise reasons.Refused(reasons.RUNTIME_FRAGMENT, "{%s} with a conversion or format" % ast.unparse(hole))
         return hole
     if kind == "dollar":
         args = call.args

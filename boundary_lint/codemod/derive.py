@@ -27,6 +27,7 @@ from sqlglot import exp
 
 from . import reasons
 from . import shapes
+from ..model import HOLE_PREFIX
 from .callsites import Key
 from .rewrites import value_key
 
@@ -35,7 +36,8 @@ _SUFFIX = {exp.EQ: "", exp.NEQ: "_ne", exp.LT: "_lt", exp.LTE: "_lte", exp.GT: "
 _FLIP = {exp.LT: exp.GT, exp.GT: exp.LT, exp.LTE: exp.GTE, exp.GTE: exp.LTE}
 _POSITIONAL_SHOWN = re.compile(r"%\(bl_p\d+\)s|:bl_p\d+")
 _SELECT_CLAUSES = (("group", "GROUP BY"), ("having", "HAVING"), ("qualify", "QUALIFY"),
-                   ("windows", "WINDOW"), ("distinct", "DISTINCT"), ("into", "SELECT INTO"))
+                   ("windows", "WINDOW"), ("distinct", "DISTINCT"), ("into", "SELECT INTO"),
+                   ("locks", "FOR UPDATE/FOR SHARE (a row lock)"))
 RESERVED = frozenset({"fields", "order_by", "limit", "offset", "on_conflict", "update", "where", "values"})
 """Keyword arguments the convention uses itself: a column named so is refused."""
 
@@ -84,6 +86,8 @@ class _Values:
         if isinstance(inner, exp.Null):
             return ast.Constant(None)
         if isinstance(inner, exp.Literal):
+            if inner.is_string and HOLE_PREFIX in inner.this:  # '{name}' in an f-string: text, not a value
+                raise reasons.Refused(reasons.RUNTIME_FRAGMENT, _show(node, self.sql, self.dialect))
             if inner.is_string:
                 return ast.Constant(inner.this)
             if re.fullmatch(r"\d+", inner.this):
@@ -269,13 +273,16 @@ def _returning(tree: exp.Expression, values: _Values, shape: str) -> Optional[Tu
 
 
 def _change(tree: exp.Expression, values: _Values, shape: str, table: str):
-    if tree.args.get("from") or tree.args.get("using"):
+    if tree.args.get("from") or tree.args.get("from_") or tree.args.get("using"):  # sqlglot 30: from_
         raise reasons.Refused(reasons.SEVERAL_TABLES, "FROM/USING")
     if tree.args.get("returning") is not None and shape not in (shapes.NOTHING, shapes.COUNT):
         raise reasons.Refused(reasons.NOT_DERIVED.format(what=f"RETURNING read as {shape}"))
     if shape not in (shapes.NOTHING, shapes.COUNT):
         raise reasons.Refused(reasons.NOT_DERIVED.format(what=f"a {shape} read from a write without RETURNING"))
     conditions = _conditions(tree, values, as_keywords=False)
+    names = [k for k, _ in conditions]
+    if len(set(names)) != len(names):  # one key of the where dict each: a second would replace the first
+        raise reasons.Refused(reasons.NOT_DERIVED.format(what="two conditions on one column"))
     if isinstance(tree, exp.Delete):
         return "delete", f"delete_{table}", [(_keyword(k), v) for k, v in conditions], None
     assignments = []
@@ -315,6 +322,9 @@ def _column(node: exp.Expression, values: _Values) -> str:
 
 
 def _condition(condition: exp.Expression, values: _Values) -> List[Tuple[str, ast.expr]]:
+    if condition.args.get("negate") and not isinstance(condition, exp.Is):  # x NOT LIKE y, x NOT ILIKE y
+        raise reasons.Refused(reasons.NOT_DERIVED.format(what="this NOT condition"),
+                              _show(condition, values.sql, values.dialect))
     if isinstance(condition, exp.Column) and value_key(condition) is None:
         return [(_column(condition, values), ast.Constant(True))]
     if isinstance(condition, exp.Not):
@@ -334,9 +344,23 @@ def _condition(condition: exp.Expression, values: _Values) -> List[Tuple[str, as
     if isinstance(condition, exp.In) and isinstance(condition.this, exp.Column):
         if condition.args.get("query") is not None or condition.args.get("unnest") is not None:
             raise reasons.Refused(reasons.NOT_DERIVED.format(what="a subquery"))
+        field = condition.args.get("field")
+        if field is not None:  # col IN %s / IN :ids: one bound sequence, as col = ANY(x)
+            if value_key(field) is None or condition.expressions:
+                raise reasons.Refused(reasons.NOT_DERIVED.format(what="this IN condition"),
+                                      _show(condition, values.sql, values.dialect))
+            return [(_column(condition.this, values) + "_in", values(field))]
+        if not condition.expressions:
+            raise reasons.Refused(reasons.NOT_DERIVED.format(what="this IN condition"),
+                                  _show(condition, values.sql, values.dialect))
+        for item in condition.expressions:
+            if (value_key(item) or ("",))[0] == "hole":  # IN ({ids}): the text may be a list of values
+                raise reasons.Refused(reasons.RUNTIME_FRAGMENT, _show(condition, values.sql, values.dialect))
         items = ast.List([values(v) for v in condition.expressions], ast.Load())
         return [(_column(condition.this, values) + "_in", items)]
     if isinstance(condition, exp.Between):
+        if condition.args.get("symmetric"):
+            raise reasons.Refused(reasons.NOT_DERIVED.format(what="BETWEEN SYMMETRIC"))
         name = _column(condition.this, values)
         return [(name + "_gte", values(condition.args["low"])), (name + "_lte", values(condition.args["high"]))]
     kind = type(condition)
@@ -345,6 +369,9 @@ def _condition(condition: exp.Expression, values: _Values) -> List[Tuple[str, as
                               _show(condition, values.sql, values.dialect))
     left, right = condition.this, condition.expression
     if not isinstance(left, exp.Column) and isinstance(right, exp.Column) and value_key(right) is None:
+        if kind in (exp.Like, exp.ILike):  # the column is the pattern: not col_like=value
+            raise reasons.Refused(reasons.NOT_DERIVED.format(what="a column as the pattern of LIKE"),
+                                  _show(condition, values.sql, values.dialect))
         left, right, kind = right, left, _FLIP.get(kind, kind)
     name = _column(left, values)
     if isinstance(right, exp.Any) and kind is exp.EQ:

@@ -60,6 +60,9 @@ class _Follower:
         raise reasons.Refused(reasons.RESULT_USE, f"line {node.lineno}: {what}")
 
     def edit(self, target: ast.expr, op: str, keys: Sequence[str] = ()) -> None:
+        if op in ("key", "unpack") and sum(isinstance(a, ast.JoinedStr) for a in self.index.ancestors(target)) > 1:
+            # a key is quoted with the quote the f-string does not use; two levels use both
+            self.refuse(target, f"{source_text(target, 40)} in a nested f-string")
         self.out.edits.append(Edit(self.index.span(target), type(target).__name__, op, tuple(keys)))
 
     def key_of(self, node: ast.AST, number: int) -> str:
@@ -87,6 +90,7 @@ class _Follower:
             self.out.null_tested = True
             return None
         if isinstance(parent, ast.IfExp) and node is not parent.test:
+            self._other_branch(node, parent, kind, rows=False)
             return self.row(parent, kind, parent)
         if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name):
             name = parent.func.id
@@ -108,6 +112,16 @@ class _Follower:
         if isinstance(parent, ast.Await):
             self.refuse(parent, "the row is awaited")
         self.escape(node, kind, _where(node, parent))
+
+    def _other_branch(self, node: ast.expr, choice: ast.IfExp, kind: str, rows: bool) -> None:
+        """``row if c else other``: the edits made for a row would apply to ``other`` too, so it
+        must be None (or, for rows, an empty list or tuple)."""
+        other = choice.orelse if node is choice.body else choice.body
+        if isinstance(other, ast.Constant) and other.value is None:
+            return
+        if rows and isinstance(other, (ast.List, ast.Tuple)) and not other.elts:
+            return
+        self.refuse(choice, f"{source_text(choice, 40)}: a {kind} or another value")
 
     def _tested(self, node: ast.expr, parent: Optional[ast.AST]) -> bool:
         if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and parent.test is node:
@@ -184,6 +198,7 @@ class _Follower:
         self.escape(node, kind, f"stored ({source_text(parent, 40)})")
 
     def _unpack(self, node: ast.expr, bound: ast.expr, count: int) -> None:
+        self._once(node, count)
         if self.fields is None or len(self.fields) != count:
             self.refuse(node, f"a row unpacked into {count} names"
                               + ("" if self.fields is None else f" from {len(self.fields)} columns"))
@@ -204,6 +219,7 @@ class _Follower:
         if self._tested(node, parent):
             return None
         if isinstance(parent, ast.IfExp) and node is not parent.test:
+            self._other_branch(node, parent, kind, rows=True)
             return self.rows(parent, kind, parent)
         if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.args == [node]:
             if parent.func.id in ("len", "bool"):
@@ -243,10 +259,17 @@ class _Follower:
                     continue
                 follow(node)
 
+    def _once(self, node: ast.expr, count: int) -> None:
+        """``a, b = X`` becomes ``a, b = X["a"], X["b"]``: X is then evaluated once per name,
+        so it must be a name (not the client call itself, which would run twice)."""
+        if not isinstance(node, ast.Name):
+            self.refuse(node, f"a row unpacked into {count} names where it is fetched: assign it to a name first")
+
     def finish(self) -> Followed:
         for node, _, count in self.pending_unpacks:
             if self.mapping_evidence or not self.tuple_evidence:
                 self.refuse(node, "a cursor row unpacked: a tuple or a dict, as the cursor's row factory says")
+            self._once(node, count)
             self.edit(node, "unpack", self._fields(node, count))
         if self.tuple_evidence and self.mapping_evidence:
             raise reasons.Refused(reasons.RESULT_USE, "the row is read both by position and by name")

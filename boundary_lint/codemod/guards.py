@@ -104,8 +104,7 @@ def transaction_problem(site: CallSite, index: ModuleIndex, sites: Sequence[Call
     through the same session in the function, or a ``commit()`` after it in the
     function (the write is part of what is committed)."""
     for block in index.ancestors(site.call):
-        if not isinstance(block, (ast.With, ast.AsyncWith)) or not any(
-                _is_transaction(item.context_expr) for item in block.items):
+        if not _transaction_block(block):
             continue
         inside = set(map(id, ast.walk(block)))
         for other in sites:
@@ -135,6 +134,30 @@ def _receiver(call: ast.Call) -> Optional[str]:
     connection between two commits are one transaction."""
     func = call.func
     return ast.unparse(func.value) if isinstance(func, ast.Attribute) else None
+
+
+def _transaction_block(block: ast.AST) -> bool:
+    """A ``with`` of a transaction, ``with conn:`` of a DB-API connection used in the block
+    (psycopg commits on leaving it, rolls back on an exception), or a function decorated
+    ``@transaction.atomic`` / ``@atomic``."""
+    if isinstance(block, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return any(_is_transaction(d) or _name_of(d) == "atomic" for d in block.decorator_list)
+    if not isinstance(block, (ast.With, ast.AsyncWith)):
+        return False
+    for item in block.items:
+        if _is_transaction(item.context_expr):
+            return True
+        held = item.context_expr
+        if isinstance(held, (ast.Name, ast.Attribute)) and item.optional_vars is None:
+            written = ast.unparse(held)
+            if any(isinstance(n, ast.Attribute) and n.attr in ("cursor", "execute", "executemany")
+                   and ast.unparse(n.value) == written for s in block.body for n in ast.walk(s)):
+                return True
+    return False
+
+
+def _name_of(expr: ast.expr) -> str:
+    return expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
 
 
 def _is_transaction(expr: ast.expr) -> bool:

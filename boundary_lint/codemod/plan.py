@@ -23,8 +23,8 @@ from ..sql_split import split_statements
 from . import reasons
 from . import shapes
 from .calls import ClientSpec, call_text, replacement_text, signature_problem
-from .callsites import (REWRITABLE_SINKS, WRAPPERS, CallSite, ModuleIndex, Span, bind, call_sites, calls_at, has_effects,
-                        unused_arguments)
+from .callsites import (FUNCTIONS, REWRITABLE_SINKS, WRAPPERS, CallSite, ModuleIndex, Span, bind, call_sites,
+                        calls_at, has_effects, unused_arguments)
 from .client_methods import ClientClass, Signature
 from .follow import Edit, follow_result
 from .guards import in_fallback, in_migration, name_taken, transaction_problem
@@ -247,6 +247,9 @@ class Planner:
         uses = {n: sum(1 for x in ast.walk(template) if isinstance(x, ast.Name) and x.id == n) for n in exprs}
         if any(uses[n] > 1 and has_effects(e) for n, e in exprs.items()):
             raise Refused(reasons.SIDE_EFFECT_ARGUMENT, "a value bound twice")
+        if any(has_effects(e) for e in exprs.values()) and _evaluation_order(template, exprs) != sorted(
+                exprs, key=lambda n: (exprs[n].lineno, exprs[n].col_offset)):
+            raise Refused(reasons.SIDE_EFFECT_ARGUMENT, "arguments with effects would run in another order")
         if resolved.verb == "select" and use.returns == shapes.NOTHING:
             raise Refused(reasons.SELECT_NOT_READ)
         if not resolved.explicit:  # a derived name says the table without its schema: one table per name
@@ -258,12 +261,16 @@ class Planner:
         client, signature = self._choose_client(owner, specs, plan.path, resolved, template, people, use, site, plan)
         if name_taken(module, site.call, client.factory, client.module):
             raise Refused(reasons.FACTORY_TAKEN, client.factory)
-        in_async = isinstance(module.function_of(site.call), ast.AsyncFunctionDef)
+        in_async = _can_await(site.call, module)
         if client.awaitable and not in_async:
             raise Refused(reasons.NOT_ASYNC)
         offered = _offered_shape(resolved, signature, use, self.assume_clients)
-        followed = follow_result(use.follow_from or use.target, use.returns, use.kind, module, resolved.fields)
-        _check_shapes(use, offered, followed, resolved, signature)
+        answer = use.follow_from or use.target  # where the client's answer is read
+        followed = follow_result(answer, use.returns, use.kind, module, resolved.fields)
+        holder = module.parents.get(answer)
+        read_at_once = isinstance(holder, (ast.Subscript, ast.Attribute)) and holder.value is answer and \
+            not followed.null_tested and not _in_try_body(answer, module)
+        _check_shapes(use, offered, read_at_once, resolved, signature)
         edits = list(followed.edits) + [Edit(module.span(c), "Attribute", "unwrap") for c in use.count_uses] + [
             Edit(module.span(node), type(node).__name__, "name", (name,)) for node, name in use.renames]
         # the method is awaited when it is a coroutine: as its class says, else as the registry's
@@ -294,6 +301,51 @@ class Planner:
             assumed=signature is None and self.clients is not None, assign=use.assign)
 
 
+def _in_try_body(node: ast.AST, module: ModuleIndex) -> bool:
+    """Whether an exception at ``node`` may be caught by a handler of its function (the
+    error a missing row raises is not the client's)."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, FUNCTIONS):
+            return False
+        if isinstance(ancestor, ast.Try) and ancestor.handlers and any(child is s for s in ancestor.body):
+            return True
+        child = ancestor
+    return False
+
+
+def _evaluation_order(template: ast.expr, exprs: Dict[str, ast.expr]) -> List[str]:
+    """The argument names in the order the rewritten call evaluates them (left to right as
+    written: keywords, dict entries, list elements)."""
+    written = ast.parse(ast.unparse(template), mode="eval")
+    names = sorted((n for n in ast.walk(written) if isinstance(n, ast.Name) and n.id in exprs),
+                   key=lambda n: (n.lineno, n.col_offset))
+    order: List[str] = []
+    for name in names:
+        if name.id not in order:
+            order.append(name.id)
+    return order
+
+
+def _can_await(node: ast.AST, module: ModuleIndex) -> bool:
+    """Whether ``await`` written at ``node`` awaits in an enclosing async function: not in a
+    class body, a lambda or a nested ``def`` (a SyntaxError there) nor in a generator
+    expression (it would become an async generator, which ``list()`` cannot take). Defaults,
+    decorators and a comprehension's first iterable run in the enclosing scope."""
+    def within(part) -> bool:
+        parts = part if isinstance(part, list) else [part]
+        return any(node is n for p in parts if p is not None for n in ast.walk(p))
+
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and within(ancestor.body):
+            return isinstance(ancestor, ast.AsyncFunctionDef)
+        if isinstance(ancestor, ast.Lambda) and within(ancestor.body):
+            return False
+        if isinstance(ancestor, ast.GeneratorExp) and not within(ancestor.generators[0].iter):
+            return False
+    return False
+
+
 def _offered_shape(resolved: Resolved, signature: Optional[Signature], use: Usage, assume: bool) -> str:
     """What the call, as the template writes it, gives back: the registry's ``returns``,
     else the client method's annotation, else (derived, or assumed) the convention's shape."""
@@ -314,12 +366,11 @@ def _offered_shape(resolved: Resolved, signature: Optional[Signature], use: Usag
     raise Refused(reasons.SHAPE_UNKNOWN, f"{resolved.method}: say returns = \"...\" in the rewrite")
 
 
-def _check_shapes(use: Usage, offered: str, followed, resolved: Resolved, signature) -> None:
+def _check_shapes(use: Usage, offered: str, read_at_once: bool, resolved: Resolved, signature) -> None:
     if shapes.agrees(use.returns, offered):
         return
-    if use.returns == shapes.ROW_OR_NULL and offered == shapes.ROW and not followed.null_tested \
-            and not followed.escapes:
-        return  # every use fails on a missing row, before as after
+    if use.returns == shapes.ROW_OR_NULL and offered == shapes.ROW and read_at_once:
+        return  # the row is read where it is fetched: that fails on a missing row, before as after
     if use.returns == shapes.NOTHING or (use.returns == shapes.COUNT and offered == shapes.COUNT):
         return
     said = "" if signature is None or not signature.returns else f" (-> {signature.returns})"

@@ -24,7 +24,7 @@ from typing import List, Optional, Tuple
 
 from ..sites_python import SINK_METHODS
 from . import reasons, shapes
-from .callsites import DATA_KINDS, DATA_SINKS, CallSite, ModuleIndex, source_text
+from .callsites import DATA_KINDS, DATA_SINKS, FUNCTIONS, CallSite, ModuleIndex, source_text
 
 _SA, _MAP = shapes.SA_ROW, shapes.MAPPING
 CHAINS = {
@@ -237,14 +237,17 @@ def _cursor_fetch(node: ast.expr, index: ModuleIndex) -> Optional[Tuple[ast.expr
 
 
 def _later(stmt: ast.stmt, index: ModuleIndex) -> List[ast.AST]:
-    """Nodes evaluated after ``stmt`` in its function: textually after it, or anywhere
-    in a loop around it (the next round runs them after)."""
+    """Nodes evaluated after ``stmt`` in its function: textually after it, anywhere in a
+    loop around it (the next round runs them after), or in the body of a function or lambda
+    defined before it (called later, it reads the names as they are then)."""
     scope = index.function_of(stmt) or index.tree
     loop = next((a for a in index.ancestors(stmt) if isinstance(a, (ast.For, ast.AsyncFor, ast.While))
                  and scope in index.ancestors(a)), None)
     start, end = (stmt.lineno, stmt.col_offset), (stmt.end_lineno, stmt.end_col_offset)
-    after, wrapped = [], []
+    after, wrapped, deferred = [], [], []
     inside_loop = set(map(id, ast.walk(loop))) if loop is not None else set()
+    nested = {id(n) for f in ast.walk(scope) if isinstance(f, FUNCTIONS) and f is not scope
+              for part in (f.body if isinstance(f.body, list) else [f.body]) for n in ast.walk(part)}
     for node in ast.walk(scope):
         if not hasattr(node, "lineno"):
             continue
@@ -253,10 +256,12 @@ def _later(stmt: ast.stmt, index: ModuleIndex) -> List[ast.AST]:
             after.append(node)
         elif where < start and id(node) in inside_loop:
             wrapped.append(node)
+        elif where < start and id(node) in nested:
+            deferred.append(node)
 
     def order(n: ast.AST) -> Tuple[int, int]:
         return n.lineno, n.col_offset
-    return sorted(after, key=order) + sorted(wrapped, key=order)
+    return sorted(after, key=order) + sorted(wrapped, key=order) + sorted(deferred, key=order)
 
 
 def _next_statement_takes(first: ast.stmt, target: ast.expr, index: ModuleIndex) -> bool:
