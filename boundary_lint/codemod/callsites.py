@@ -32,6 +32,8 @@ CURSOR_SINKS = frozenset({"execute", "exec_driver_sql"})
 """Sinks whose call returns a result or cursor object."""
 REWRITABLE_SINKS = CURSOR_SINKS | frozenset(DATA_SINKS)
 WRAPPERS = frozenset({"text"})
+TEXT_CALLS = frozenset({"str", "repr", "format", "ascii"})
+"""Calls that turn a value into its text: the text, not the value, is what the SQL holds."""
 PARAMS_KEYWORDS = ("parameters", "params", "args", "vars", "values")
 SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -186,6 +188,9 @@ def bind(site: CallSite, key: Key, index: ModuleIndex) -> ast.expr:
         if isinstance(formatted, ast.FormattedValue) and (formatted.conversion != -1 or formatted.format_spec):
             # {x!r}, {x:.2f}: the SQL holds the text made of the value, not the value
             raise reasons.Refused(reasons.RUNTIME_FRAGMENT, "{%s} with a conversion or format" % ast.unparse(hole))
+        if isinstance(hole, ast.Call) and isinstance(hole.func, ast.Name) and hole.func.id in TEXT_CALLS:
+            # "... = " + str(sid): the SQL holds the text, the value passed would be that text
+            raise reasons.Refused(reasons.RUNTIME_FRAGMENT, "{%s}" % ast.unparse(hole))
         return hole
     if kind == "dollar":
         args = call.args

@@ -59,7 +59,8 @@ def _union(known: Optional[Tuple[str, ...]], more: Optional[Tuple[str, ...]]) ->
     return tuple(dict.fromkeys((*known, *more)))
 
 
-_MISSING = {"row or null": "null", "value or null": "null", "row": "error (404)", "value": "error (404)"}
+_MISSING = {"row or null": "null", "value or null": "null", "row": "error (404)", "value": "error (404)",
+            "unique row or null": "null", "unique value or null": "null"}
 
 
 def missing_row(returns: Sequence[str]) -> Optional[str]:

@@ -68,6 +68,12 @@ class _Values:
 
     def __call__(self, node: exp.Expression) -> ast.expr:
         key = value_key(node)
+        inner = node
+        while isinstance(inner, exp.Paren):
+            inner = inner.this
+        if key is not None and isinstance(inner, exp.Cast):
+            # ``:day::date`` truncates, ``:n::int`` rounds: the value passed would not be the one compared
+            raise reasons.Refused(reasons.NOT_DERIVED.format(what="a cast of a bound value"))
         if key is not None:
             for name, known in self.names:
                 if known == key:
@@ -146,7 +152,7 @@ def _select(tree: exp.Select, values: _Values, shape: str, table: str):
     keywords = _conditions(tree, values)
     order = tree.args.get("order")
     ordering = [_ordering(o, values) for o in order.expressions] if order is not None else []
-    if shape in (shapes.ROW, shapes.VALUE):
+    if shape in (shapes.ROW, shapes.VALUE, shapes.UNIQUE_ROW_OR_NULL, shapes.UNIQUE_VALUE_OR_NULL):
         raise reasons.Refused(reasons.RAISING_READ)
     if shape in shapes.VALUE_SHAPES or shape == shapes.VALUES:
         if fields is None or len(fields) != 1:

@@ -102,12 +102,12 @@ class _Follower:
                     self.refuse(parent, "dict(row) of a SQLAlchemy Row")
                 return None
             if name in ("list", "tuple") and len(parent.args) == 1 and kind != shapes.MAPPING:
-                return self.edit(node, "values")
+                return self._values_in_order(node)
         if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
             return self._row_assigned(parent, node, kind, bound)
         if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node:
             if kind != shapes.MAPPING:
-                self.edit(node, "values")
+                self._values_in_order(node)
             return None
         if isinstance(parent, ast.Await):
             self.refuse(parent, "the row is awaited")
@@ -182,6 +182,13 @@ class _Follower:
         if self.fields is not None and attr not in self.fields:
             self.refuse(parent, f"{source_text(parent, 40)}: {attr} is not a column of the statement")
         self.edit(parent, "key", [attr])
+
+    def _values_in_order(self, node: ast.expr) -> None:
+        """The row's values in the projection's order, named one by one (a dict's own order is
+        not part of the contract)."""
+        if self.fields is None:
+            self.refuse(node, "a row's values read in order from SELECT *: the column order is not known here")
+        self.edit(node, "unpack", self.fields)
 
     def _row_assigned(self, parent: ast.stmt, node: ast.expr, kind: str, bound: ast.expr) -> None:
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]

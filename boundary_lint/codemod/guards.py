@@ -113,6 +113,12 @@ def transaction_problem(site: CallSite, index: ModuleIndex, sites: Sequence[Call
         for node in ast.walk(block):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ORM_WRITES:
                 return reasons.NOT_ATOMIC, f"line {node.lineno} writes in the transaction of line {block.lineno}"
+        statement = index.statement_of(site.call)
+        if any((s.lineno, s.col_offset) > (statement.lineno, statement.col_offset)
+               for s in ast.walk(block) if isinstance(s, ast.stmt) and s is not statement
+               and id(s) not in set(map(id, ast.walk(statement)))):
+            # what runs after the write in the block may raise, and the block would roll the write back
+            return reasons.COMMITTED_AFTER, f"line {block.lineno}: the transaction commits after the write"
     scope = index.function_of(site.call) or index.tree
     receiver = _receiver(site.call)
     if receiver is not None:

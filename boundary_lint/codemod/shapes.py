@@ -19,10 +19,13 @@ from typing import Optional
 ROW_OR_NULL, ROW, ROWS = "row or null", "row", "rows"
 VALUE_OR_NULL, VALUE, VALUES = "value or null", "value", "values"
 COUNT, NOTHING = "count", "nothing"
-SHAPES = (ROW_OR_NULL, ROW, ROWS, VALUE_OR_NULL, VALUE, VALUES, COUNT, NOTHING)
+UNIQUE_ROW_OR_NULL, UNIQUE_VALUE_OR_NULL = "unique row or null", "unique value or null"
+"""``one_or_none()``: null for no row, an error for a second one."""
+SHAPES = (ROW_OR_NULL, ROW, ROWS, VALUE_OR_NULL, VALUE, VALUES, COUNT, NOTHING, UNIQUE_ROW_OR_NULL,
+          UNIQUE_VALUE_OR_NULL)
 
-ROW_SHAPES = frozenset({ROW_OR_NULL, ROW})
-VALUE_SHAPES = frozenset({VALUE_OR_NULL, VALUE})
+ROW_SHAPES = frozenset({ROW_OR_NULL, ROW, UNIQUE_ROW_OR_NULL})
+VALUE_SHAPES = frozenset({VALUE_OR_NULL, VALUE, UNIQUE_VALUE_OR_NULL})
 
 # What the original code held, for row shapes: how its rows can be read.
 SA_ROW = "Row"  # SQLAlchemy Row: index, attribute, unpacking, ._mapping

@@ -29,13 +29,13 @@ from .callsites import DATA_KINDS, DATA_SINKS, FUNCTIONS, CallSite, ModuleIndex,
 _SA, _MAP = shapes.SA_ROW, shapes.MAPPING
 CHAINS = {
     ("scalar",): (shapes.VALUE_OR_NULL, ""), ("scalar_one",): (shapes.VALUE, ""),
-    ("scalar_one_or_none",): (shapes.VALUE_OR_NULL, ""),
-    ("first",): (shapes.ROW_OR_NULL, _SA), ("one",): (shapes.ROW, _SA), ("one_or_none",): (shapes.ROW_OR_NULL, _SA),
+    ("scalar_one_or_none",): (shapes.UNIQUE_VALUE_OR_NULL, ""),
+    ("first",): (shapes.ROW_OR_NULL, _SA), ("one",): (shapes.ROW, _SA), ("one_or_none",): (shapes.UNIQUE_ROW_OR_NULL, _SA),
     ("fetchone",): (shapes.ROW_OR_NULL, _SA), ("all",): (shapes.ROWS, _SA), ("fetchall",): (shapes.ROWS, _SA),
     ("mappings", "first"): (shapes.ROW_OR_NULL, _MAP), ("mappings", "one"): (shapes.ROW, _MAP),
-    ("mappings", "one_or_none"): (shapes.ROW_OR_NULL, _MAP), ("mappings", "all"): (shapes.ROWS, _MAP),
+    ("mappings", "one_or_none"): (shapes.UNIQUE_ROW_OR_NULL, _MAP), ("mappings", "all"): (shapes.ROWS, _MAP),
     ("scalars", "all"): (shapes.VALUES, ""), ("scalars", "first"): (shapes.VALUE_OR_NULL, ""),
-    ("scalars", "one"): (shapes.VALUE, ""), ("scalars", "one_or_none"): (shapes.VALUE_OR_NULL, ""),
+    ("scalars", "one"): (shapes.VALUE, ""), ("scalars", "one_or_none"): (shapes.UNIQUE_VALUE_OR_NULL, ""),
 }
 """Absorbed chains on a result: the shape the client method then has to return, and the row kind read."""
 CURSOR_FETCHES = {"fetchone": shapes.ROW_OR_NULL, "fetchall": shapes.ROWS}

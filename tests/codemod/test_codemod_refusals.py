@@ -328,7 +328,7 @@ class ResultRefusals(RefusalTest):
                 await db.execute("SELECT * FROM public.strategy WHERE score > 0.5")
                 await db.execute("SELECT * FROM public.strategy WHERE strategy_id = :id", {"id": sid})
             """,
-            "line 2: one()/scalar_one() raise when there is no row: add an explicit rewrite with returns",
+            "line 2: one() and one_or_none() raise on a missing or a second row: add an explicit rewrite with returns",
             "line 4: 0.5 cannot be passed to a client as it is (a decimal literal)",
             "line 5: the result of a SELECT is not read",
         )

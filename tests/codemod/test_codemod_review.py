@@ -197,7 +197,6 @@ class Conditions(ReviewTest):
             """,
         )
 
-    @unittest.expectedFailure
     def test_cast_of_a_bound_value(self) -> None:
         """Not fixed (a design question): a cast on a bound value is dropped, so ``created_at >= :day::date``
         passes a datetime untruncated; the owner cannot run the statement it replaces."""
@@ -633,7 +632,6 @@ class Transactions(ReviewTest):
             "(line 6 writes in the transaction of line 4)",
         )
 
-    @unittest.expectedFailure
     def test_lone_write_in_a_transaction_that_may_roll_back(self) -> None:
         """Not fixed (docs/fix.md allows it; the corpus calls it undecided): the block rolls the write
         back when the check after it raises; the client's write is not rolled back."""
@@ -651,10 +649,8 @@ class Transactions(ReviewTest):
 
 
 class OpenQuestions(ReviewTest):
-    """Differences the contract in docs/fix.md does not settle; left as they are, each with the
-    outcome a reviewer would expect."""
+    """Differences the first contract did not settle, each now decided as a reviewer would expect."""
 
-    @unittest.expectedFailure
     def test_row_values_rely_on_the_dicts_key_order(self) -> None:
         """``tuple(row)`` becomes ``tuple(row.values())``: the same only if the client's dict keeps
         the projection's order, which the contract (dicts keyed by the names) does not promise."""
@@ -676,7 +672,6 @@ class OpenQuestions(ReviewTest):
             """,
         )
 
-    @unittest.expectedFailure
     def test_concatenated_str_value(self) -> None:
         """``"... = " + str(sid)`` puts the number 42 in the SQL; the client is given the str '42'."""
         self.left(
@@ -687,7 +682,6 @@ class OpenQuestions(ReviewTest):
             "line 2: SQL fragment built at run time ({str(sid)})",
         )
 
-    @unittest.expectedFailure
     def test_one_or_none_raises_on_several_rows(self) -> None:
         """``one_or_none()`` raises MultipleResultsFound on two rows; ``get_T`` returns the first.
         docs/fix.md maps it to ``row or null`` all the same."""
@@ -697,5 +691,5 @@ class OpenQuestions(ReviewTest):
                 row = (await db.execute("SELECT name FROM public.strategy WHERE status = :s", {"s": status})).one_or_none()
                 return row.name if row else None
             """,
-            "line 2: one()/scalar_one() raise when there is no row: add an explicit rewrite with returns",
+            "line 2: one() and one_or_none() raise on a missing or a second row: add an explicit rewrite with returns",
         )

@@ -137,7 +137,7 @@ def test_conventional_methods(sql, shape, call):
 
 @pytest.mark.parametrize("sql, shape, message", [
     ("SELECT * FROM public.strategy WHERE id = :id", "value or null", "a value read from several columns"),
-    ("SELECT * FROM public.strategy WHERE id = :id", "row", "one()/scalar_one() raise"),
+    ("SELECT * FROM public.strategy WHERE id = :id", "row", "one() and one_or_none() raise"),
     ("SELECT * FROM public.strategy WHERE id = :id LIMIT :n", "row or null", "a LIMIT that may be 0"),
     ("SELECT id AS strategy_id FROM public.strategy", "rows", "a renamed column"),
     ("SELECT * FROM public.strategy ORDER BY id NULLS FIRST", "rows", "NULLS FIRST/LAST"),
