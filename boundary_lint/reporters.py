@@ -25,6 +25,7 @@ class RunResult:
     paths: List[str] = field(default_factory=list)  # the files checked, as displayed
     stale_baseline: list = field(default_factory=list)  # baseline.BaselineEntry no longer found
     baselined: int = 0  # findings the baseline accepted (not in ``findings``)
+    orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage, never guessed)
 
     @property
     def errors(self) -> List[Problem]:
@@ -66,6 +67,9 @@ def summary_line(result: RunResult) -> str:
         parts.append(f"; {result.baselined} more accepted by the baseline")
     if result.suppressed:
         parts.append(f"; {len(result.suppressed)} suppressed")
+    if result.orm_unresolved:
+        plural = "s" if result.orm_unresolved != 1 else ""
+        parts.append(f"; {result.orm_unresolved} ORM use{plural} of an unknown model not checked")
     return " ".join(parts).replace(" ;", ";")
 
 
@@ -85,6 +89,7 @@ def format_json(result: RunResult) -> str:
             "by_owner": by_owner(result.findings),
             "unowned_files": result.unowned_files,
             "baselined": result.baselined,
+            "orm_unresolved": result.orm_unresolved,
         },
         "suppressed": [s.as_json() for s in result.suppressed],
         "stale_baseline": [e.as_json() for e in result.stale_baseline],

@@ -63,3 +63,4 @@ SIDE_EFFECT_ARGUMENT = "an argument would be evaluated a different number of tim
 NOT_ASYNC = "client factory is awaited but the call is not in an async function"
 MISSING_METHOD = "client has no such method yet (see the contract)"
 BAD_SIGNATURE = "client method does not take these arguments"
+ORM_ACCESS = "ORM access: rewrite by hand"
