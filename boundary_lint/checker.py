@@ -114,13 +114,15 @@ def check_python_source(
     lines: Optional[List[str]] = None,
     interesting: Optional[Lines] = None,
     models: Optional[ModelIndex] = None,
+    file_path: Optional[Path] = None,
 ) -> FileResult:
     """Check Python source of a known service (``tree`` when the caller parsed it;
     ``interesting``: the lines that may hold SQL, when the caller found them; ``models``:
-    the project's model index, else the one of the registry's folder)."""
+    the project's model index, else the one of the registry's folder; ``file_path``: where
+    the file is, when ``path`` is only how it is shown)."""
     try:
         lines = lines if lines is not None else source_lines(source)
-        context = orm_context(path, registry, service, models)
+        context = orm_context(str(file_path or path), registry, service, models)
         if tree is None and interesting:
             tree = parse_hollowed(source, lines, interesting.all)  # bodies far from SQL left out
         if tree is None:
@@ -340,7 +342,7 @@ def _check_bytes(
     is_python = path.suffix in PYTHON_SUFFIXES
     interesting = None
     if is_python and prefilter:
-        context = orm_context(display, registry, service)
+        context = orm_context(str(path), registry, service)
         interesting = trigger_lines(data, registry.settings.sinks, context.words)  # bytes count lines as text does
         if not interesting.all:
             return FileResult(display, service)
@@ -348,7 +350,7 @@ def _check_bytes(
     if problem is not None:
         return FileResult(display, service, problems=[problem])
     if is_python:
-        return check_python_source(display, text, registry, service, interesting=interesting)
+        return check_python_source(display, text, registry, service, interesting=interesting, file_path=path)
     return check_sql_source(display, text, registry, service)
 
 

@@ -55,7 +55,7 @@ SA_BASES = frozenset({
 })
 RELATION_FIELDS = {"ForeignKey": "fk", "OneToOneField": "o2o", "ManyToManyField": "m2m",
                    "ParentalKey": "fk", "ParentalManyToManyField": "m2m", "TreeForeignKey": "fk"}
-MODEL_HINTS = (b"Model", b"AbstractUser", b"AbstractBaseUser", b"__tablename__", b"class Meta", b"Table(", b"AppConfig", b"AUTH_USER_MODEL",
+MODEL_HINTS = (b"Model", b"get_user_model", b"AbstractUser", b"AbstractBaseUser", b"__tablename__", b"class Meta", b"Table(", b"AppConfig", b"AUTH_USER_MODEL",
                b"declarative", b"DeclarativeBase", b"Base)", b"Base,", b"registry(")
 """A file none of these appear in defines no model (it is not parsed for the index)."""
 INDEX_VERSION = "1"

@@ -62,6 +62,7 @@ SA_READ_CALLS = frozenset({"select", "query", "exists", "join", "outerjoin", "se
 SA_WRITE_CALLS = frozenset({"insert", "update", "delete", "upsert"})
 SA_CHAIN_WRITES = frozenset({"update", "delete", "insert", "values"})
 SESSION_WRITES = frozenset({"add", "add_all", "merge"})
+LOADER_OPTIONS = frozenset({"joinedload", "selectinload", "subqueryload", "lazyload", "contains_eager"})
 QUERYSET_ONLY = frozenset("filter exclude annotate select_related prefetch_related values_list bulk_create "
                           "get_or_create update_or_create in_bulk".split())
 FRAMEWORK_LABEL = {"django": "django", "sqlalchemy": "sqlalchemy", "flask": "sqlalchemy",
@@ -384,8 +385,13 @@ class AccessFinder:
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if not name:
             return
+        imported = self.imports.get(name, "") if isinstance(func, ast.Name) else ""
+        if imported.startswith("sqlalchemy.") and imported.rsplit(".", 1)[-1] in SA_WRITE_CALLS:
+            name = imported.rsplit(".", 1)[-1]  # from sqlalchemy.dialects.postgresql import insert as pg_insert
         if name in RELATION_FIELDS:
             self._relation_field(node)
+        elif name in LOADER_OPTIONS:
+            self._loader_option(node)
         elif name == "relationship":
             self._relationship(node)
         elif name in SA_READ_CALLS:
@@ -418,6 +424,19 @@ class AccessFinder:
             function = self.function_of(node)
             if function is not None and func.value.id in self.params.get(id(function), ()):
                 self.unresolved += 1  # a queryset passed in from elsewhere
+
+    def _loader_option(self, node: ast.Call) -> None:
+        """``joinedload(Order.strategy)``: loads the related class's rows, a read of its table."""
+        for arg in node.args:
+            if not isinstance(arg, ast.Attribute):
+                continue
+            owner = self.model_of(arg.value, node)
+            if owner is None or owner.framework == "django":
+                continue
+            target = dict(owner.relations).get(arg.attr)
+            model = self.index.target(target, "", owner.key.rpartition(".")[0]) if target else None
+            if model is not None:
+                self.add(self.name_position(arg), model, Operation.READ, node)
 
     def _relation_field(self, node: ast.Call) -> None:
         django = any(k.arg in ("on_delete", "to", "related_name", "through") for k in node.keywords) or (
@@ -542,8 +561,11 @@ class AccessFinder:
                 self.add(node_position(node.args[0], self.lines), model, Operation.WRITE, node)
 
     def _session_write(self, node: ast.Call, name: str) -> None:
-        items = node.args[0].elts if name == "add_all" and isinstance(node.args[0], (ast.List, ast.Tuple)) \
-            else [node.args[0]]
+        items = [node.args[0]]
+        if name == "add_all" and isinstance(node.args[0], (ast.List, ast.Tuple)):
+            items = node.args[0].elts
+        elif name == "add_all" and isinstance(node.args[0], (ast.ListComp, ast.GeneratorExp)):
+            items = [node.args[0].elt]  # add_all([Model(**row) for row in rows])
         fresh = True
         for item in items:
             if isinstance(item, ast.Call):
