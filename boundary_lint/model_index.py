@@ -55,8 +55,9 @@ SA_BASES = frozenset({
 })
 RELATION_FIELDS = {"ForeignKey": "fk", "OneToOneField": "o2o", "ManyToManyField": "m2m",
                    "ParentalKey": "fk", "ParentalManyToManyField": "m2m", "TreeForeignKey": "fk"}
-MODEL_HINTS = (b"Model", b"get_user_model", b"AbstractUser", b"AbstractBaseUser", b"__tablename__", b"class Meta", b"Table(", b"AppConfig", b"AUTH_USER_MODEL",
-               b"declarative", b"DeclarativeBase", b"Base)", b"Base,", b"registry(")
+MODEL_HINTS = (b"Model)", b"Model,", b"class Meta", b"__tablename__", b"Table(", b"AppConfig", b"AUTH_USER_MODEL",
+               b"get_user_model", b"declarative", b"DeclarativeBase", b"Base)", b"Base,", b"registry(", b"SQLModel",
+               b"AbstractUser", b"AbstractBaseUser", b"SQLAlchemy(")
 """A file none of these appear in defines no model (it is not parsed for the index)."""
 INDEX_VERSION = "1"
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
@@ -79,11 +80,26 @@ def module_name(relative: str) -> str:
     return ".".join(p for p in parts if p)
 
 
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(tree: ast.AST):
+    """Every statement of a module, nested ones too, without walking into expressions."""
+    todo = list(getattr(tree, "body", []))
+    while todo:
+        node = todo.pop()
+        yield node
+        for name in _BODIES:
+            children = getattr(node, name, None)
+            if children:
+                todo.extend(children)
+
+
 def file_imports(tree: ast.AST, module: str, is_package: bool) -> Dict[str, str]:
     """Local name -> the dotted name it stands for, from every import of the file."""
     found: Dict[str, str] = {}
     package = module if is_package else module.rpartition(".")[0]
-    for node in ast.walk(tree):
+    for node in sorted(statements(tree), key=lambda n: (n.lineno, n.col_offset)):
         if isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
@@ -205,7 +221,7 @@ def extract_record(tree: ast.AST, module: str, is_package: bool) -> dict:
             value = _const_str(node.value)
             if value:
                 variables["AUTH_USER_MODEL"] = {"kind": "setting", "value": value}
-    for node in ast.walk(tree):
+    for node in sorted(statements(tree), key=lambda n: (n.lineno, n.col_offset)):
         if isinstance(node, ast.ClassDef):
             classes.append(_class_record(node, imports, local, module, tree))
     return {"module": module, "package": is_package, "imports": imports, "classes": classes,
@@ -299,15 +315,34 @@ def file_record(data: bytes, relative: str) -> Optional[dict]:
     if not any(hint in data for hint in MODEL_HINTS) and not (
             relative.endswith("__init__.py") and b"import" in data):  # a package's re-exports
         return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parse_classes(data)
+    if tree is None:
         return None
     try:
         return extract_record(tree, module_name(relative), relative.endswith("__init__.py"))
     except RecursionError:
+        return None
+
+
+_KEPT = ("class ", "__tablename__", "__name__")
+
+
+def _parse_classes(data: bytes) -> Optional[ast.AST]:
+    """The module parsed with function bodies left out (but a ``declared_attr`` rule's)."""
+    from .checker import decode_source
+    from .literal_positions import source_lines
+    from .partial_parse import parse_hollowed
+
+    text, problem = decode_source(data, "", True)
+    if problem is not None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            lines = source_lines(text)
+            kept = [n for n, line in enumerate(lines, 1) if any(word in line for word in _KEPT)]
+            return parse_hollowed(text, lines, kept) or ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 

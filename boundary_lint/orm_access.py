@@ -81,10 +81,27 @@ def access_references(
     if hot is not None and not hot:
         return [], 0
     finder = AccessFinder(tree, lines, index, module, is_package)
-    for statement in getattr(tree, "body", []):
-        if hot is None or _touches(statement, hot):
-            finder.statement(statement)
+    for statement, around in _hot_statements(getattr(tree, "body", []), hot, None):
+        if around is not None:
+            finder.parents[id(statement)] = around  # a class member's class (its app, its table)
+        finder.statement(statement)
     return finder.refs, finder.unresolved
+
+
+def _hot_statements(body: Sequence[ast.stmt], hot: Optional[List[int]], around: Optional[ast.AST]):
+    """The statements to walk: those on hot lines; in a class, only its hot members (a
+    function is walked whole: its bindings matter)."""
+    for statement in body:
+        if hot is not None and not _touches(statement, hot):
+            continue
+        if hot is not None and isinstance(statement, ast.ClassDef) and len(statement.body) > 1:
+            if any(_touches(d, hot) for d in statement.decorator_list) or any(
+                    _touches(b, hot) for b in statement.bases + [k.value for k in statement.keywords]):
+                yield statement, around
+                continue
+            yield from _hot_statements(statement.body, hot, statement)
+        else:
+            yield statement, around
 
 
 def _touches(node: ast.stmt, lines: List[int]) -> bool:
@@ -175,13 +192,26 @@ class AccessFinder:
     # -- walking ------------------------------------------------------------------------
 
     def statement(self, statement: ast.stmt) -> None:
-        for node in ast.walk(statement):
+        nodes = [statement]
+        parents = self.parents
+        index = 0
+        while index < len(nodes):  # one walk: every node, its parent
+            node = nodes[index]
+            index += 1
             for child in ast.iter_child_nodes(node):
-                self.parents[id(child)] = node
-        functions = [n for n in ast.walk(statement) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        for function in functions:
-            self._bind(function)
-        for node in ast.walk(statement):
+                parents[id(child)] = node
+                nodes.append(child)
+        bindings = []
+        for node in nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._parameters(node)
+            elif isinstance(node, (ast.Assign, ast.For, ast.AsyncFor)):
+                bindings.append(node)
+        for node in bindings:
+            function = self.function_of(node)
+            if function is not None and id(function) in self.aliases:
+                self._bind(function, node)
+        for node in nodes:
             if id(node) in self.done:
                 continue
             if isinstance(node, ast.Attribute):
@@ -189,34 +219,35 @@ class AccessFinder:
             elif isinstance(node, ast.Call):
                 self._call(node)
 
-    def _bind(self, function: ast.AST) -> None:
-        """Names bound in a function to a model (aliases) or to an instance of one."""
-        aliases: Dict[str, Optional[ModelInfo]] = {}
-        instances: Dict[str, ModelInfo] = {}
+    def _parameters(self, function: ast.AST) -> None:
         args = function.args
         self.params[id(function)] = {a.arg for a in args.args + args.kwonlyargs + args.posonlyargs} | (
             {args.vararg.arg} if args.vararg else set()) | ({args.kwarg.arg} if args.kwarg else set())
-        self.aliases[id(function)] = aliases
-        self.instances[id(function)] = instances
-        for node in ast.walk(function):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target, value = node.targets[0], node.value
-                if isinstance(target, ast.Name):
-                    model = self.model_of(value)
-                    if model is not None:
-                        aliases[target.id] = model
-                        continue
-                    made = self._made_from(value)
-                    if made is not None:
-                        instances[target.id] = made
-                elif isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
-                    made = self._made_from(value)  # obj, created = M.objects.get_or_create(...)
-                    if made is not None:
-                        instances[target.elts[0].id] = made
-            elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
-                made = self._chain_model(node.iter)
+        self.aliases[id(function)] = {}
+        self.instances[id(function)] = {}
+
+    def _bind(self, function: ast.AST, node: ast.AST) -> None:
+        """A name bound in a function to a model (an alias) or to an instance of one."""
+        aliases = self.aliases[id(function)]
+        instances = self.instances[id(function)]
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if isinstance(target, ast.Name):
+                model = self.model_of(value)
+                if model is not None:
+                    aliases[target.id] = model
+                    return
+                made = self._made_from(value)
                 if made is not None:
-                    instances[node.target.id] = made
+                    instances[target.id] = made
+            elif isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
+                made = self._made_from(value)  # obj, created = M.objects.get_or_create(...)
+                if made is not None:
+                    instances[target.elts[0].id] = made
+        elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
+            made = self._chain_model(node.iter)
+            if made is not None:
+                instances[node.target.id] = made
 
     def _made_from(self, value: ast.AST) -> Optional[ModelInfo]:
         """``M(...)`` or ``M.objects.get(...)``-like: the model of the instance it gives."""
