@@ -55,10 +55,12 @@ SA_BASES = frozenset({
 })
 RELATION_FIELDS = {"ForeignKey": "fk", "OneToOneField": "o2o", "ManyToManyField": "m2m",
                    "ParentalKey": "fk", "ParentalManyToManyField": "m2m", "TreeForeignKey": "fk"}
-MODEL_HINTS = (b"Model)", b"Model,", b"class Meta", b"__tablename__", b"Table(", b"AppConfig", b"AUTH_USER_MODEL",
+MODEL_HINTS = (b"Model)", b"Model,", b"__tablename__", b"Table(", b"AppConfig", b"AUTH_USER_MODEL",
                b"get_user_model", b"declarative", b"DeclarativeBase", b"Base)", b"Base,", b"registry(", b"SQLModel",
-               b"AbstractUser", b"AbstractBaseUser", b"SQLAlchemy(")
-"""A file none of these appear in defines no model (it is not parsed for the index)."""
+               b"AbstractUser", b"AbstractBaseUser", b"SQLAlchemy(", b"proxy = True")
+"""A file none of these appear in defines no model (it is not parsed for the index). A file
+whose only models subclass models imported from elsewhere, with no ``Meta.proxy``, is missed:
+multi-table inheritance alone in a module."""
 INDEX_VERSION = "1"
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -719,10 +721,37 @@ def index_files(root: Path, excludes: Sequence[str] = ()) -> List[Tuple[Path, st
     return out
 
 
+def _record_of_path(item: Tuple[str, str]) -> Optional[dict]:
+    path, relative = item
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(5_000_001)
+    except OSError:
+        return None
+    return file_record(data, relative) if len(data) <= 5_000_000 else None
+
+
+MIN_FILES_PER_JOB = 64
+
+
+def _records(todo: List[Tuple[str, str]], jobs: int) -> List[Optional[dict]]:
+    """The records of files not in the cache, in a process pool when there are many."""
+    jobs = min(jobs, len(todo) // MIN_FILES_PER_JOB)
+    if jobs <= 1:
+        return [_record_of_path(item) for item in todo]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        return list(pool.map(_record_of_path, todo, chunksize=max(1, len(todo) // (jobs * 8))))
+
+
 def build_index(root: Path, excludes: Sequence[str] = (), cache_dir: Optional[Path] = None,
-                write: bool = True) -> ModelIndex:
+                write: bool = True, jobs: int = 1) -> ModelIndex:
     """The index of every model under ``root``; a file unchanged since the cache was written
-    (same size and mtime) is not read again. ``write=False`` reads the cache, never writes it."""
+    (same size and mtime) is not read again. ``write=False`` reads the cache, never writes it;
+    ``jobs`` reads the other files in that many processes."""
     from .cache import code_stamp
 
     stamp = hashlib.blake2b(code_stamp().encode(), digest_size=8).hexdigest()
@@ -737,8 +766,7 @@ def build_index(root: Path, excludes: Sequence[str] = (), cache_dir: Optional[Pa
         except (OSError, ValueError):
             cached = {}
     files: Dict[str, list] = {}
-    records = []
-    changed = False
+    todo: List[Tuple[str, str]] = []
     for path, relative in index_files(root, excludes):
         try:
             info = os.lstat(path)
@@ -748,18 +776,14 @@ def build_index(root: Path, excludes: Sequence[str] = (), cache_dir: Optional[Pa
             continue  # a FIFO or device is never opened (it could block), a symlink never followed
         entry = cached.get(relative)
         if isinstance(entry, list) and len(entry) == 3 and entry[0] == info.st_size and entry[1] == info.st_mtime_ns:
-            record = entry[2]
+            files[relative] = entry
         else:
-            changed = True
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read(5_000_001)
-            except OSError:
-                continue
-            record = file_record(data, relative) if len(data) <= 5_000_000 else None
-        files[relative] = [info.st_size, info.st_mtime_ns, record]
-        if record is not None:
-            records.append(record)
+            files[relative] = [info.st_size, info.st_mtime_ns, None]
+            todo.append((str(path), relative))
+    changed = bool(todo)
+    for (_, relative), record in zip(todo, _records(todo, jobs)):
+        files[relative][2] = record
+    records = [entry[2] for entry in files.values() if entry[2] is not None]
     if write and cache_file is not None and (changed or len(files) != len(cached)):
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)

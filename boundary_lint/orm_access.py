@@ -633,10 +633,12 @@ _WORDS: Dict[Tuple[int, int, str], tuple] = {}
 
 
 def trigger_words(index: ModelIndex, registry, service: str) -> frozenset:
-    """The names whose lines the ORM pass must read in a file of ``service``: models mapping a
-    table another service owns (or no service), models with a relation to one, and
-    ``AUTH_USER_MODEL`` / ``get_model`` / ``get_user_model`` when the user model is such a model.
-    A file mentioning none of them holds no ORM finding, so the pre-filter stays on for it."""
+    """The words whose lines the ORM pass must read in a file of ``service``: the names of models
+    mapping a table another service owns (or no service), of models with a relation to one,
+    ``app_label.model`` in lower case (how migrations name them), ``get_model``, and
+    ``AUTH_USER_MODEL`` / ``get_user_model`` when the user model is such a model. A file
+    mentioning none of them holds no ORM finding, so the pre-filter stays off for it; so does
+    the coverage count (``x.objects`` on an unknown model is counted in the files read)."""
     if not index.models:
         return frozenset()
     key = (id(index), id(registry), service)
@@ -659,11 +661,15 @@ def trigger_words(index: ModelIndex, registry, service: str) -> frozenset:
             found = index.target(target, model.app_label, model.key.rpartition(".")[0])
             if found is not None and found.key in foreign:
                 words.add(model.name)
+    for key in foreign:  # migrations name models in lower case: to="billing.invoice"
+        model = index.models[key]
+        if model.framework == "django" and model.app_label:
+            words.add(f"{model.app_label}.{model.name}".lower())
     user = index.by_reference(index.user_model)
     if user is not None and user.key in foreign:
         words |= {"AUTH_USER_MODEL", "get_user_model"}
     if foreign:
-        words |= {"get_model", "objects", "_default_manager"} | set(RELATION_FIELDS)  # migrations name models in lower case: "billing.invoice"
+        words.add("get_model")  # apps.get_model(app, name) with run-time arguments: BND105
     if len(_WORDS) > 64:
         _WORDS.clear()
     _WORDS[key] = (index, registry, frozenset(words))

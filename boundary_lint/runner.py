@@ -72,7 +72,7 @@ def run_paths(
     ``progress(done, total)`` is called as files finish (for a terminal progress line).
     """
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes)))
-    models = _model_index(registry, use_cache)
+    models = _model_index(registry, use_cache, jobs or default_jobs())
     key = registry_key(registry, service, models.digest() if models.models else "")
     cache = ResultCache(registry.root / CACHE_DIR, key) if use_cache else None
     results: List[FileResult] = []
@@ -108,7 +108,7 @@ def run_paths(
     return run
 
 
-def _model_index(registry: Registry, use_cache: bool):
+def _model_index(registry: Registry, use_cache: bool, jobs: int = 1):
     """The model index of the registry's folder, built (from its cache: files unchanged since
     are not read) once for this run and made the one every check in this process uses."""
     from . import model_index
@@ -116,7 +116,8 @@ def _model_index(registry: Registry, use_cache: bool):
     if registry.source is None:
         return model_index.EMPTY
     root = registry.root.resolve()
-    index = model_index.build_index(root, tuple(registry.settings.exclude), root / CACHE_DIR if use_cache else None)
+    index = model_index.build_index(root, tuple(registry.settings.exclude), root / CACHE_DIR if use_cache else None,
+                                    jobs=jobs)
     model_index.install(registry, index)
     return index
 
