@@ -63,8 +63,8 @@ SA_WRITE_CALLS = frozenset({"insert", "update", "delete", "upsert"})
 SA_CHAIN_WRITES = frozenset({"update", "delete", "insert", "values"})
 SESSION_WRITES = frozenset({"add", "add_all", "merge"})
 LOADER_OPTIONS = frozenset({"joinedload", "selectinload", "subqueryload", "lazyload", "contains_eager"})
-QUERYSET_ONLY = frozenset("filter exclude annotate select_related prefetch_related values_list bulk_create "
-                          "get_or_create update_or_create in_bulk".split())
+QUERYSET_ONLY = frozenset("annotate select_related prefetch_related values_list bulk_create "
+                          "get_or_create update_or_create in_bulk".split())  # not filter(): the builtin's name too
 FRAMEWORK_LABEL = {"django": "django", "sqlalchemy": "sqlalchemy", "flask": "sqlalchemy",
                    "sqlmodel": "sqlalchemy", "table": "sqlalchemy", "peewee": "peewee"}
 
@@ -635,14 +635,14 @@ _WORDS: Dict[Tuple[int, int, str], tuple] = {}
 def trigger_words(index: ModelIndex, registry, service: str) -> frozenset:
     """The words whose lines the ORM pass must read in a file of ``service``: the names of models
     mapping a table another service owns (or no service), of models with a relation to one,
-    ``app_label.model`` in lower case (how migrations name them), ``get_model``, and
-    ``AUTH_USER_MODEL`` / ``get_user_model`` when the user model is such a model. A file
-    mentioning none of them holds no ORM finding, so the pre-filter stays off for it; so does
-    the coverage count (``x.objects`` on an unknown model is counted in the files read)."""
+    ``app_label.model`` in lower case (how migrations name them), ``get_model``, and ``AUTH_USER_MODEL`` / ``get_user_model`` when the user model is such a model. A file
+    mentioning none of them holds no ORM finding, so the pre-filter stays off for it. The coverage
+    count is taken in the statements walked for these words (a function naming no such model is
+    not walked: it would cost a parse)."""
     if not index.models:
         return frozenset()
-    key = (id(index), id(registry), service)
-    hit = _WORDS.get(key)
+    memo = (id(index), id(registry), service)
+    hit = _WORDS.get(memo)
     if hit is not None and hit[0] is index and hit[1] is registry:
         return hit[2]
     foreign: Set[str] = set()
@@ -656,11 +656,17 @@ def trigger_words(index: ModelIndex, registry, service: str) -> frozenset:
         if registry.owner_of(schema, name) != service:
             foreign.add(model.key)
     words = {index.models[key].name for key in foreign}
-    for model in index.models.values():
-        for _, target in model.relations:
-            found = index.target(target, model.app_label, model.key.rpartition(".")[0])
-            if found is not None and found.key in foreign:
-                words.add(model.name)
+    reaching = set(foreign)  # models with a relation path to a foreign one: lookups cross it
+    targets = {m.key: [index.target(t, m.app_label, m.key.rpartition(".")[0]) for _, t in m.relations]
+               for m in index.models.values() if m.relations}
+    grew = True
+    while grew:
+        grew = False
+        for key, found in targets.items():
+            if key not in reaching and any(t is not None and t.key in reaching for t in found):
+                reaching.add(key)
+                words.add(index.models[key].name)
+                grew = True
     for key in foreign:  # migrations name models in lower case: to="billing.invoice"
         model = index.models[key]
         if model.framework == "django" and model.app_label:
@@ -669,11 +675,11 @@ def trigger_words(index: ModelIndex, registry, service: str) -> frozenset:
     if user is not None and user.key in foreign:
         words |= {"AUTH_USER_MODEL", "get_user_model"}
     if foreign:
-        words.add("get_model")  # apps.get_model(app, name) with run-time arguments: BND105
+        words.add("get_model")  # apps.get_model(app, name): a historical model, or BND105 at run time
     if len(_WORDS) > 64:
         _WORDS.clear()
-    _WORDS[key] = (index, registry, frozenset(words))
-    return _WORDS[key][2]
+    _WORDS[memo] = (index, registry, frozenset(words))
+    return _WORDS[memo][2]
 
 
 def mapping_references(index: ModelIndex, module: str) -> List[Reference]:

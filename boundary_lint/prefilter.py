@@ -113,18 +113,8 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterab
         if first == UNSURE:
             first = next(literal_starts.confirmed(source, literals), None)
         literals = [] if first is None else [o for o in literals if o >= first]
-    if words and (found or literals):  # a file read anyway: the ORM uses it cannot resolve are counted
-        counted = list(word_offsets(source, COVERAGE_WORDS))
-        found = found + counted
-        orm = orm + counted
     return Lines(_lines_of(source, found + literals), _lines_of(source, orm))
 
-
-COVERAGE_WORDS = frozenset({"objects", "_default_manager", "getattr", "get_model", "filter", "exclude", "annotate",
-                            "select_related", "prefetch_related", "values_list", "bulk_create", "get_or_create",
-                            "update_or_create", "in_bulk"})
-"""In a file that is read, the lines where an ORM use of an unknown model may be (for the
-coverage count); never a reason to read a file."""
 
 
 def touches(node, lines: List[int]) -> bool:
