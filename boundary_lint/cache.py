@@ -66,6 +66,7 @@ def result_to_json(result: FileResult) -> dict:
             {"finding": asdict(s.finding), "reason": s.reason, "comment_line": s.comment_line, "kind": s.kind}
             for s in result.suppressed
         ],
+        "orm_unresolved": result.orm_unresolved,
     }
 
 
@@ -80,6 +81,7 @@ def result_from_json(display: str, data: dict) -> FileResult:
             SuppressedFinding(Finding(**s["finding"]), s["reason"], s["comment_line"], s["kind"])
             for s in data.get("suppressed", ())
         ],
+        orm_unresolved=int(data.get("orm_unresolved", 0) or 0),
     )
 
 

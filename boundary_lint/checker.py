@@ -17,12 +17,13 @@ import tokenize
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from . import noqa
 from .codes import unknown_code_message
 from .ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from .literal_positions import source_lines
+from .model_index import ModelIndex
 from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
 from .partial_parse import parse_hollowed
 from .prefilter import Lines, trigger_lines
@@ -47,6 +48,7 @@ class FileResult:
     problems: List[Problem] = field(default_factory=list)
     checked: bool = True
     suppressed: List[SuppressedFinding] = field(default_factory=list)  # by a noqa/allow comment
+    orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage)
 
 
 def site_references(
@@ -112,18 +114,24 @@ def check_python_source(
     tree: Optional[ast.AST] = None,
     lines: Optional[List[str]] = None,
     interesting: Optional[Lines] = None,
+    models: Optional[ModelIndex] = None,
+    file_path: Optional[Path] = None,
 ) -> FileResult:
     """Check Python source of a known service (``tree`` when the caller parsed it;
-    ``interesting``: the lines that may hold SQL, when the caller found them)."""
+    ``interesting``: the lines that may hold SQL, when the caller found them; ``models``:
+    the project's model index, else the one of the registry's folder; ``file_path``: where
+    the file is, when ``path`` is only how it is shown)."""
     try:
         lines = lines if lines is not None else source_lines(source)
+        context = orm_context(str(file_path or path), registry, service, models)
         if tree is None and interesting:
             tree = parse_hollowed(source, lines, interesting.all)  # bodies far from SQL left out
         if tree is None:
             tree, problem = parse_python(source, path)
             if problem is not None:
                 return FileResult(path, service, problems=[problem])
-        refs, problems = python_references(path, source, tree, lines, registry.settings, interesting)
+        stats = {"orm_unresolved": 0}
+        refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context, stats)
         findings = findings_for(refs, registry, service, path)
         suppressed: List[SuppressedFinding] = []
         if findings or "boundary:" in source.lower():
@@ -132,7 +140,32 @@ def check_python_source(
             problems = problems + comment_code_problems(path, comments)
     except Exception as exc:  # a bug of ours must not stop the run; the fuzz tests look for this message
         return internal_error(path, service, exc)
-    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)))
+    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)),
+                      orm_unresolved=stats["orm_unresolved"])
+
+
+@dataclass(frozen=True)
+class OrmContext:
+    """What the ORM pass needs besides the tree: the model index, the file's module name,
+    and the words (model names) whose lines it reads."""
+
+    index: ModelIndex
+    module: str
+    is_package: bool = False
+    words: FrozenSet[str] = frozenset()
+
+
+def orm_context(path: str, registry: Registry, service: str, models: Optional[ModelIndex] = None) -> OrmContext:
+    """The ORM context of the file ``path`` of ``service``."""
+    from . import model_index
+    from .orm_access import trigger_words
+
+    index = models if models is not None else model_index.for_registry(registry)
+    relative = registry.relative_text(Path(path)) if getattr(registry, "source", None) is not None else None
+    if relative is None or relative == ".":
+        relative = Path(path).name
+    module = model_index.module_name(relative)
+    return OrmContext(index, module, relative.endswith("__init__.py"), trigger_words(index, registry, service))
 
 
 def comment_code_problems(path: str, comments) -> List[Problem]:
@@ -203,7 +236,8 @@ def source_references(path: str, source: str, is_python: bool, settings) -> Tupl
 
 
 def python_references(
-    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines] = None
+    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines] = None,
+    orm: Optional[OrmContext] = None, stats: Optional[dict] = None,
 ) -> Tuple[List[Reference], List[Problem]]:
     """SQL sites, ORM mappings, foreign keys and Alembic ops of a parsed module.
 
@@ -213,12 +247,12 @@ def python_references(
     hundred times) is cut from a fresh parse, and the rest of the file is still read.
     """
     try:
-        return _python_references(path, source, tree, lines, settings, interesting)
+        return _python_references(path, source, tree, lines, settings, interesting, orm, stats)
     except RecursionError:
         pass
     tree, _ = parse_python(source, path)  # our own copy: a caller's (flake8's) tree stays intact
     cut = cut_deep_expressions(tree)
-    refs, problems = _python_references(path, source, tree, lines, settings, interesting)
+    refs, problems = _python_references(path, source, tree, lines, settings, interesting, orm, stats)
     where = ", ".join(str(line) for line in cut[:5]) + (" ..." if len(cut) > 5 else "")
     problems.append(Problem(path, cut[0] if cut else 1, f"an expression nested over {MAX_EXPRESSION_DEPTH} "
                             f"levels deep was not read (line {where}); split it if it holds SQL", fatal=False))
@@ -226,13 +260,32 @@ def python_references(
 
 
 def _python_references(
-    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines]
+    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines],
+    orm: Optional[OrmContext] = None, stats: Optional[dict] = None,
 ) -> Tuple[List[Reference], List[Problem]]:
     if interesting is None:
-        interesting = trigger_lines(source, settings.sinks)
+        interesting = trigger_lines(source, settings.sinks, orm.words if orm is not None else ())
     sites = python_sql_sites(tree, lines, settings.sinks, interesting.all if interesting else None)
     refs, problems = site_references(sites, settings.dialect, path)
     refs.extend(orm_references(tree, lines, interesting.orm if interesting else None))  # ORM, FKs, Alembic
+    if orm is not None:
+        from .model_index import MODEL_HINTS
+        from .orm_access import access_references
+
+        index = orm.index
+        if orm.module not in index.records and orm.module not in index.scanned and any(
+                hint.decode() in source for hint in MODEL_HINTS):  # the file's own models, unseen by the index
+            from .model_index import extract_record
+
+            record = extract_record(tree, orm.module, orm.is_package)
+            if record["classes"] or record["variables"]:
+                index = index.with_module(record)
+        if index.models:
+            found, unresolved = access_references(tree, lines, index, orm.module, orm.is_package,
+                                                  interesting.orm if interesting else None)
+            refs.extend(found)
+            if stats is not None:
+                stats["orm_unresolved"] += unresolved
     return refs, problems
 
 
@@ -303,14 +356,15 @@ def _check_bytes(
     is_python = path.suffix in PYTHON_SUFFIXES
     interesting = None
     if is_python and prefilter:
-        interesting = trigger_lines(data, registry.settings.sinks)  # bytes count lines as the text does
+        context = orm_context(str(path), registry, service)
+        interesting = trigger_lines(data, registry.settings.sinks, context.words)  # bytes count lines as text does
         if not interesting.all:
             return FileResult(display, service)
     text, problem = decode_source(data, display, is_python)
     if problem is not None:
         return FileResult(display, service, problems=[problem])
     if is_python:
-        return check_python_source(display, text, registry, service, interesting=interesting)
+        return check_python_source(display, text, registry, service, interesting=interesting, file_path=path)
     return check_sql_source(display, text, registry, service)
 
 

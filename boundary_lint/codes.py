@@ -47,7 +47,10 @@ RULES: Dict[str, Rule] = {
             "cross-service foreign key",
             "{service} has a foreign key to {table}, owned by {owner}",
             "A foreign key across services ties their databases together: neither can be "
-            "moved, restored or migrated alone.",
+            "moved, restored or migrated alone. ORM relations count: a Django ForeignKey or "
+            "OneToOneField to another service's model, and a ManyToManyField, whose join table "
+            "belongs to the model that declares the field (so its key to the other model is "
+            "the declaring service's finding).",
             "strategy_id BIGINT REFERENCES public.strategies(id)",
             "Keep the id as a plain column, validate it through the owner's API, and drop "
             "the constraint (ALTER TABLE ... DROP CONSTRAINT).",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple, Type
 
 from . import __version__
-from .checker import check_python_source
+from .checker import check_python_source, orm_context
 from .codes import is_known_code, unknown_code_message
 from .prefilter import trigger_lines
 from .config import check_service_name, load_for
@@ -124,7 +124,9 @@ class BoundaryLintPlugin:
             return
         source = "".join(self.lines)
         # raw bytes: the fast engine reads them, and they count lines as the text does
-        interesting = trigger_lines(source.encode("utf-8", "surrogatepass"), registry.settings.sinks)
+        # the model index of the registry's folder: built once per process, on the first file
+        words = orm_context(self.filename, registry, service).words
+        interesting = trigger_lines(source.encode("utf-8", "surrogatepass"), registry.settings.sinks, words)
         if not interesting.all:
             return
         result = check_python_source(

@@ -3,7 +3,9 @@
 Every file under the paths given goes through the same SQL and ORM analysis as
 ``check`` (without a registry). Each top-level folder becomes a service, and
 each table goes to the folder that uses it most strongly -- creates it
-(DDL), then writes it, maps it in an ORM, reads it; a foreign key *to* a
+(DDL), then defines its model (a Django app's models, a SQLAlchemy class or
+``Table``, through the same model index as ``check``; not an unmanaged Django
+model), then writes it, maps it in an ORM, reads it; a foreign key *to* a
 table is evidence it belongs elsewhere. The draft is commented so a person can
 review it; it never overwrites a file.
 
@@ -23,12 +25,13 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .checker import MAX_FILE_BYTES, PYTHON_SUFFIXES, decode_source, read_source, source_references
 from .discovery import iter_files
+from .model_index import build_index
 from .model import Reference
 from .registry import SYSTEM_SCHEMAS, ConfigError, Settings
 
 EXIT_CLEAN, EXIT_USAGE = 0, 2
 Table = Tuple[str, str]  # schema, name
-_STRENGTH = ("ddl", "write", "map", "read", "fk")  # what makes a folder the likely owner, strongest first
+_STRENGTH = ("ddl", "model", "write", "map", "read", "fk")  # what makes a folder the likely owner, strongest first
 
 
 @dataclass
@@ -106,6 +109,8 @@ def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path) 
     groups: Dict[str, Group] = {}
     files = 0
     for given in paths:
+        root = Path(given) if Path(given).is_dir() else Path(given).parent
+        models = build_index(root)  # the same model index as check: Django apps and their tables
         for path, display in iter_files([given]):
             try:
                 data = read_source(path)  # never a FIFO, never more than MAX_FILE_BYTES + 1
@@ -119,6 +124,8 @@ def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path) 
                 continue
             try:
                 refs, _ = source_references(display, text, is_python, settings)
+                if is_python and models.models:
+                    refs = refs + orm_usage(text, path, root, models)
             except Exception:  # a bug of ours on one file must not stop the draft
                 continue
             files += 1
@@ -128,6 +135,26 @@ def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path) 
             add_refs(group, refs, settings.search_path[0] if settings.search_path else None)
     named = name_groups(list(groups.values()), registry_dir)
     return sorted(named, key=lambda g: g.glob), files
+
+
+def orm_usage(text: str, path: Path, root: Path, models) -> List[Reference]:
+    """The file's models as mappings (default table names too: a Django app's tables follow
+    the app), and its ORM reads and writes."""
+    import ast
+
+    from .literal_positions import source_lines
+    from .model_index import module_name
+    from .orm_access import access_references, mapping_references
+
+    try:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        relative = path.name
+    module = module_name(relative)
+    refs = mapping_references(models, module)
+    tree = ast.parse(text)
+    found, _ = access_references(tree, source_lines(text), models, module, relative.endswith("__init__.py"))
+    return refs + found
 
 
 def group_glob(given: Path, path: Path, registry_dir: Path) -> str:
@@ -152,7 +179,7 @@ def add_refs(group: Group, refs: Iterable[Reference], default_schema: Optional[s
         schema = table.schema or default_schema
         if schema in SYSTEM_SCHEMAS or table.name.startswith("pg_") or schema is None:
             continue
-        kind = "map" if ref.mapping else ref.operation.label
+        kind = "model" if ref.mapping and ref.orm == "model" else "map" if ref.mapping else ref.operation.label
         group.tables.setdefault((schema, table.name), Counter())[kind] += 1
 
 
@@ -185,7 +212,7 @@ def describe_use(counter: Counter) -> str:
     'schema changes 1, writes 3, reads 10'
     """
     words = {
-        "ddl": "schema changes", "write": "writes", "map": "ORM mappings", "read": "reads", "fk": "FKs to it"
+        "ddl": "schema changes", "model": "models", "write": "writes", "map": "ORM mappings", "read": "reads", "fk": "FKs to it"
     }
     return ", ".join(f"{words[k]} {counter[k]}" for k in _STRENGTH if counter.get(k))
 

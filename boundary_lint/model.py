@@ -114,6 +114,8 @@ class Reference:
     statement_line: int = 0
     fingerprint: str = ""
     mapping: bool = False
+    source: Optional[TableName] = None  # a foreign key's own table, when known (ORM relation fields)
+    orm: str = ""  # the framework of an ORM operation (``Invoice.objects.filter``): "django", "sqlalchemy"...
 
 
 @dataclass(frozen=True, order=True)
@@ -131,9 +133,10 @@ class Finding:
     message: str = field(default="", compare=False)
     statement_line: int = field(default=0, compare=False)
     fingerprint: str = field(default="", compare=False)
+    via: str = field(default="", compare=False)  # "orm" for an ORM operation (not SQL, not a mapping)
 
     def as_json(self) -> dict:
-        return {
+        data = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
@@ -144,6 +147,9 @@ class Finding:
             "operation": self.operation,
             "message": self.message,
         }
+        if self.via:
+            data["via"] = self.via
+        return data
 
 
 @dataclass(frozen=True, order=True)

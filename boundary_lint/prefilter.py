@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from typing import AnyStr, Callable, FrozenSet, Iterable, Iterator, List, NamedTuple, Sequence, Tuple, Union
 
 from . import literal_starts
@@ -79,7 +80,7 @@ def interesting_lines(source: AnyStr, extra_sinks: Iterable[str] = ()) -> List[i
     return trigger_lines(source, extra_sinks).all
 
 
-def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = ()) -> Lines:
+def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterable[str] = ()) -> Lines:
     """The lines of every candidate, and of the ORM and migration constructs among them
     (the ORM pass walks only those: a SQL line may be a 1,000-piece concatenation).
 
@@ -87,14 +88,24 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = ()) -> Lines:
     as deciding whether the file is read at all: once it is, the remaining
     candidates' lines are kept unconfirmed, a superset costing a few statements' walk.
 
+    ``words`` are identifiers (the model names of :func:`boundary_lint.orm_access.trigger_words`)
+    whose every whole-word occurrence is an ORM line, found the same way whichever engine runs.
+
     >>> trigger_lines("x = 1\\nfk = ForeignKey('a.b.c')\\ncur.execute(q)\\n")
     Lines(all=[2, 3], orm=[2])
+    >>> trigger_lines("from b import Invoice\\nx = 1\\nInvoice.objects.all()\\n", words=["Invoice"])
+    Lines(all=[1, 3], orm=[1, 3])
     """
     sinks = tuple(extra_sinks)
     if fast is not None and isinstance(source, bytes):
         found, orm, literals = fast.triggers(source, sinks)
     else:
         found, orm, literals = _python_triggers(source, sinks)
+    words = frozenset(words)
+    if words:
+        named = list(word_offsets(source, words))
+        found = found + named
+        orm = orm + named
     if literals and not found:
         first = UNSURE
         if fast is not None and isinstance(source, bytes):
@@ -103,6 +114,7 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = ()) -> Lines:
             first = next(literal_starts.confirmed(source, literals), None)
         literals = [] if first is None else [o for o in literals if o >= first]
     return Lines(_lines_of(source, found + literals), _lines_of(source, orm))
+
 
 
 def touches(node, lines: List[int]) -> bool:
@@ -128,6 +140,28 @@ def _python_triggers(text: AnyStr, sinks: Tuple[str, ...]) -> Tuple[List[int], L
     calls = list(_name_offsets(text, usable(text, CALL_NAMES) + sinks, called_at))
     orm.extend(o for o in calls if _name_at(text, o) in ORM_CALL_NAMES)
     return orm + calls, orm, literal_starts.candidates(text)
+
+
+_CAPITALISED = {str: re.compile(r"(?<![A-Za-z0-9_])[A-Z][A-Za-z0-9_]*"),
+                bytes: re.compile(rb"(?<![A-Za-z0-9_])[A-Z][A-Za-z0-9_]*")}
+
+
+def word_offsets(text: AnyStr, words: FrozenSet[str]) -> Iterator[int]:
+    """Where one of ``words`` stands as a whole identifier: capitalised words (class names) by
+    one pass over the text's capitalised identifiers, the others by ``find``; shared by both
+    engines, so they agree by construction."""
+    kind = type(text)
+    capitalised = frozenset((w.encode() if kind is bytes else w) for w in words if w[:1].isupper())
+    if capitalised:
+        for match in _CAPITALISED[kind].finditer(text):
+            if match.group() in capitalised:
+                yield match.start()
+    others = tuple(sorted(w for w in words if not w[:1].isupper() and "." not in w))
+    if others:
+        yield from _name_offsets(text, others, lambda _text, _start, _end: True)
+    dotted = tuple(sorted(w for w in words if "." in w))  # "billing.invoice": a substring
+    if dotted:
+        yield from _token_offsets(text, dotted)
 
 
 def _name_at(text: AnyStr, start: int) -> str:

@@ -30,6 +30,7 @@ class RunResult:
     @property
     def files_with_findings(self) -> int:
         return len({f.path for f in self.findings})
+    orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage, never guessed)
 
     @property
     def errors(self) -> List[Problem]:
@@ -84,6 +85,9 @@ def summary_line(result: RunResult) -> str:
         parts.append(f"; {result.baselined} more accepted by the baseline")
     if result.suppressed:
         parts.append(f"; {len(result.suppressed)} suppressed")
+    if result.orm_unresolved:
+        plural = "s" if result.orm_unresolved != 1 else ""
+        parts.append(f"; {result.orm_unresolved} ORM use{plural} of an unknown model not checked")
     return "".join(parts)
 
 
@@ -105,6 +109,7 @@ def format_json(result: RunResult) -> str:
             "unowned_files": result.unowned_files,
             "baselined": result.baselined,
             "excluded_folders": list(result.excluded_folders),
+            "orm_unresolved": result.orm_unresolved,
         },
         "suppressed": [s.as_json() for s in result.suppressed],
         "stale_baseline": [e.as_json() for e in result.stale_baseline],

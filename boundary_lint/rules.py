@@ -96,6 +96,10 @@ def _decide(
             return _finding(ref, path, "BND104", service, table, "", operation)
     if owner == service:
         return None
+    if ref.operation == Operation.FK and ref.source is not None and not ref.source.is_dynamic:
+        source_schema, source_name = registry.resolve(ref.source, service)
+        if registry.owner_of(source_schema, source_name) == owner:
+            return None  # between two tables of one other service: its own key (the mapping is BND106)
     if ref.mapping:
         return _finding(ref, path, "BND106", service, table, owner, "map")
     if ref.operation == Operation.READ and schema and registry.may_read(service, schema, name):
@@ -133,4 +137,5 @@ def _finding(
         message=format_message(code, service, table, owner, operation),
         statement_line=ref.statement_line,
         fingerprint=ref.fingerprint,
+        via="orm" if ref.orm and not ref.mapping else "",
     )

@@ -42,6 +42,7 @@ def gather(results: Iterable[FileResult], keep=lambda code: True) -> RunResult:
         run.files += 1
         run.paths.append(file_result.path)
         run.problems.extend(file_result.problems)
+        run.orm_unresolved += file_result.orm_unresolved
         run.findings.extend(f for f in file_result.findings if keep(f.code))
         run.suppressed.extend(s for s in file_result.suppressed if keep(s.finding.code))
     run.findings.sort()
@@ -83,7 +84,9 @@ def run_paths(
     skipped: List[str] = []
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
                             defaults=default_excludes(registry), skipped=skipped))
-    cache = ResultCache(cache_folder(registry), registry_key(registry, service)) if use_cache else None
+    models = _model_index(registry, use_cache, jobs or default_jobs())
+    key = registry_key(registry, service, models.digest() if models.models else "")
+    cache = ResultCache(cache_folder(registry), key) if use_cache else None
     results: List[FileResult] = []
     todo: List[Tuple[Path, str, str, str]] = []  # path, display, service, digest
     for path, display in files:
@@ -106,7 +109,7 @@ def run_paths(
         else:
             todo.append((path, display, owner, digest))
     tick = _ticker(progress, len(results), len(files))
-    checked = _check_all(todo, registry, jobs or default_jobs(), tick)
+    checked = _check_all(todo, registry, jobs or default_jobs(), tick, models)
     results.extend(checked)
     if cache is not None:
         for (_, display, _, digest), result in zip(todo, checked):
@@ -116,6 +119,20 @@ def run_paths(
     run.excluded_folders = skipped
     run.problems = sorted(run.problems + unmatched_path_problems(registry, paths, [p for p, _ in files]))
     return run
+
+
+def _model_index(registry: Registry, use_cache: bool, jobs: int = 1):
+    """The model index of the registry's folder, built (from its cache: files unchanged since
+    are not read) once for this run and made the one every check in this process uses."""
+    from . import model_index
+
+    if registry.source is None:
+        return model_index.EMPTY
+    root = registry.root.resolve()
+    index = model_index.build_index(root, walk_excludes(registry), cache_folder(registry) if use_cache else None,
+                                    jobs=jobs)
+    model_index.install(registry, index)
+    return index
 
 
 def unmatched_path_problems(registry: Registry, paths: Sequence[str], files: Sequence[Path]) -> List[Problem]:
@@ -151,6 +168,12 @@ def default_excludes(registry: Registry) -> Tuple[str, ...]:
     """The folders skipped at any depth: ruff's list, or ``settings.exclude`` when given."""
     configured = registry.settings.default_exclude
     return tuple(DEFAULT_EXCLUDES if configured is None else configured)
+
+
+def walk_excludes(registry: Registry) -> Tuple[str, ...]:
+    """Every folder pattern a walk of the registry's folder leaves out: the defaults (or what
+    ``settings.exclude`` replaces them with) and the extensions."""
+    return default_excludes(registry) + tuple(registry.settings.exclude)
 
 
 def registry_display(registry: Registry) -> str:
@@ -190,6 +213,7 @@ def _check_all(
     registry: Registry,
     jobs: int,
     tick: Callable[[], None] = lambda: None,
+    models=None,
 ) -> List[FileResult]:
     jobs = min(jobs, len(todo) // MIN_FILES_PER_JOB)
     out: List[FileResult] = []
@@ -202,7 +226,7 @@ def _check_all(
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(registry,)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(registry, models)) as pool:
         chunk = max(1, len(todo) // (jobs * 8))
         for result in pool.map(_check_in_worker, todo, chunksize=chunk):
             out.append(result)
@@ -222,9 +246,13 @@ def _check_one(item: Tuple[Path, str, str, str], registry: Registry) -> FileResu
 _WORKER_REGISTRY: Optional[Registry] = None
 
 
-def _init_worker(registry: Registry) -> None:
+def _init_worker(registry: Registry, models=None) -> None:
     global _WORKER_REGISTRY
     _WORKER_REGISTRY = registry
+    if models is not None:
+        from . import model_index
+
+        model_index.install(registry, models)
 
 
 def _check_in_worker(item: Tuple[Path, str, str, str]) -> FileResult:

@@ -18,7 +18,7 @@ from boundary_lint.prefilter import may_hold_findings
 from conftest import FIXTURES, PLATFORM
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = [p for p in (PLATFORM, ROOT / "examples" / "order_service", Path(__file__).parent / "corpus") if (p / "boundaries.toml").exists()]
+CORPORA = [p for p in (PLATFORM, PLATFORM.parent / "orm_project", ROOT / "examples" / "order_service", Path(__file__).parent / "corpus") if (p / "boundaries.toml").exists()]
 
 
 @pytest.mark.parametrize("root", CORPORA, ids=lambda p: p.name)
@@ -171,6 +171,6 @@ def test_pruning_the_tree_loses_nothing(root, monkeypatch):
     registry = load_registry(root / "boundaries.toml")
     files = list(iter_files([str(root)]))
     pruned = [check_file(path, display, registry, prefilter=False).findings for path, display in files]
-    monkeypatch.setattr(checker, "trigger_lines", lambda source, sinks: None)
+    monkeypatch.setattr(checker, "trigger_lines", lambda source, sinks, words=(): None)
     whole = [check_file(path, display, registry, prefilter=False).findings for path, display in files]
     assert pruned == whole

@@ -389,6 +389,8 @@ def _holes_as_written(text: str, site: CallSite) -> str:
 
 def _finding_refusal(finding: Finding, calls: List[CallSite], outcome: Dict[int, object],
                      kept: Dict[str, str], module: Optional[ModuleIndex] = None) -> Optional[Refusal]:
+    if getattr(finding, "via", "") == "orm" and finding.code in DATA_CODES:
+        return Refusal(finding.line, reasons.ORM_ACCESS)  # rewriting ORM queries is out of scope
     if not calls:
         message = _FINDING_REASONS.get(finding.code, reasons.NOT_AT_A_CALL)
         detail = ""

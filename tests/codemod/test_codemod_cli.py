@@ -329,3 +329,22 @@ def test_diff_reports_what_is_left_at_the_lines_on_disk(project, run_cli):
         "{\"id\": strategy_id})\n")
     result = run_cli("fix", "--diff", ".", cwd=project)
     assert "app/touch.py:7: left BND101 public.strategy: NOW() is not a bound value" in result.err, result.err
+
+def test_an_orm_read_or_write_is_left_to_be_rewritten_by_hand(tmp_path, run_cli):
+    (tmp_path / "boundaries.toml").write_text(
+        '[services.billing]\nowns = ["billing.*"]\npaths = ["billing/**"]\n'
+        '[services.orders]\nowns = ["orders.*"]\npaths = ["orders/**"]\n')
+    (tmp_path / "billing").mkdir()
+    (tmp_path / "orders").mkdir()
+    (tmp_path / "billing" / "models.py").write_text(
+        "from django.db import models\n\n\nclass Invoice(models.Model):\n"
+        "    class Meta:\n        db_table = 'billing.invoices'\n")
+    source = ("from billing.models import Invoice\n\n\ndef f():\n"
+              "    Invoice.objects.filter(paid=False).update(paid=True)\n    return Invoice.objects.count()\n")
+    (tmp_path / "orders" / "service.py").write_text(source)
+    result = run_cli("fix", ".", cwd=tmp_path)
+    assert result.code == 0
+    assert (tmp_path / "orders" / "service.py").read_text() == source  # never rewritten
+    assert "orders/service.py:5: left BND101 billing.invoices: ORM access: rewrite by hand" in result.err
+    assert "orders/service.py:6: left BND100 billing.invoices: ORM access: rewrite by hand" in result.err
+    assert "      2  ORM access: rewrite by hand" in result.err

@@ -85,3 +85,4 @@ def subquery_annotation():
 # expect: 57 BND100 public.portfolio
 # expect: 62 BND100 accounts.users
 # expect: 68 BND100 tradingdb.signals
+# expect: 75 BND100 public.strategy
