@@ -131,9 +131,10 @@ class Finding:
     message: str = field(default="", compare=False)
     statement_line: int = field(default=0, compare=False)
     fingerprint: str = field(default="", compare=False)
+    owners: Tuple[str, ...] = field(default=(), compare=False)  # BND107: every owner, in text order
 
     def as_json(self) -> dict:
-        return {
+        document = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
@@ -144,6 +145,9 @@ class Finding:
             "operation": self.operation,
             "message": self.message,
         }
+        if self.owners:
+            document["owners"] = list(self.owners)
+        return document
 
 
 @dataclass(frozen=True, order=True)

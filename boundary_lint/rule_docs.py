@@ -30,8 +30,10 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
 
 
 def _sample_message(rule: Rule) -> str:
-    operation = {"BND101": "write", "BND102": "fk", "BND103": "ddl", "BND106": "map"}.get(rule.code, "read")
-    return format_message(rule.code, "<service>", "<schema.table>", "<owner>", operation)
+    operation = {"BND101": "write", "BND102": "fk", "BND103": "ddl", "BND106": "map",
+                 "BND107": "statement"}.get(rule.code, "read")
+    owners = "<service> and <owner>" if rule.code == "BND107" else ""
+    return format_message(rule.code, "<service>", "<schema.table>", "<owner>", operation, owners)
 
 
 def rules_markdown() -> str:
