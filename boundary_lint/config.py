@@ -35,6 +35,7 @@ SETTINGS_KEYS = {
     "extend_exclude": "list",
     "baseline": "str",
     "isolation": "str",
+    "require_ticket": "bool",
 }
 SERVICE_KEYS = {
     "owns": "list",
@@ -168,6 +169,7 @@ def registry_from_mapping(
         default_exclude=tuple(settings_raw["exclude"]) if "exclude" in settings_raw else DEFAULT_EXCLUDES,
         baseline=settings_raw.get("baseline"),
         isolation=settings_raw.get("isolation", "schema"),
+        require_ticket=settings_raw.get("require_ticket", False),
     )
     _check_isolation(settings.isolation, where, f"{key_prefix}settings.isolation")
     _check_dialect(settings.dialect, where, f"{key_prefix}settings.dialect")

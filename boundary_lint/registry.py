@@ -95,6 +95,7 @@ class Settings:
     default_exclude: Optional[Tuple[str, ...]] = None  # None: discovery.DEFAULT_EXCLUDES
     baseline: Optional[str] = None  # baseline file, relative to the registry file
     isolation: str = "schema"  # "database": statements across owners are BND107
+    require_ticket: bool = False  # a suppression comment without a ticket does not count
 
 
 @dataclass(frozen=True)
