@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, List, Optional, TextIO
 
 from . import baseline, run_filters
+from .run_filters import TODAY_ENV
 from .changed_lines import Changed, DiffError, git_changed_lines, repo_relative, repo_root
 from .registry import Registry
 from .reporters import RunResult
@@ -114,9 +115,6 @@ def plan_for(args: argparse.Namespace, registry: Registry) -> Plan:
             raise UsageError(str(exc)) from None
         plan.baseline_file = chosen
     return _with_diff(plan, args)
-
-
-TODAY_ENV = "BOUNDARY_LINT_TODAY"
 
 
 def run_date(option: Optional[str]) -> datetime.date:

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple, Type
 
 from . import __version__
-from .adoption import TODAY_ENV
 from .checker import check_python_source
-from .run_filters import split_expired
+from .run_filters import TODAY_ENV, split_expired
 from .codes import is_known_code, unknown_code_message
 from .prefilter import trigger_lines
 from .config import check_service_name, load_for

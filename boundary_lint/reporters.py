@@ -100,8 +100,9 @@ def summary_line(result: RunResult) -> str:
         parts.append(f"; {_count(len(result.unused_suppressions), 'unused suppression')}")
     if result.baselined:
         parts.append(f"; {result.baselined} more accepted by the baseline")
-    if result.suppressed:
-        parts.append(f"; {len(result.suppressed)} suppressed")
+    by_comment = [s for s in result.suppressed if s.kind != "baseline"]  # the others count as baselined
+    if by_comment:
+        parts.append(f"; {len(by_comment)} suppressed")
     return "".join(parts)
 
 

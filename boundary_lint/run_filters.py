@@ -22,6 +22,10 @@ from .model import Finding, Problem, SuppressedFinding, UnusedSuppression
 from .reporters import UNUSED, RunResult
 
 
+TODAY_ENV = "BOUNDARY_LINT_TODAY"
+"""Pins the date exceptions are judged on (``--today`` too), for tests; read by the adapters only."""
+
+
 def has_expired(until: str, today: datetime.date) -> bool:
     """An exception ``until`` a date holds to the end of that day.
 

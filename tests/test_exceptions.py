@@ -208,6 +208,15 @@ def test_a_baseline_entry_with_an_end_date_expires_too(run_cli, tmp_path):
     assert before.code == 0
     [item] = before.json["suppressed"]
     assert (item["kind"], item["ticket"], item["until"]) == ("baseline", "JIRA-77", "2027-03-31")
+    text = check(run_cli, root, "--baseline", "baseline.json", "--today", "2027-03-31", "--show-suppressed").out
+    assert ("orders/app.py:2:35: BND100 orders reads public.strategy, owned by algo (accepted by the baseline: "
+            "JIRA-77, until 2027-03-31: until the API ships)") in text.splitlines()
+    assert text.splitlines()[-1].endswith("; 1 more accepted by the baseline")  # not counted twice
+    sarif = json.loads(check(run_cli, root, "--baseline", "baseline.json", "--today", "2027-03-31",
+                             "--show-suppressed", "--format", "sarif").out)
+    [result] = sarif["runs"][0]["results"]
+    assert result["suppressions"] == [
+        {"kind": "external", "justification": "JIRA-77, until 2027-03-31, until the API ships"}]
     after = check(run_cli, root, "--baseline", "baseline.json", "--today", "2027-04-01", "--format", "json")
     assert after.code == 1
     [finding] = after.json["findings"]
