@@ -24,7 +24,8 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
         f"**Example.**\n\n```\n{example}\n```\n\n"
         f"**Fix.** {rule.fix}\n\n"
         f"Suppress one occurrence with `# boundary: allow {rule.code} -- reason` "
-        f"(`-- boundary: allow {rule.code} -- reason` in SQL), or accept today's findings "
+        f"(`-- boundary: allow {rule.code} -- reason` in SQL; a ticket and an end date may open the "
+        f"reason: `-- JIRA-123 until 2027-03-31 reason`), or accept today's findings "
         f"with a baseline (`boundary-lint check --write-baseline FILE`).\n"
     )
 

@@ -148,3 +148,24 @@ def test_a_cross_owner_statement_is_suppressed_by_a_comment_naming_bnd107(run_cl
     assert result.code == 0, result.out
     assert [(s["code"], s["reason"]) for s in result.json["suppressed"]] == [
         ("BND107", "read model until the strategy API ships")]
+
+
+def test_an_orm_model_declaring_foreign_keys_to_two_owners_runs_no_statement():
+    """A model's ForeignKeys are BND102 each; the model is no statement across owners."""
+    source = '''
+    from sqlalchemy import Column, ForeignKey, Integer
+    from sqlalchemy.orm import declarative_base
+
+    Base = declarative_base()
+
+
+    class Order(Base):
+        __tablename__ = "orders"
+        __table_args__ = {"schema": "order_service"}
+        id = Column(Integer, primary_key=True)
+        strategy_id = Column(ForeignKey("public.strategy.id"))
+        account_id = Column(ForeignKey("user_service.accounts.id"))
+    '''
+    found = python_findings(source, registry("database"), "order_service")
+    assert sorted((code, table) for *_, code, table in found) == [
+        ("BND102", "public.strategy"), ("BND102", "user_service.accounts")]
