@@ -9,12 +9,14 @@ know; the decisions themselves are the pure steps of
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, List, Optional, TextIO
 
 from . import baseline, run_filters
+from .run_filters import TODAY_ENV
 from .changed_lines import Changed, DiffError, git_changed_lines, repo_relative, repo_root
 from .registry import Registry
 from .reporters import RunResult
@@ -39,7 +41,12 @@ def add_check_arguments(check: argparse.ArgumentParser) -> None:
     group.add_argument("--require-reason", action="store_true",
                        help="a suppression without a reason (`# noqa`, `# boundary: allow CODE` with no "
                             "`-- why`) does not count: its finding is reported")
-    group.add_argument("--show-suppressed", action="store_true", help="also list the suppressed findings")
+    group.add_argument("--show-suppressed", action="store_true",
+                       help="also list the suppressed findings (and those a baseline entry with a ticket or "
+                            "an end date accepts), with reasons, tickets and dates")
+    group.add_argument("--strict-suppressions", action="store_true",
+                       help="a suppression comment that suppresses nothing is an error (exit 1), not a warning")
+    group.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)  # for tests; also $BOUNDARY_LINT_TODAY
     group.add_argument("--diff-base", metavar="REF",
                        help="report only findings on lines changed since git REF (e.g. origin/main)")
 
@@ -56,6 +63,9 @@ class Plan:
     show_suppressed: bool = False
     changed: Optional[Changed] = None
     changed_path_of: Callable[[str], str] = baseline.identity
+    today: Optional[datetime.date] = None  # when exceptions ``until`` a date expire
+    strict_suppressions: bool = False
+    require_ticket: bool = False
 
     @property
     def baseline_path_of(self) -> Callable[[str], str]:
@@ -74,7 +84,9 @@ def settings_baseline(registry: Registry) -> Optional[Path]:
 def plan_for(args: argparse.Namespace, registry: Registry) -> Plan:
     """Read the baseline and the git diff the options name; :class:`UsageError` when impossible."""
     plan = Plan(
-        require_reason=args.require_reason, show_suppressed=args.show_suppressed, prune=args.prune_baseline
+        require_reason=args.require_reason, show_suppressed=args.show_suppressed, prune=args.prune_baseline,
+        today=run_date(getattr(args, "today", None)), strict_suppressions=getattr(args, "strict_suppressions", False),
+        require_ticket=registry.settings.require_ticket,
     )
     if args.baseline and args.no_baseline:
         raise UsageError("--baseline and --no-baseline contradict each other")
@@ -105,6 +117,18 @@ def plan_for(args: argparse.Namespace, registry: Registry) -> Plan:
     return _with_diff(plan, args)
 
 
+def run_date(option: Optional[str]) -> datetime.date:
+    """The date exceptions are judged on: ``--today``, else ``$BOUNDARY_LINT_TODAY``, else the clock
+    (read here, at the edge, never in the checker)."""
+    text = option or os.environ.get(TODAY_ENV)
+    if not text:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--today / {TODAY_ENV}: {text!r} is no date; write YYYY-MM-DD") from None
+
+
 def _with_diff(plan: Plan, args: argparse.Namespace) -> Plan:
     if args.diff_base:
         try:
@@ -129,8 +153,12 @@ def finish(
 
     Messages for the user (what was written, stale entries) go to ``err``.
     """
+    if plan.today is not None:
+        result = run_filters.expire(result, plan.today)
     if plan.require_reason:
         result = run_filters.require_reasons(result)
+    if plan.require_ticket:
+        result = run_filters.require_tickets(result)
     path_of = plan.baseline_path_of
     if plan.write_baseline is not None:
         current = baseline.entries_for(result.findings, path_of)
@@ -147,7 +175,7 @@ def finish(
     if plan.baseline_file is not None:
         folder = plan.baseline_file.parent
         gone = {e.path for e in plan.entries if not (folder / e.path).exists()}
-        result = run_filters.apply_baseline(result, plan.entries, path_of, keep, gone)
+        result = run_filters.apply_baseline(result, plan.entries, path_of, keep, gone, plan.today)
         if fmt in ("text", "sarif"):
             for entry in result.stale_baseline:
                 print(baseline.describe_stale(entry, pruned=plan.prune), file=err)
@@ -159,6 +187,7 @@ def finish(
                   f"from {plan.baseline_file}", file=err)
     if plan.changed is not None:
         result = run_filters.only_changed(result, plan.changed, plan.changed_path_of)
+    result = run_filters.report_unused(result, plan.strict_suppressions)
     if not plan.show_suppressed:
         result = replace(result, suppressed=[])
     return result

@@ -24,9 +24,10 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+import datetime
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
-from typing import Callable, Collection, Dict, Iterable, List, Tuple
+from typing import Callable, Collection, Dict, Iterable, List, Optional, Tuple
 
 from .codes import RULES, unknown_code_message
 from .model import Finding
@@ -41,26 +42,42 @@ class BaselineError(Exception):
 
 @dataclass(frozen=True, order=True)
 class BaselineEntry:
-    """``count`` accepted findings of ``code`` on ``table`` in one statement shape of one file."""
+    """``count`` accepted findings of ``code`` on ``table`` in one statement shape of one file.
+
+    An entry may carry a ``ticket``, a ``reason`` and an ``until`` date (ISO, inclusive),
+    written by hand in the file: after that date its findings are reported again.
+    """
 
     path: str
     code: str
     table: str
     fingerprint: str
     count: int = 1
+    ticket: str = field(default="", repr=False, compare=False)
+    until: str = field(default="", repr=False, compare=False)
+    reason: str = field(default="", repr=False, compare=False)
 
     @property
     def key(self) -> Key:
         return (self.path, self.code, self.table, self.fingerprint)
 
+    @property
+    def is_exception(self) -> bool:
+        """Does the entry say who tracks it or when it ends (listed with --show-suppressed)?"""
+        return bool(self.ticket or self.until)
+
     def as_json(self) -> dict:
-        return {
+        document = {
             "path": self.path,
             "code": self.code,
             "table": self.table,
             "fingerprint": self.fingerprint,
             "count": self.count,
         }
+        for name in ("ticket", "until", "reason"):
+            if getattr(self, name):
+                document[name] = getattr(self, name)
+        return document
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,8 @@ class BaselineMatch:
     new: List[Finding]
     known: List[Finding]
     stale: List[BaselineEntry]
+    expired: List[Tuple[Finding, BaselineEntry]] = field(default_factory=list)  # in ``new`` too
+    excepted: List[Tuple[Finding, BaselineEntry]] = field(default_factory=list)  # known, by a dated/ticketed entry
 
 
 def identity(path: str) -> str:
@@ -92,6 +111,7 @@ def match(
     checked_paths: Collection[str],
     path_of: Callable[[str], str] = identity,
     keep: Callable[[str], bool] = lambda code: True,
+    today: Optional[datetime.date] = None,
 ) -> BaselineMatch:
     """Split findings into new and known; entries of checked files left unmatched are stale.
 
@@ -103,19 +123,35 @@ def match(
         path_of: maps a finding's path to the baseline's spelling of it.
         keep: the run's code filter; entries of codes not reported are never stale.
 
+        today: the run's date; an entry ``until`` an earlier day accepts nothing: its
+            findings are new (and listed in ``expired``), and it is not stale.
+
     When a key has more findings than its count, the first ones (by line) are
     known and the later ones new.
     """
     budget: Dict[Key, int] = Counter()
+    about: Dict[Key, BaselineEntry] = {}
     for entry in entries:
         budget[entry.key] += entry.count
+        if entry.is_exception or entry.reason:
+            about.setdefault(entry.key, entry)
     new: List[Finding] = []
     known: List[Finding] = []
+    expired: List[Tuple[Finding, BaselineEntry]] = []
+    excepted: List[Tuple[Finding, BaselineEntry]] = []
     for finding in sorted(findings):
         key = finding_key(finding, path_of)
+        entry = about.get(key)
         if budget.get(key, 0) > 0:
             budget[key] -= 1
+            if entry is not None and today is not None and entry.until \
+                    and datetime.date.fromisoformat(entry.until) < today:
+                new.append(finding)
+                expired.append((finding, entry))
+                continue
             known.append(finding)
+            if entry is not None and entry.is_exception:
+                excepted.append((finding, entry))
         else:
             new.append(finding)
     checked = set(checked_paths)
@@ -124,7 +160,7 @@ def match(
         for key, left in budget.items()
         if left > 0 and key[0] in checked and keep(key[1])
     )
-    return BaselineMatch(new, known, stale)
+    return BaselineMatch(new, known, stale, expired, excepted)
 
 
 def without_stale(entries: Iterable[BaselineEntry], stale: Iterable[BaselineEntry]) -> List[BaselineEntry]:
@@ -147,17 +183,30 @@ def rewritten(
     """A new baseline: this run's entries for the files it checked, the old ones for the rest.
 
     So ``--write-baseline`` on a few files never forgets the others.
+    A ticket, reason or end date written on an old entry stays on the entry of the same key.
     """
     checked = set(checked_paths)
+    old = list(old)
     kept = [e for e in old if e.path not in checked]
-    return _merge_counts(list(kept) + list(current))
+    return _merge_counts(list(kept) + list(current), about=old)
 
 
-def _merge_counts(entries: Iterable[BaselineEntry]) -> List[BaselineEntry]:
+def _merge_counts(entries: Iterable[BaselineEntry], about: Iterable[BaselineEntry] = ()) -> List[BaselineEntry]:
+    """One entry per key, counts summed; the first ticket/until/reason of a key is kept."""
+    entries = list(entries)
     totals: Dict[Key, int] = defaultdict(int)
+    facts: Dict[Key, BaselineEntry] = {}
+    for entry in list(entries) + list(about):
+        if entry.ticket or entry.until or entry.reason:
+            facts.setdefault(entry.key, entry)
     for entry in entries:
         totals[entry.key] += entry.count
-    return sorted(BaselineEntry(*key, count=n) for key, n in totals.items())
+    merged = []
+    for key, n in totals.items():
+        fact = facts.get(key)
+        extra = {"ticket": fact.ticket, "until": fact.until, "reason": fact.reason} if fact else {}
+        merged.append(BaselineEntry(*key, count=n, **extra))
+    return sorted(merged)
 
 
 def relative_to(folder: Path) -> Callable[[str], str]:
@@ -207,8 +256,13 @@ def load(path: Path) -> List[BaselineEntry]:
                 str(item["path"]), str(item["code"]), str(item["table"]), str(item.get("fingerprint", "")),
                 int(item.get("count", 1)),
             )
-        except (KeyError, TypeError, ValueError):
+            extra = {name: str(item.get(name) or "") for name in ("ticket", "until", "reason")}
+            entry = replace(entry, **extra)
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise BaselineError(f"{path}: entry {index + 1} needs path, code and table") from None
+        if entry.until and not _is_iso_date(entry.until):
+            raise BaselineError(f"{path}: entry {index + 1}: until {entry.until!r} is no date; "
+                                "write YYYY-MM-DD (the entry holds to the end of that day)")
         if entry.code not in RULES:  # a typo would accept nothing and go stale unnoticed
             raise BaselineError(f"{path}: entry {index + 1}: {unknown_code_message(entry.code)}; "
                                 "fix it or regenerate the baseline with --write-baseline")
@@ -217,13 +271,21 @@ def load(path: Path) -> List[BaselineEntry]:
     return _merge_counts(entries)
 
 
+def _is_iso_date(text: str) -> bool:
+    try:
+        return len(text) == 10 and bool(datetime.date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
 def dumps(entries: Iterable[BaselineEntry]) -> str:
     """The file's text: stable order and indentation, so it diffs well in review."""
     document = {
         "version": FORMAT_VERSION,
         "tool": "boundary-lint",
         "about": "Findings accepted for now: `boundary-lint check` reports only findings not listed here. "
-        "Keyed by path, code, table and statement fingerprint (not line). Shrink it with --prune-baseline.",
+        "Keyed by path, code, table and statement fingerprint (not line). Shrink it with --prune-baseline. "
+        "An entry may add \"ticket\", \"reason\" and \"until\": \"YYYY-MM-DD\" (reported again after that day).",
         "entries": [e.as_json() for e in _merge_counts(entries)],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

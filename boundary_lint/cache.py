@@ -20,7 +20,7 @@ from typing import Dict, Optional
 
 from . import __version__
 from .checker import FileResult
-from .model import Finding, Problem, SuppressedFinding
+from .model import Finding, Problem, SuppressedFinding, UnusedSuppression
 from .registry import Registry
 
 CACHE_DIR = ".boundary_lint_cache"
@@ -63,10 +63,12 @@ def result_to_json(result: FileResult) -> dict:
         "findings": [asdict(f) for f in result.findings],
         "problems": [asdict(p) for p in result.problems],
         "suppressed": [
-            {"finding": asdict(s.finding), "reason": s.reason, "comment_line": s.comment_line, "kind": s.kind}
+            {"finding": asdict(s.finding), "reason": s.reason, "comment_line": s.comment_line, "kind": s.kind,
+             "ticket": s.ticket, "until": s.until}
             for s in result.suppressed
         ],
         "orm_unresolved": result.orm_unresolved,
+        "unused": [asdict(u) for u in result.unused],
     }
 
 
@@ -74,15 +76,21 @@ def result_from_json(display: str, data: dict) -> FileResult:
     return FileResult(
         path=display,
         service=data["service"],
-        findings=[Finding(**f) for f in data["findings"]],
+        findings=[_finding(f) for f in data["findings"]],
         problems=[Problem(**p) for p in data["problems"]],
         checked=data["checked"],
         suppressed=[
-            SuppressedFinding(Finding(**s["finding"]), s["reason"], s["comment_line"], s["kind"])
+            SuppressedFinding(_finding(s["finding"]), s["reason"], s["comment_line"], s["kind"],
+                              s.get("ticket", ""), s.get("until", ""))
             for s in data.get("suppressed", ())
         ],
         orm_unresolved=int(data.get("orm_unresolved", 0) or 0),
+        unused=[UnusedSuppression(**dict(u, codes=tuple(u["codes"]))) for u in data.get("unused", ())],
     )
+
+
+def _finding(data: dict) -> Finding:
+    return Finding(**dict(data, owners=tuple(data.get("owners", ()))))
 
 
 class ResultCache:

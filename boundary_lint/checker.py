@@ -24,7 +24,7 @@ from .codes import unknown_code_message
 from .ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from .literal_positions import source_lines
 from .model_index import ModelIndex
-from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding
+from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding, UnusedSuppression
 from .partial_parse import parse_hollowed
 from .prefilter import Lines, trigger_lines
 from .registry import Registry
@@ -49,6 +49,7 @@ class FileResult:
     checked: bool = True
     suppressed: List[SuppressedFinding] = field(default_factory=list)  # by a noqa/allow comment
     orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage)
+    unused: List[UnusedSuppression] = field(default_factory=list)  # comments that suppressed nothing
 
 
 def site_references(
@@ -134,14 +135,15 @@ def check_python_source(
         refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context, stats)
         findings = findings_for(refs, registry, service, path)
         suppressed: List[SuppressedFinding] = []
-        if findings or "boundary:" in source.lower():
+        unused: List[UnusedSuppression] = []
+        if findings or may_suppress(source):
             comments = noqa.python_suppressions(source)
-            findings, suppressed = noqa.split_suppressed(findings, comments)
-            problems = problems + comment_code_problems(path, comments)
+            findings, suppressed, unused, more = apply_suppressions(path, findings, comments)
+            problems = problems + more
     except Exception as exc:  # a bug of ours must not stop the run; the fuzz tests look for this message
         return internal_error(path, service, exc)
     return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)),
-                      orm_unresolved=stats["orm_unresolved"])
+                      orm_unresolved=stats["orm_unresolved"], unused=unused)
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,25 @@ def orm_context(path: str, registry: Registry, service: str, models: Optional[Mo
         relative = Path(path).name
     module = model_index.module_name(relative)
     return OrmContext(index, module, relative.endswith("__init__.py"), trigger_words(index, registry, service))
+
+
+def may_suppress(source: str) -> bool:
+    """Can the text hold a suppression comment of ours (to check even with no finding)?"""
+    lowered = source.lower()
+    return "boundary:" in lowered or "bnd" in lowered
+
+
+def apply_suppressions(path: str, findings: List[Finding], comments):
+    """Findings kept, findings suppressed, the comments that suppressed nothing, and the
+    usage errors of the comments (an unknown code, an ``until`` that is no date)."""
+    kept, suppressed = noqa.split_suppressed(findings, comments)
+    unused = noqa.unused_suppressions(path, findings, comments)
+    problems = comment_code_problems(path, comments) + [
+        Problem(path, line, f"suppression comment: until {text!r} is no date; write until YYYY-MM-DD "
+                "(the exception holds to the end of that day)", usage=True)
+        for line, text in noqa.bad_dates(comments)
+    ]
+    return kept, suppressed, unused, problems
 
 
 def comment_code_problems(path: str, comments) -> List[Problem]:
@@ -213,13 +234,14 @@ def check_sql_source(path: str, source: str, registry: Registry, service: str) -
         refs, problems = site_references([site], registry.settings.dialect, path)
         findings = findings_for(refs, registry, service, path)
         suppressed: List[SuppressedFinding] = []
-        if findings or "boundary:" in source.lower():
+        unused: List[UnusedSuppression] = []
+        if findings or may_suppress(source):
             comments = noqa.text_suppressions(source.splitlines())
-            findings, suppressed = noqa.split_suppressed(findings, comments)
-            problems = problems + comment_code_problems(path, comments)
+            findings, suppressed, unused, more = apply_suppressions(path, findings, comments)
+            problems = problems + more
     except Exception as exc:  # a bug of ours must not stop the run
         return internal_error(path, service, exc)
-    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)))
+    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)), unused=unused)
 
 
 def source_references(path: str, source: str, is_python: bool, settings) -> Tuple[List[Reference], List[Problem]]:
@@ -359,13 +381,26 @@ def _check_bytes(
         context = orm_context(str(path), registry, service)
         interesting = trigger_lines(data, registry.settings.sinks, context.words)  # bytes count lines as text does
         if not interesting.all:
-            return FileResult(display, service)
+            return _comments_only(data, display, service)
     text, problem = decode_source(data, display, is_python)
     if problem is not None:
         return FileResult(display, service, problems=[problem])
     if is_python:
         return check_python_source(display, text, registry, service, interesting=interesting, file_path=path)
     return check_sql_source(display, text, registry, service)
+
+
+def _comments_only(data: bytes, display: str, service: str) -> FileResult:
+    """A Python file with no SQL or ORM shape: no finding, but a suppression comment left
+    behind there suppresses nothing (read without parsing the file)."""
+    if b"boundary:" not in data and b"BND" not in data and b"bnd" not in data:
+        return FileResult(display, service)
+    text, problem = decode_source(data, display, True)
+    if problem is not None:
+        return FileResult(display, service)  # the prefilter found nothing to check: no error either
+    comments = noqa.python_suppressions(text)
+    _, _, unused, problems = apply_suppressions(display, [], comments)
+    return FileResult(display, service, problems=problems, unused=unused)
 
 
 def decode_source(data: bytes, display: str, is_python: bool) -> Tuple[str, Optional[Problem]]:

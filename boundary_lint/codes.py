@@ -14,7 +14,7 @@ from typing import Dict
 class Rule:
     code: str
     title: str
-    template: str  # fields: service, table, owner, verb
+    template: str  # fields: service, table, owner, verb, owners
     why: str
     example: str
     fix: str
@@ -92,17 +92,42 @@ RULES: Dict[str, Rule] = {
             'class Strategy(Base):\n    __tablename__ = "strategy"\n    __table_args__ = {"schema": "public"}',
             "Remove the mapping and use the owner's client.",
         ),
+        Rule(
+            "BND107",
+            "statement across owners",
+            "{service} runs one statement over tables of {owners} ({table}, owned by {owner}): "
+            "it breaks once they are in separate databases",
+            "Once services move to separate databases (settings.isolation = \"database\", or "
+            "isolation on the service that moves first), one statement can no longer join, "
+            "insert-select or view tables of two owners, even when every read in it is granted "
+            "by may_read or is the service's own.",
+            "SELECT o.id, s.name FROM order_service.orders o\n"
+            "JOIN public.strategy s ON s.strategy_id = o.strategy_id   -- public.strategy: algo_engine's",
+            "Split the statement: read your own tables in SQL and the other owner's rows through its "
+            "client (or a replicated read model you own), and join them in code.",
+        ),
     )
 }
 
 VERBS = {"read": "reads", "write": "writes", "fk": "has a foreign key to", "ddl": "changes", "map": "maps"}
 
 
-def format_message(code: str, service: str, table: str, owner: str, operation: str) -> str:
-    """The human message for a finding (without the code)."""
+def format_message(code: str, service: str, table: str, owner: str, operation: str, owners: str = "") -> str:
+    """The human message for a finding (without the code); ``owners`` names every owner of a
+    BND107 statement (``order_service and algo_engine``)."""
     return RULES[code].template.format(
-        service=service, table=table, owner=owner, verb=VERBS.get(operation, operation)
+        service=service, table=table, owner=owner, verb=VERBS.get(operation, operation), owners=owners or owner
     )
+
+
+def owners_text(owners) -> str:
+    """``a``, ``a and b``, ``a, b and c``.
+
+    >>> owners_text(["order_service", "algo_engine", "users"])
+    'order_service, algo_engine and users'
+    """
+    owners = list(owners)
+    return owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " and " + owners[-1]
 
 
 def explain(code: str) -> str:
@@ -116,7 +141,7 @@ def explain(code: str) -> str:
 
 
 def code_range() -> str:
-    """The codes a user may name, as a range (``BND100-BND106``), from the table above."""
+    """The codes a user may name, as a range (``BND100-BND107``), from the table above."""
     codes = sorted(RULES)
     return codes[0] if len(codes) == 1 else f"{codes[0]}-{codes[-1]}"
 

@@ -15,7 +15,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .discovery import DEFAULT_EXCLUDES
 from .codes import is_known_code, unknown_code_message
-from .registry import ConfigError, NoRegistry, Registry, Service, Settings, is_name_glob, split_entry
+from .registry import (ISOLATIONS, ConfigError, NoRegistry, Registry, Service, Settings, is_name_glob,
+                       split_entry)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,6 +34,8 @@ SETTINGS_KEYS = {
     "exclude": "list",
     "extend_exclude": "list",
     "baseline": "str",
+    "isolation": "str",
+    "require_ticket": "bool",
 }
 SERVICE_KEYS = {
     "owns": "list",
@@ -42,6 +45,7 @@ SERVICE_KEYS = {
     "client": "table-or-tables",
     "role": "str",
     "rewrites": "list-of-tables",
+    "isolation": "str",
 }
 CLIENT_KEYS = {"module": "str", "factory": "str", "awaitable": "bool"}
 REWRITE_KEYS = {"sql": "str", "call": "str", "returns": "str"}
@@ -141,6 +145,7 @@ def registry_from_mapping(
             _check_rewrite(rewrite, where, f"{key}.rewrites[{number}]")
         _check_entries(body.get("owns", []), where, f"{key}.owns")
         _check_entries(body.get("may_read", []), where, f"{key}.may_read")
+        _check_isolation(body.get("isolation"), where, f"{key}.isolation")
         services[name] = Service(
             name=name,
             owns=tuple(body.get("owns", ())),
@@ -151,6 +156,7 @@ def registry_from_mapping(
             client=clients[0] if clients else None,
             clients=tuple(clients),
             rewrites=tuple(body.get("rewrites", ())),
+            isolation=body.get("isolation"),
         )
     settings = Settings(
         dialect=settings_raw.get("dialect", "postgres"),
@@ -162,7 +168,10 @@ def registry_from_mapping(
         exclude=tuple(settings_raw.get("extend_exclude", ())) + tuple(settings_raw.get("exclude", ())),
         default_exclude=tuple(settings_raw["exclude"]) if "exclude" in settings_raw else DEFAULT_EXCLUDES,
         baseline=settings_raw.get("baseline"),
+        isolation=settings_raw.get("isolation", "schema"),
+        require_ticket=settings_raw.get("require_ticket", False),
     )
+    _check_isolation(settings.isolation, where, f"{key_prefix}settings.isolation")
     _check_dialect(settings.dialect, where, f"{key_prefix}settings.dialect")
     _check_ignore(settings.ignore, where, f"{key_prefix}settings.ignore")
     return Registry(services=services, settings=settings, root=root, source=source)
@@ -219,6 +228,12 @@ def _check_entries(entries: Sequence[str], where: str, key: str) -> None:
                 f"{where}: {key} has {entry!r}: a glob is allowed in the table name ('public.mathesar_*'), "
                 "not in the schema; list each schema"
             )
+
+
+def _check_isolation(value: Optional[str], where: str, key: str) -> None:
+    if value is not None and value not in ISOLATIONS:
+        raise ConfigError(f"{where}: {key} = {value!r}; write \"schema\" (the services share one database, "
+                          "the default) or \"database\" (their tables move to separate databases: BND107)")
 
 
 _CODE_LIKE = re.compile(r"[A-Z]+[0-9][A-Za-z0-9]*")

@@ -10,6 +10,8 @@ Options are stored on the class and the registry is loaded once per process
 from __future__ import annotations
 
 import ast
+import datetime
+import os
 import re
 import sys
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any, Iterator, List, Optional, Tuple, Type
 
 from . import __version__
 from .checker import check_python_source, orm_context
+from .run_filters import TODAY_ENV, split_expired
 from .codes import is_known_code, unknown_code_message
 from .prefilter import trigger_lines
 from .config import check_service_name, load_for
@@ -132,8 +135,18 @@ class BoundaryLintPlugin:
         result = check_python_source(
             self.filename, source, registry, service, tree=self.tree, lines=self.lines, interesting=interesting
         )
-        for finding in result.findings:
+        for finding in sorted(result.findings + self.back(result.suppressed, registry)):
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
+
+    @staticmethod
+    def back(suppressed, registry: Registry) -> list:
+        """Suppressed findings that count again, as in the CLI: an exception past its date (judged
+        on today's date, read here at the edge), or one without a ticket under settings.require_ticket."""
+        back, holding = split_expired(suppressed, datetime.date.fromisoformat(os.environ[TODAY_ENV])
+                                      if os.environ.get(TODAY_ENV) else datetime.date.today())
+        if registry.settings.require_ticket:
+            back += [s.finding for s in holding if not s.ticket]
+        return back
 
 
 def _execution_error(message: str) -> Exception:

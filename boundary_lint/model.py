@@ -134,9 +134,11 @@ class Finding:
     statement_line: int = field(default=0, compare=False)
     fingerprint: str = field(default="", compare=False)
     via: str = field(default="", compare=False)  # "orm" for an ORM operation (not SQL, not a mapping)
+    owners: Tuple[str, ...] = field(default=(), compare=False)  # BND107: every owner, in text order
+    note: str = field(default="", compare=False)  # why a suppressed finding is back (an exception expired)
 
     def as_json(self) -> dict:
-        data = {
+        document = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
@@ -148,25 +150,54 @@ class Finding:
             "message": self.message,
         }
         if self.via:
-            data["via"] = self.via
-        return data
+            document["via"] = self.via
+        if self.owners:
+            document["owners"] = list(self.owners)
+        if self.note:
+            document["note"] = self.note
+        return document
 
 
 @dataclass(frozen=True, order=True)
 class SuppressedFinding:
     """A finding a comment in the source suppressed, kept for ``--show-suppressed``.
 
-    ``kind`` is ``"noqa"`` (``# noqa``) or ``"allow"`` (``# boundary: allow``);
-    ``reason`` is the text after ``--`` in an allow comment ("" when none).
+    ``kind`` is ``"noqa"`` (``# noqa``), ``"allow"`` (``# boundary: allow``) or
+    ``"baseline"`` (a baseline entry with a ticket or an end date); ``reason`` is
+    the text after ``--`` in an allow comment ("" when none), without the ticket
+    and ``until`` date, which are ``ticket`` and ``until`` (ISO, "" when none).
     """
 
     finding: Finding
     reason: str = ""
     comment_line: int = 0
     kind: str = "noqa"
+    ticket: str = ""
+    until: str = ""
 
     def as_json(self) -> dict:
-        return dict(self.finding.as_json(), reason=self.reason, comment_line=self.comment_line, kind=self.kind)
+        return dict(self.finding.as_json(), reason=self.reason, comment_line=self.comment_line, kind=self.kind,
+                    ticket=self.ticket or None, until=self.until or None)
+
+
+@dataclass(frozen=True, order=True)
+class UnusedSuppression:
+    """A suppression comment that suppressed nothing this run: the finding is gone (or never was).
+
+    ``codes`` are the codes of ours it names that matched no finding (``("",)`` for an
+    allow comment naming none).
+    """
+
+    path: str
+    line: int
+    codes: Tuple[str, ...]
+    kind: str = "allow"
+    ticket: str = ""
+    until: str = ""
+
+    def as_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "codes": list(self.codes), "kind": self.kind,
+                "ticket": self.ticket or None, "until": self.until or None}
 
 
 @dataclass(frozen=True, order=True)
@@ -178,3 +209,4 @@ class Problem:
     message: str
     fatal: bool = True  # the file (or a site) could not be vouched for: exit 1
     usage: bool = False  # a mistake of the user's (an unknown code in a comment): exit 2
+    kind: str = ""  # "unused-suppression" for a comment that suppressed nothing

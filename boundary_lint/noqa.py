@@ -8,10 +8,17 @@ A finding is also suppressed by a comment on its statement's first line. In
 ``# boundary: allow CODES -- reason`` suppresses like noqa but carries a
 reason; ``--require-reason`` turns suppressions without one back into findings
 (see :func:`boundary_lint.run_filters.require_reasons`).
+
+The reason may open with a ticket and an end date, in either order:
+``# boundary: allow BND100 -- JIRA-123 until 2027-03-31 read model until the API ships``.
+A ticket is ``PROJ-123``, ``#123``, ``group/project#123`` or an ``http(s)://`` URL;
+``until YYYY-MM-DD`` keeps the exception valid to the end of that day. Nothing here
+knows today's date: expiry is decided by :func:`boundary_lint.run_filters.expire`.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import tokenize
@@ -19,7 +26,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from .codes import is_known_code
-from .model import Finding, SuppressedFinding
+from .model import Finding, SuppressedFinding, UnusedSuppression
 
 # A code is letters, then (from its first digit on) letters and digits: ``BND1O1`` is one
 # (unknown) code, never ``BND1`` (a prefix of every BND1xx) followed by noise.
@@ -34,17 +41,69 @@ ALLOW = re.compile(
 ALL = frozenset({""})  # a bare noqa: the empty prefix matches every code
 
 
+TICKET = re.compile(r"(?:[A-Z][A-Z0-9_]*-[0-9]+|#[0-9]+|[\w.-]+(?:/[\w.-]+)+#[0-9]+|https?://\S+)(?=\s|$)")
+UNTIL = re.compile(r"until\s+(?P<date>[0-9]\S*)(?=\s|$)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Suppression:
-    """One suppression comment: where it is, what it covers, and why."""
+    """One suppression comment: where it is, what it covers, and why.
+
+    ``until`` is the ISO date the exception holds to (inclusive), ``""`` when it never
+    expires; ``bad_until`` the text written after ``until`` when it is no date.
+    """
 
     line: int
     codes: FrozenSet[str]
     reason: str = ""
     kind: str = "noqa"  # "noqa" or "allow"
+    ticket: str = ""
+    until: str = ""
+    bad_until: str = ""
 
     def covers(self, code: str) -> bool:
         return any(code.startswith(c) for c in self.codes)
+
+
+def split_exception(text: str) -> Tuple[str, str, str, str]:
+    """``(ticket, until, reason, bad_until)`` from the text after ``--`` of an allow comment.
+
+    >>> split_exception("JIRA-123 until 2027-03-31 read model until the strategy API ships")
+    ('JIRA-123', '2027-03-31', 'read model until the strategy API ships', '')
+    >>> split_exception("until 2027-02-30 https://git.example.com/g/p/-/issues/7")
+    ('https://git.example.com/g/p/-/issues/7', '', '', '2027-02-30')
+    >>> split_exception("read model, ticket 42")
+    ('', '', 'read model, ticket 42', '')
+    """
+    ticket = until = bad = ""
+    rest = text.strip()
+    for _ in range(2):
+        match = TICKET.match(rest)
+        if match and not ticket:
+            ticket = match.group(0)
+            rest = rest[match.end():].lstrip(" ,;:")
+            continue
+        match = UNTIL.match(rest)
+        if match and not (until or bad):
+            written = match.group("date")
+            if _iso_date(written):
+                until = written
+            else:
+                bad = written
+            rest = rest[match.end():].lstrip(" ,;:")
+            continue
+        break
+    return ticket, until, rest.lstrip("-: ").strip(), bad
+
+
+def _iso_date(text: str) -> bool:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def codes_in(comment: str) -> Optional[FrozenSet[str]]:
@@ -77,7 +136,8 @@ def suppressions_in(comment: str, line: int) -> List[Suppression]:
     if allow is not None:
         names = [c.upper() for c in re.split(r"[,\s]+", allow.group("codes")) if c]
         codes = frozenset(names) if names else ALL
-        found.append(Suppression(line, codes, (allow.group("reason") or "").strip(), "allow"))
+        ticket, until, reason, bad = split_exception(allow.group("reason") or "")
+        found.append(Suppression(line, codes, reason, "allow", ticket, until, bad))
     codes = codes_in(comment[: allow.start()] if allow is not None else comment)
     if codes is not None:
         found.append(Suppression(line, codes))
@@ -160,19 +220,26 @@ def _codes_map(suppressions: Dict[int, Tuple[Suppression, ...]]) -> Dict[int, Fr
     return {line: frozenset().union(*(s.codes for s in found)) for line, found in suppressions.items()}
 
 
-def suppression_for(
-    finding: Finding, suppressions: Dict[int, Tuple[Suppression, ...]]
-) -> Optional[Suppression]:
-    """The comment that suppresses ``finding``, preferring one that gives a reason."""
-    candidates = [
+def covering(finding: Finding, suppressions: Dict[int, Tuple[Suppression, ...]]) -> List[Suppression]:
+    """Every comment covering ``finding`` (on its line or its statement's first line)."""
+    return [
         s
         for line in dict.fromkeys((finding.line, finding.statement_line))
         for s in suppressions.get(line, ())
         if s.covers(finding.code)
     ]
+
+
+def suppression_for(
+    finding: Finding, suppressions: Dict[int, Tuple[Suppression, ...]]
+) -> Optional[Suppression]:
+    """The comment that suppresses ``finding``: one that never expires before one that does
+    (the latest date first), then one that gives a reason (so an expired exception never
+    hides a comment that still holds)."""
+    candidates = covering(finding, suppressions)
     if not candidates:
         return None
-    return max(candidates, key=lambda s: (bool(s.reason), s.kind == "allow"))
+    return max(candidates, key=lambda s: (not s.until, s.until, bool(s.reason or s.ticket), s.kind == "allow"))
 
 
 def split_suppressed(
@@ -186,8 +253,36 @@ def split_suppressed(
         if by is None:
             kept.append(finding)
         else:
-            suppressed.append(SuppressedFinding(finding, by.reason, by.line, by.kind))
+            suppressed.append(SuppressedFinding(finding, by.reason, by.line, by.kind, by.ticket, by.until))
     return kept, suppressed
+
+
+def unused_suppressions(
+    path: str, findings: Iterable[Finding], suppressions: Dict[int, Tuple[Suppression, ...]]
+) -> List[UnusedSuppression]:
+    """Comments of ours that cover none of ``findings`` (the file's findings before suppression).
+
+    An allow comment is ours entirely; of a ``noqa`` only the ``BND`` codes it names are
+    (a bare ``# noqa`` and other tools' codes are never reported). Unknown codes are
+    reported elsewhere, as usage errors.
+    """
+    used = set()
+    for finding in findings:
+        for s in covering(finding, suppressions):
+            used.update((s.line, s.kind, code) for code in s.codes if finding.code.startswith(code))
+    comments = {(s.line, s.kind): s for found in suppressions.values() for s in found}
+    unused = []
+    for (line, kind), s in sorted(comments.items()):
+        ours = [c for c in sorted(s.codes) if (kind == "allow" or c.startswith("BND")) and is_known_code(c or "BND")]
+        left = tuple(c for c in ours if (line, kind, c) not in used)
+        if left:
+            unused.append(UnusedSuppression(path, line, left, kind, s.ticket, s.until))
+    return unused
+
+
+def bad_dates(suppressions: Dict[int, Tuple[Suppression, ...]]) -> List[Tuple[int, str]]:
+    """``(comment line, text)`` of each ``until`` that is no ``YYYY-MM-DD`` date."""
+    return sorted({(s.line, s.bad_until) for found in suppressions.values() for s in found if s.bad_until})
 
 
 def is_suppressed(finding: Finding, noqa: Dict[int, FrozenSet[str]]) -> bool:

@@ -15,13 +15,14 @@ from typing import Dict, Iterable, List, Tuple
 
 from .model import Finding
 
-OPERATIONS = ("read", "write", "fk", "ddl", "map")
+OPERATIONS = ("read", "write", "fk", "ddl", "map", "statement")
 _WORDS = {
     "read": ("read", "reads"),
     "write": ("write", "writes"),
     "fk": ("FK", "FKs"),
     "ddl": ("schema change", "schema changes"),
     "map": ("ORM mapping", "ORM mappings"),
+    "statement": ("statement across owners", "statements across owners"),  # BND107
 }
 NO_OWNER = "(no owner)"
 RUN_TIME = "(table name built at run time)"
@@ -33,7 +34,8 @@ def by_owner(findings: Iterable[Finding]) -> List[dict]:
     marked ``"dynamic": true``: their owner is unknown, not missing.
 
     Each row counts the findings by operation (``read``, ``write``, ``fk``,
-    ``ddl``, ``map``) and in ``total``.
+    ``ddl``, ``map``, and ``statement`` for BND107: a statement touching the
+    owner's tables and another's) and in ``total``.
     """
     counts: Dict[Tuple[str, str, bool], Counter] = {}
     for finding in findings:

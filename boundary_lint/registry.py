@@ -78,6 +78,11 @@ class Service:
     client: Optional[Mapping[str, object]] = None  # the first of ``clients``
     clients: Tuple[Mapping[str, object], ...] = ()  # a call goes to the first that has its method
     rewrites: Tuple[Mapping[str, object], ...] = ()
+    isolation: Optional[str] = None  # "schema" or "database"; None: settings.isolation
+
+
+ISOLATIONS = ("schema", "database")
+"""``isolation`` values: tables share one database (schemas apart), or move to their own."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,8 @@ class Settings:
     exclude: Tuple[str, ...] = ()  # patterns skipped on top of default_exclude
     default_exclude: Optional[Tuple[str, ...]] = None  # None: discovery.DEFAULT_EXCLUDES
     baseline: Optional[str] = None  # baseline file, relative to the registry file
+    isolation: str = "schema"  # "database": statements across owners are BND107
+    require_ticket: bool = False  # a suppression comment without a ticket does not count
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,17 @@ class Registry:
             if self.names_explicitly(schema, table.name):
                 return schema, table.name
         return path[0], table.name
+
+    def isolation_of(self, service: str) -> str:
+        """``"database"`` when the service's tables move to a database of their own."""
+        own = self.services[service].isolation if service in self.services else None
+        return own or self.settings.isolation
+
+    @property
+    def splits_databases(self) -> bool:
+        """Does any service move to a database of its own (so BND107 can be reported)?"""
+        return self.settings.isolation == "database" or any(
+            s.isolation == "database" for s in self.services.values())
 
     def may_read(self, service: str, schema: str, name: str) -> bool:
         grants = self.services[service].may_read if service in self.services else ()

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from typing import Dict, List
 
 from .github_annotations import format_github
-from .model import Finding, Problem, SuppressedFinding
+from .model import Finding, Problem, SuppressedFinding, UnusedSuppression
 from .owner_summary import by_owner, owner_lines
 from .sarif import format_sarif
+
+
+UNUSED = "unused-suppression"  # Problem.kind of a comment that suppressed nothing
 
 
 @dataclass
@@ -26,6 +29,7 @@ class RunResult:
     stale_baseline: list = field(default_factory=list)  # baseline.BaselineEntry no longer found
     baselined: int = 0  # findings the baseline accepted (not in ``findings``)
     excluded_folders: List[str] = field(default_factory=list)  # skipped under a folder given
+    unused_suppressions: List[UnusedSuppression] = field(default_factory=list)  # comments suppressing nothing
 
     @property
     def files_with_findings(self) -> int:
@@ -49,13 +53,24 @@ def format_text(result: RunResult) -> str:
     lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in result.findings]
     for item in result.suppressed:
         f = item.finding
-        why = f"suppressed: {item.reason}" if item.reason else f"suppressed by {item.kind}, no reason given"
-        lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} ({why})")
+        lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} ({suppressed_why(item)})")
     if result.findings:
         lines.append("by owning service:")
         lines.extend(f"  {line}" for line in owner_lines(result.findings))
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
+
+
+def suppressed_why(item: SuppressedFinding) -> str:
+    """``suppressed: JIRA-123, until 2027-03-31: read model`` -- what the exception says."""
+    if item.kind == "baseline":
+        head = "accepted by the baseline"
+    elif item.reason or item.ticket or item.until:
+        head = "suppressed"
+    else:
+        return f"suppressed by {item.kind}, no reason given"
+    facts = ", ".join(part for part in (item.ticket, f"until {item.until}" if item.until else "") if part)
+    return head + (f": {facts}" if facts else "") + (f": {item.reason}" if item.reason else "")
 
 
 def _count(n: int, word: str) -> str:
@@ -76,15 +91,19 @@ def summary_line(result: RunResult) -> str:
     if result.excluded_folders:
         names = ", ".join(result.excluded_folders[:3]) + (", ..." if len(result.excluded_folders) > 3 else "")
         parts.append(f"; {_count(len(result.excluded_folders), 'folder')} excluded ({names})")
-    file_errors = [p for p in result.errors if not p.usage]
+    file_errors = [p for p in result.errors if not p.usage and p.kind != UNUSED]
     if file_errors:
         parts.append(f"; {len(file_errors)} file error{'s' if len(file_errors) != 1 else ''}")
-    if len(file_errors) < len(result.errors):
-        parts.append(f"; {_count(len(result.errors) - len(file_errors), 'usage error')}")
+    usage_errors = [p for p in result.errors if p.usage]
+    if usage_errors:
+        parts.append(f"; {_count(len(usage_errors), 'usage error')}")
+    if result.unused_suppressions:
+        parts.append(f"; {_count(len(result.unused_suppressions), 'unused suppression')}")
     if result.baselined:
         parts.append(f"; {result.baselined} more accepted by the baseline")
-    if result.suppressed:
-        parts.append(f"; {len(result.suppressed)} suppressed")
+    by_comment = [s for s in result.suppressed if s.kind != "baseline"]  # the others count as baselined
+    if by_comment:
+        parts.append(f"; {len(by_comment)} suppressed")
     if result.orm_unresolved:
         plural = "s" if result.orm_unresolved != 1 else ""
         parts.append(f"; {result.orm_unresolved} ORM use{plural} of an unknown model not checked")
@@ -113,6 +132,7 @@ def format_json(result: RunResult) -> str:
         },
         "suppressed": [s.as_json() for s in result.suppressed],
         "stale_baseline": [e.as_json() for e in result.stale_baseline],
+        "unused_suppressions": [u.as_json() for u in result.unused_suppressions],
         "errors": [
             {"path": p.path, "line": p.line, "message": p.message} for p in result.errors
         ],

@@ -24,14 +24,17 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
         f"**Example.**\n\n```\n{example}\n```\n\n"
         f"**Fix.** {rule.fix}\n\n"
         f"Suppress one occurrence with `# boundary: allow {rule.code} -- reason` "
-        f"(`-- boundary: allow {rule.code} -- reason` in SQL), or accept today's findings "
+        f"(`-- boundary: allow {rule.code} -- reason` in SQL; a ticket and an end date may open the "
+        f"reason: `-- JIRA-123 until 2027-03-31 reason`), or accept today's findings "
         f"with a baseline (`boundary-lint check --write-baseline FILE`).\n"
     )
 
 
 def _sample_message(rule: Rule) -> str:
-    operation = {"BND101": "write", "BND102": "fk", "BND103": "ddl", "BND106": "map"}.get(rule.code, "read")
-    return format_message(rule.code, "<service>", "<schema.table>", "<owner>", operation)
+    operation = {"BND101": "write", "BND102": "fk", "BND103": "ddl", "BND106": "map",
+                 "BND107": "statement"}.get(rule.code, "read")
+    owners = "<service> and <owner>" if rule.code == "BND107" else ""
+    return format_message(rule.code, "<service>", "<schema.table>", "<owner>", operation, owners)
 
 
 def rules_markdown() -> str:

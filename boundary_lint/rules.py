@@ -1,15 +1,18 @@
 """Rules: located table references + the registry + the file's service -> findings.
 
 Pure functions, no I/O. One finding per table per statement, with the
-strongest operation (ddl > write > fk > read).
+strongest operation (ddl > write > fk > read); and, when the registry says
+services move to separate databases, one BND107 per statement touching the
+tables of two or more owners.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from .codes import format_message
+from .codes import format_message, owners_text
 from .model import HOLE_PREFIX, Finding, Operation, Reference, TableName
 from .registry import Registry
 
@@ -53,7 +56,49 @@ def findings_for(
         finding = _decide(ref, resolved[key], registry, service, path)
         if finding is not None:
             findings.append(finding)
+    if registry.splits_databases:
+        findings.extend(cross_owner_findings(refs, registry, service, path))
     return sorted(findings)
+
+
+def cross_owner_findings(
+    refs: Iterable[Reference], registry: Registry, service: str, path: str
+) -> List[Finding]:
+    """BND107: one finding per statement whose tables have two or more owners, one of whom
+    moves to a database of its own (``isolation = "database"``).
+
+    Grants and the file's own service do not matter: the statement itself cannot run
+    across databases. Tables of no owner (BND104), run-time names whose owner cannot
+    be decided (BND105), system and ignored tables are no owner. ORM mappings and the
+    foreign keys an ORM model or migration declares run no statement: left out.
+    The finding stands at the first table (in the text) of the second owner.
+    """
+    statements: Dict[Tuple, List[Reference]] = {}
+    for ref in refs:
+        if ref.mapping or (ref.statement[0] < 0 and ref.operation == Operation.FK):
+            continue  # statement[0] < 0: an ORM or migration construct, not SQL
+        statements.setdefault(ref.statement, []).append(ref)
+    findings = []
+    for members in statements.values():
+        first: Dict[str, Tuple[Reference, str]] = {}  # owner -> its first table, in text order
+        for ref in sorted(members, key=lambda r: (r.position, r.table)):
+            target = _resolve(ref.table, registry, service)
+            if target is None:
+                continue
+            if ref.table.is_dynamic:
+                owner = _owner_of_dynamic(ref.table, registry, service)
+            else:
+                owner = registry.owner_of(*target)
+            if owner is not None and owner not in first:
+                first[owner] = (ref, display_name(*target))
+        if len(first) < 2 or not any(registry.isolation_of(o) == "database" for o in first):
+            continue
+        owners = list(first)
+        ref, table = first[owners[1]]
+        finding = _finding(ref, path, "BND107", service, table, owners[1], "statement")
+        findings.append(replace(finding, owners=tuple(owners), message=format_message(
+            "BND107", service, table, owners[1], "statement", owners_text(owners))))
+    return findings
 
 
 def _stronger(ref: Reference, best: Reference) -> bool:

@@ -9,6 +9,7 @@ enough of them to pay for it. Output is identical whatever ``jobs`` is.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
@@ -45,9 +46,14 @@ def gather(results: Iterable[FileResult], keep=lambda code: True) -> RunResult:
         run.orm_unresolved += file_result.orm_unresolved
         run.findings.extend(f for f in file_result.findings if keep(f.code))
         run.suppressed.extend(s for s in file_result.suppressed if keep(s.finding.code))
+        for unused in file_result.unused:  # a code this run does not report cannot be judged unused
+            codes = tuple(c for c in unused.codes if keep(c) or (not c and keep("BND")))
+            if codes:
+                run.unused_suppressions.append(replace(unused, codes=codes))
     run.findings.sort()
     run.problems.sort()
     run.suppressed.sort()
+    run.unused_suppressions.sort()
     run.paths.sort()
     return run
 

@@ -43,9 +43,11 @@ def sarif_document(result: "RunResult", cwd: Optional[str] = None) -> dict:
     suppressed = [s for s in result.suppressed]
     for item, fp in zip(suppressed, _fingerprints([s.finding for s in suppressed])):
         entry = _result(item.finding, rule_ids, fp)
-        suppression = {"kind": "inSource"}
-        if item.reason:
-            suppression["justification"] = item.reason
+        suppression = {"kind": "external" if item.kind == "baseline" else "inSource"}
+        justification = ", ".join(p for p in (item.ticket, f"until {item.until}" if item.until else "",
+                                              item.reason) if p)
+        if justification:
+            suppression["justification"] = justification
         entry["suppressions"] = [suppression]
         results.append(entry)
     base = Path(cwd or os.getcwd()).resolve().as_uri().rstrip("/") + "/"

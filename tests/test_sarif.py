@@ -14,6 +14,7 @@ import pytest
 
 from boundary_lint.codes import RULES, explain
 from boundary_lint.sarif import FINGERPRINT_KEY
+from conftest import FIXTURES
 from project import APP, make_project
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -46,7 +47,10 @@ def test_platform_run_is_valid_sarif(run_cli):
     document = json.loads(result.out)
     validate(document)
     run = document["runs"][0]
-    assert {r["ruleId"] for r in run["results"]} == set(RULES)
+    split = json.loads(run_cli("check", "--format", "sarif", ".", cwd=FIXTURES / "split").out)  # BND107
+    validate(split)
+    found = {r["ruleId"] for r in run["results"]} | {r["ruleId"] for r in split["runs"][0]["results"]}
+    assert found == set(RULES)
     levels = {n["level"] for n in run["invocations"][0]["toolExecutionNotifications"]}
     assert levels == {"error", "warning"}
 
@@ -58,6 +62,8 @@ def test_rules_carry_the_explain_text(run_cli):
     bnd102 = next(r for r in rules if r["id"] == "BND102")
     assert bnd102["help"]["text"] == explain("BND102")
     assert bnd102["shortDescription"]["text"] == RULES["BND102"].title
+    bnd107 = next(r for r in rules if r["id"] == "BND107")
+    assert bnd107["help"]["text"] == explain("BND107") and "separate databases" in bnd107["fullDescription"]["text"]
     assert RULES["BND102"].fix in bnd102["help"]["markdown"]
 
 

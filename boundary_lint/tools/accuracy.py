@@ -146,8 +146,20 @@ def compare(expected: Set[Key], found: Set[Key]) -> Score:
 
 def evaluate(corpus: Path, config: Optional[Path] = None, prefilter: bool = True) -> Dict[str, Score]:
     """Run the checker over the corpus; a Score per category plus ``"overall"``."""
+    return evaluate_all(corpus, config, prefilter)[0]
+
+
+def evaluate_all(
+    corpus: Path, config: Optional[Path] = None, prefilter: bool = True
+) -> Tuple[Dict[str, Score], Dict[str, Score]]:
+    """Scores per category (plus ``"overall"``) and per rule code, from one run.
+
+    A code's score compares only the labels and findings of that code, so a rule
+    reported rarely (BND107) is not hidden behind the frequent ones.
+    """
     registry = load_registry(config or corpus / "boundaries.toml")
     by_category: Dict[str, Score] = defaultdict(Score)
+    by_code: Dict[str, Score] = defaultdict(Score)
     for path, _display in iter_files([str(corpus)], registry.settings.exclude):
         if path.suffix not in SUFFIXES:
             continue
@@ -162,21 +174,28 @@ def evaluate(corpus: Path, config: Optional[Path] = None, prefilter: bool = True
         if not result.checked and expected:
             score.missed = sorted(expected)  # a labelled file of no service: the registry is wrong
         by_category[category_of(relative)].add(score)
+        for code in {key[2] for key in expected | found}:
+            code_score = compare({k for k in expected if k[2] == code}, {k for k in found if k[2] == code})
+            code_score.files = 1
+            if not result.checked:
+                code_score.missed = sorted(k for k in expected if k[2] == code)
+            by_code[code].add(code_score)
     overall = Score()
     for score in by_category.values():
         overall.add(score)
     scores = dict(sorted(by_category.items()))
     scores["overall"] = overall
-    return scores
+    codes = dict(sorted(by_code.items()))
+    return scores, codes
 
 
 COLUMNS = ("files", "labels", "findings", "exact", "wrong line", "missed", "spurious",
            "precision", "recall", "exact line")
 
 
-def table(scores: Dict[str, Score]) -> str:
-    """The scores as a plain-text table."""
-    rows = [("category",) + COLUMNS]
+def table(scores: Dict[str, Score], first: str = "category") -> str:
+    """The scores as a plain-text table (the last row, ``overall``, below a rule)."""
+    rows = [(first,) + COLUMNS]
     for name, s in scores.items():
         rows.append((name, str(s.files), str(s.labels), str(s.findings), str(s.exact),
                      str(s.wrong_line), str(len(s.missed)), str(len(s.spurious)),
@@ -224,7 +243,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"accuracy: no such corpus folder: {corpus}", file=sys.stderr)
         return 2
     try:
-        scores = evaluate(corpus, Path(args.config) if args.config else None, not args.no_prefilter)
+        scores, codes = evaluate_all(corpus, Path(args.config) if args.config else None, not args.no_prefilter)
     except ConfigError as exc:
         print(f"accuracy: {exc}", file=sys.stderr)
         return 2
@@ -232,11 +251,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     passed = overall.precision >= args.min_precision and overall.recall >= args.min_recall
     if args.json:
         document = {name: s.as_json() for name, s in scores.items()}
+        document["by_code"] = {code: s.as_json() for code, s in codes.items()}
         document["thresholds"] = {"precision": args.min_precision, "recall": args.min_recall, "passed": passed}
         document["details"] = list(details(overall))
         print(json.dumps(document, indent=2))
     else:
         print(table(scores))
+        print()
+        print(table(dict(codes, overall=overall), first="code"))
         for line in details(overall):
             print(line)
         verdict = "ok" if passed else "BELOW THRESHOLD"

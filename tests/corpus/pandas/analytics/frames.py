@@ -80,3 +80,4 @@ def dask_like(con):
 # expect: 54 BND100 public.strategy_portfolio
 # expect: 64 BND100 tradingdb.balances
 # expect: 70 BND100 accounts.balances_history
+# expect: 54 BND107 public.strategy_portfolio

@@ -50,3 +50,4 @@ def export_balances(**context):
 # expect: 39 BND101 public.strategy
 # expect: 41 BND101 tradingdb.signals
 # expect: 42 BND100 tradingdb.quotes
+# expect: 16 BND107 tradingdb.fills

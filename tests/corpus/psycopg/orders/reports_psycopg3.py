@@ -94,3 +94,4 @@ def upsert_order_tags(conn, order_id, tags):
 # expect: 56 BND101 tradingdb.quotes
 # expect: 64 BND100 public.portfolio
 # expect: 79 BND101 public.strategy_pnl_metrics
+# expect: 81 BND107 tradingdb.orders

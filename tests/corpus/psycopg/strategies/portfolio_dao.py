@@ -86,3 +86,4 @@ class PortfolioDAO:
 # expect: 69 BND100 public.pnl_daily
 # expect: 70 BND100 tradingdb.balances
 # expect: 78 BND101 tradingdb.order_events
+# expect: 69 BND107 public.pnl_daily

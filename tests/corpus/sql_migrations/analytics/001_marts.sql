@@ -64,3 +64,9 @@ SELECT * INTO public.strategy_snapshot FROM public.strategy;
 -- expect: 48 BND100 tradingdb.quotes
 -- expect: 50 BND100 public.portfolio
 -- expect: 53 BND104 public.strategy_snapshot
+-- expect: 13 BND107 tradingdb.fills
+-- expect: 24 BND107 tradingdb.accounts
+-- expect: 32 BND107 tradingdb.accounts
+-- expect: 43 BND107 analytics.pnl_staging
+-- expect: 50 BND107 public.portfolio
+-- expect: 52 BND107 public.strategy

@@ -56,3 +56,6 @@ def metrics(conn, strategy_id):
 # expect: 27 BND100 public.strategy_portfolio
 # expect: 28 BND100 tradingdb.quotes
 # expect: 41 BND101 public.strategy
+# expect: 25 BND107 tradingdb.fills
+# expect: 41 BND107 public.strategy_pnl_metrics
+# expect: 47 BND107 public.strategy

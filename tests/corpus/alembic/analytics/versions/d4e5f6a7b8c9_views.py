@@ -48,3 +48,4 @@ def downgrade():
 # expect: 32 BND103 public.strategy
 # expect: 34 BND102 public.portfolio
 # expect: 41 BND103 public.strategy
+# expect: 17 BND107 public.strategy
