@@ -20,12 +20,9 @@ keeps the JSON report). tests/codemod/behaviour/README.md has the details.
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 import json
 import os
 import re
-import sys
 import types
 import uuid
 from datetime import date, datetime, timezone
@@ -36,22 +33,12 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from example_pg import pg_cluster
+from example_pg import load_by_path, pg_cluster
 
 HERE = Path(__file__).resolve().parent
 
 
-def _load(name: str, path: Path):
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-harness = _load("behaviour_corpus_harness", HERE / "behaviour" / "harness.py")
+harness = load_by_path("behaviour_corpus_harness", HERE / "behaviour" / "harness.py")
 fake_clients = harness.load_fake_clients()
 
 # Every test that needs a PostgreSQL cluster (deselect with -m "not postgres").
@@ -228,7 +215,7 @@ def test_the_corpus_has_the_sites_it_promises(sites):
     assert all(s.docstring for s in sites), [s.key for s in sites if not s.docstring]
     with harness.CorpusImport(harness.CORPUS) as corpus:
         drivers = {corpus.function(s).__behaviour_site__.driver for s in sites}
-    sites_module = _load("behaviour_corpus_sites", harness.CORPUS / "orders_app" / "sites.py")
+    sites_module = load_by_path("behaviour_corpus_sites", harness.CORPUS / "orders_app" / "sites.py")
     assert drivers == set(sites_module.DRIVERS)
 
 
