@@ -212,7 +212,8 @@ def describe_use(counter: Counter) -> str:
     'schema changes 1, writes 3, reads 10'
     """
     words = {
-        "ddl": "schema changes", "model": "models", "write": "writes", "map": "ORM mappings", "read": "reads", "fk": "FKs to it"
+        "ddl": "schema changes", "model": "models", "write": "writes", "map": "ORM mappings", "read": "reads",
+        "fk": "FKs to it",
     }
     return ", ".join(f"{words[k]} {counter[k]}" for k in _STRENGTH if counter.get(k))
 

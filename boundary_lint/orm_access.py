@@ -635,7 +635,8 @@ _WORDS: Dict[Tuple[int, int, str], tuple] = {}
 def trigger_words(index: ModelIndex, registry, service: str) -> frozenset:
     """The words whose lines the ORM pass must read in a file of ``service``: the names of models
     mapping a table another service owns (or no service), of models with a relation to one,
-    ``app_label.model`` in lower case (how migrations name them), ``get_model``, and ``AUTH_USER_MODEL`` / ``get_user_model`` when the user model is such a model. A file
+    ``app_label.model`` in lower case (how migrations name them), ``get_model``, and
+    ``AUTH_USER_MODEL`` / ``get_user_model`` when the user model is such a model. A file
     mentioning none of them holds no ORM finding, so the pre-filter stays off for it. The coverage
     count is taken in the statements walked for these words (a function naming no such model is
     not walked: it would cost a parse)."""

@@ -116,7 +116,6 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterab
     return Lines(_lines_of(source, found + literals), _lines_of(source, orm))
 
 
-
 def touches(node, lines: List[int]) -> bool:
     """Does the statement (decorators included) span any of the sorted ``lines``?"""
     first = getattr(node, "lineno", None)

@@ -251,8 +251,8 @@ def _conflict(conflict: exp.Expression, values: _Values) -> List[Tuple[str, ast.
         left = assignment.this
         if not (isinstance(left, exp.Column) and isinstance(right, exp.Column)
                 and right.table.lower() == "excluded" and right.name.lower() == left.name.lower()):
-            raise reasons.Refused(reasons.NOT_DERIVED.format(what="an ON CONFLICT update other than col = EXCLUDED.col"),
-                                  _show(assignment, values.sql, values.dialect))
+            what = "an ON CONFLICT update other than col = EXCLUDED.col"
+            raise reasons.Refused(reasons.NOT_DERIVED.format(what=what), _show(assignment, values.sql, values.dialect))
         updated.append(_identifier(left.this))
     keys = [_identifier(c.this if isinstance(c, exp.Column) else c) for c in columns]
     return [("on_conflict", ast.List([ast.Constant(k) for k in keys], ast.Load())),

@@ -141,7 +141,8 @@ class _Follower:
         if not isinstance(parent.ctx, ast.Load):
             self.refuse(parent, f"{source_text(parent, 40)} is assigned to")
         index = parent.slice
-        if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant):
+        negative = isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub)
+        if negative and isinstance(index.operand, ast.Constant):
             number = -index.operand.value if isinstance(index.operand.value, int) else None
         else:
             number = index.value if isinstance(index, ast.Constant) and type(index.value) is int else None

@@ -75,7 +75,7 @@ def _insert_at(body: Sequence[cst.BaseStatement], leading: Sequence[int]) -> int
     for index in leading:  # after the docstring
         statement = body[index]
         small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
-        if index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString,
-                                                                                     cst.ConcatenatedString)):
+        strings = (cst.SimpleString, cst.ConcatenatedString)
+        if index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, strings):
             position = 1
     return position

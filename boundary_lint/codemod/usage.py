@@ -30,7 +30,8 @@ _SA, _MAP = shapes.SA_ROW, shapes.MAPPING
 CHAINS = {
     ("scalar",): (shapes.VALUE_OR_NULL, ""), ("scalar_one",): (shapes.VALUE, ""),
     ("scalar_one_or_none",): (shapes.UNIQUE_VALUE_OR_NULL, ""),
-    ("first",): (shapes.ROW_OR_NULL, _SA), ("one",): (shapes.ROW, _SA), ("one_or_none",): (shapes.UNIQUE_ROW_OR_NULL, _SA),
+    ("first",): (shapes.ROW_OR_NULL, _SA), ("one",): (shapes.ROW, _SA),
+    ("one_or_none",): (shapes.UNIQUE_ROW_OR_NULL, _SA),
     ("fetchone",): (shapes.ROW_OR_NULL, _SA), ("all",): (shapes.ROWS, _SA), ("fetchall",): (shapes.ROWS, _SA),
     ("mappings", "first"): (shapes.ROW_OR_NULL, _MAP), ("mappings", "one"): (shapes.ROW, _MAP),
     ("mappings", "one_or_none"): (shapes.UNIQUE_ROW_OR_NULL, _MAP), ("mappings", "all"): (shapes.ROWS, _MAP),
@@ -202,7 +203,8 @@ def _cursor_rows(receiver: ast.expr, stmt: ast.stmt, index: ModuleIndex) -> str:
         if isinstance(node, (ast.With, ast.AsyncWith)):
             made = next((i.context_expr for i in node.items if isinstance(i.optional_vars, ast.Name)
                          and i.optional_vars.id == receiver.id), None)
-        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == receiver.id for t in node.targets):
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == receiver.id
+                                                  for t in node.targets):
             made = node.value
         if isinstance(made, ast.Call):
             for keyword in made.keywords:
