@@ -49,7 +49,7 @@ class RewriteSqlToClientCalls(VisitorBasedCodemodCommand):
         self.removed: Set[Span] = set()
         self._edits: Dict[Tuple[str, Span], Edit] = {}
         self._fstrings: List[str] = []  # the quotes of the f-strings being visited
-        self._needed: Dict[Tuple[str, str], None] = {}
+        self._needed: Dict[Tuple[str, str], None] = {}  # (module, name) imports the calls need, in order
         self._assigns: Dict[Span, str] = {}  # a discarded call's span -> the name its answer is kept in
         self.edited: Set[Tuple[str, Span]] = set()
         self.unwrapped: Set[Span] = set()
