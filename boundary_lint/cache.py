@@ -68,6 +68,7 @@ def result_to_json(result: FileResult) -> dict:
             for s in result.suppressed
         ],
         "orm_unresolved": result.orm_unresolved,
+        "coverage": dict(result.coverage),
         "unused": [asdict(u) for u in result.unused],
     }
 
@@ -85,6 +86,7 @@ def result_from_json(display: str, data: dict) -> FileResult:
             for s in data.get("suppressed", ())
         ],
         orm_unresolved=int(data.get("orm_unresolved", 0) or 0),
+        coverage={k: int(v) for k, v in (data.get("coverage") or {}).items() if isinstance(v, int)},
         unused=[UnusedSuppression(**dict(u, codes=tuple(u["codes"]))) for u in data.get("unused", ())],
     )
 

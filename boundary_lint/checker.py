@@ -17,14 +17,14 @@ import tokenize
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from . import noqa
 from .codes import unknown_code_message
 from .ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from .literal_positions import source_lines
 from .model_index import ModelIndex
-from .model import Finding, Problem, Reference, SqlSite, SuppressedFinding, UnusedSuppression
+from .model import COVERAGE_KEYS, Finding, Problem, Reference, SqlSite, SuppressedFinding, UnusedSuppression
 from .partial_parse import parse_hollowed
 from .prefilter import Lines, trigger_lines
 from .registry import Registry
@@ -49,11 +49,20 @@ class FileResult:
     checked: bool = True
     suppressed: List[SuppressedFinding] = field(default_factory=list)  # by a noqa/allow comment
     orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage)
+    coverage: Dict[str, int] = field(default_factory=dict)  # what was read and judged (``COVERAGE_KEYS``)
     unused: List[UnusedSuppression] = field(default_factory=list)  # comments that suppressed nothing
 
 
+def new_stats() -> Dict[str, int]:
+    return dict.fromkeys(COVERAGE_KEYS + ("orm_unresolved",), 0)
+
+
+def coverage_of(stats: Dict[str, int]) -> Dict[str, int]:
+    return {key: stats[key] for key in COVERAGE_KEYS if stats.get(key)}
+
+
 def site_references(
-    sites: Sequence[SqlSite], dialect: str, path: str
+    sites: Sequence[SqlSite], dialect: str, path: str, stats: Optional[Dict[str, int]] = None
 ) -> Tuple[List[Reference], List[Problem]]:
     """Analyse each site's SQL and locate its table references in the file.
 
@@ -74,6 +83,10 @@ def site_references(
             problems.append(_budget_problem(path, site, budget))
         if not site.from_sink and (not analysis.refs or (not analysis.parsed and not analysis.too_long)):
             continue  # a literal that does not parse as SQL is prose, not SQL (one too long to parse is SQL)
+        if stats is not None:
+            stats["sql_sites"] += 1
+            stats["parsed" if analysis.parsed else "token_scanned"] += 1
+            stats["dynamic"] += any(ref.table.is_dynamic for ref in analysis.refs)
         for notice in analysis.notices:
             problems.append(_notice_problem(path, site, notice))
         for ref in analysis.refs:
@@ -131,7 +144,7 @@ def check_python_source(
             tree, problem = parse_python(source, path)
             if problem is not None:
                 return FileResult(path, service, problems=[problem])
-        stats = {"orm_unresolved": 0}
+        stats = new_stats()
         refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context, stats)
         findings = findings_for(refs, registry, service, path)
         suppressed: List[SuppressedFinding] = []
@@ -143,7 +156,7 @@ def check_python_source(
     except Exception as exc:  # a bug of ours must not stop the run; the fuzz tests look for this message
         return internal_error(path, service, exc)
     return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)),
-                      orm_unresolved=stats["orm_unresolved"], unused=unused)
+                      orm_unresolved=stats["orm_unresolved"], unused=unused, coverage=coverage_of(stats))
 
 
 @dataclass(frozen=True)
@@ -231,7 +244,8 @@ def check_sql_source(path: str, source: str, registry: Registry, service: str) -
     """Check a ``.sql`` file of a known service."""
     try:
         site = sql_file_site(source)
-        refs, problems = site_references([site], registry.settings.dialect, path)
+        stats = new_stats()
+        refs, problems = site_references([site], registry.settings.dialect, path, stats)
         findings = findings_for(refs, registry, service, path)
         suppressed: List[SuppressedFinding] = []
         unused: List[UnusedSuppression] = []
@@ -241,7 +255,8 @@ def check_sql_source(path: str, source: str, registry: Registry, service: str) -
             problems = problems + more
     except Exception as exc:  # a bug of ours must not stop the run
         return internal_error(path, service, exc)
-    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)), unused=unused)
+    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)), unused=unused,
+                      coverage=coverage_of(stats))
 
 
 def source_references(path: str, source: str, is_python: bool, settings) -> Tuple[List[Reference], List[Problem]]:
@@ -288,8 +303,11 @@ def _python_references(
     if interesting is None:
         interesting = trigger_lines(source, settings.sinks, orm.words if orm is not None else ())
     sites = python_sql_sites(tree, lines, settings.sinks, interesting.all if interesting else None)
-    refs, problems = site_references(sites, settings.dialect, path)
-    refs.extend(orm_references(tree, lines, interesting.orm if interesting else None))  # ORM, FKs, Alembic
+    refs, problems = site_references(sites, settings.dialect, path, stats)
+    constructs = orm_references(tree, lines, interesting.orm if interesting else None)  # ORM, FKs, Alembic
+    refs.extend(constructs)
+    if stats is not None:
+        stats["orm_references"] += len(constructs)
     if orm is not None:
         from .model_index import MODEL_HINTS
         from .orm_access import access_references
@@ -308,6 +326,7 @@ def _python_references(
             refs.extend(found)
             if stats is not None:
                 stats["orm_unresolved"] += unresolved
+                stats["orm_references"] += len(found)
     return refs, problems
 
 

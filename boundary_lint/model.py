@@ -25,6 +25,11 @@ class Operation(enum.IntEnum):
         return self.name.lower()
 
 
+COVERAGE_KEYS = ("sql_sites", "parsed", "token_scanned", "dynamic", "orm_references")
+"""How much database access a check judged: SQL sites read, of them parsed by sqlglot or
+token-scanned, of them with a table name built at run time; ORM and migration references."""
+
+
 @dataclass(frozen=True, order=True)
 class Position:
     """A 1-based line and a 1-based *character* column in a source file."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List
 
 from .github_annotations import format_github
-from .model import Finding, Problem, SuppressedFinding, UnusedSuppression
+from .model import COVERAGE_KEYS, Finding, Problem, SuppressedFinding, UnusedSuppression
 from .owner_summary import by_owner, owner_lines
 from .sarif import format_sarif
 
@@ -35,6 +35,8 @@ class RunResult:
     def files_with_findings(self) -> int:
         return len({f.path for f in self.findings})
     orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage, never guessed)
+    coverage: Dict[str, int] = field(default_factory=dict)  # checker.COVERAGE_KEYS, summed over the files
+    coverage_by_service: Dict[str, Dict[str, int]] = field(default_factory=dict)
 
     @property
     def errors(self) -> List[Problem]:
@@ -57,6 +59,8 @@ def format_text(result: RunResult) -> str:
     if result.findings:
         lines.append("by owning service:")
         lines.extend(f"  {line}" for line in owner_lines(result.findings))
+    if result.files:
+        lines.append(coverage_line(result))
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
 
@@ -75,6 +79,23 @@ def suppressed_why(item: SuppressedFinding) -> str:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def coverage_json(counts: Dict[str, int]) -> Dict[str, int]:
+    return {key: counts.get(key, 0) for key in COVERAGE_KEYS}
+
+
+def coverage_line(result: RunResult) -> str:
+    """How much of the database access the run could judge, for a user deciding how far a
+    green run goes: ``coverage: 41 SQL sites read (38 parsed, 3 token-scanned; 2 with a table
+    name built at run time), 12 ORM and migration references``."""
+    counts = coverage_json(result.coverage)
+    text = (f"coverage: {_count(counts['sql_sites'], 'SQL site')} read ({counts['parsed']} parsed, "
+            f"{counts['token_scanned']} token-scanned; {counts['dynamic']} with a table name built at run time), "
+            f"{_count(counts['orm_references'], 'ORM and migration reference')}")
+    if result.orm_unresolved:
+        text += f", {result.orm_unresolved} ORM use{'s' if result.orm_unresolved != 1 else ''} of an unknown model"
+    return text
 
 
 def summary_line(result: RunResult) -> str:
@@ -129,6 +150,8 @@ def format_json(result: RunResult) -> str:
             "baselined": result.baselined,
             "excluded_folders": list(result.excluded_folders),
             "orm_unresolved": result.orm_unresolved,
+            "coverage": coverage_json(result.coverage),
+            "coverage_by_service": {s: coverage_json(c) for s, c in sorted(result.coverage_by_service.items())},
         },
         "suppressed": [s.as_json() for s in result.suppressed],
         "stale_baseline": [e.as_json() for e in result.stale_baseline],

@@ -44,6 +44,10 @@ def gather(results: Iterable[FileResult], keep=lambda code: True) -> RunResult:
         run.paths.append(file_result.path)
         run.problems.extend(file_result.problems)
         run.orm_unresolved += file_result.orm_unresolved
+        for key, count in file_result.coverage.items():
+            run.coverage[key] = run.coverage.get(key, 0) + count
+            per = run.coverage_by_service.setdefault(file_result.service, {})
+            per[key] = per.get(key, 0) + count
         run.findings.extend(f for f in file_result.findings if keep(f.code))
         run.suppressed.extend(s for s in file_result.suppressed if keep(s.finding.code))
         for unused in file_result.unused:  # a code this run does not report cannot be judged unused
