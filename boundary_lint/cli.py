@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default: ruff's list: .git, .venv, venv, build, dist, node_modules, "
                             "site-packages, ...) and settings.extend_exclude (repeatable)")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    check.add_argument("--statistics", action="store_true",
+                       help="say per file how much database access was read and judged (coverage)")
     check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="worker processes (default: the number of cores)")
     check.add_argument("--no-cache", action="store_true",
@@ -173,6 +175,8 @@ def run_check(args: argparse.Namespace) -> int:
         result.problems = sorted(result.problems + [no_file_checked_problem(registry, result.unowned_files)])
     keep = code_filter(_codes(args.select), _codes(args.ignore))
     result = adoption.finish(result, plan, keep, sys.stderr, args.format)
+    if not args.statistics:
+        result.coverage_by_file = {}
     for problem in result.problems:
         print(format_problem(problem), file=sys.stderr)
     if args.format == "github":

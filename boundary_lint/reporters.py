@@ -37,6 +37,7 @@ class RunResult:
     orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage, never guessed)
     coverage: Dict[str, int] = field(default_factory=dict)  # checker.COVERAGE_KEYS, summed over the files
     coverage_by_service: Dict[str, Dict[str, int]] = field(default_factory=dict)
+    coverage_by_file: Dict[str, Dict[str, int]] = field(default_factory=dict)  # kept with --statistics only
 
     @property
     def errors(self) -> List[Problem]:
@@ -59,6 +60,9 @@ def format_text(result: RunResult) -> str:
     if result.findings:
         lines.append("by owning service:")
         lines.extend(f"  {line}" for line in owner_lines(result.findings))
+    if result.coverage_by_file:
+        lines.append("coverage by file:")
+        lines.extend(f"  {path}: {coverage_counts(counts)}" for path, counts in sorted(result.coverage_by_file.items()))
     if result.files:
         lines.append(coverage_line(result))
     lines.append(summary_line(result))
@@ -85,14 +89,18 @@ def coverage_json(counts: Dict[str, int]) -> Dict[str, int]:
     return {key: counts.get(key, 0) for key in COVERAGE_KEYS}
 
 
+def coverage_counts(found: Dict[str, int]) -> str:
+    counts = coverage_json(found)
+    return (f"{_count(counts['sql_sites'], 'SQL site')} read ({counts['parsed']} parsed, "
+            f"{counts['token_scanned']} token-scanned; {counts['dynamic']} with a table name built at run time), "
+            f"{_count(counts['orm_references'], 'ORM and migration reference')}")
+
+
 def coverage_line(result: RunResult) -> str:
     """How much of the database access the run could judge, for a user deciding how far a
     green run goes: ``coverage: 41 SQL sites read (38 parsed, 3 token-scanned; 2 with a table
     name built at run time), 12 ORM and migration references``."""
-    counts = coverage_json(result.coverage)
-    text = (f"coverage: {_count(counts['sql_sites'], 'SQL site')} read ({counts['parsed']} parsed, "
-            f"{counts['token_scanned']} token-scanned; {counts['dynamic']} with a table name built at run time), "
-            f"{_count(counts['orm_references'], 'ORM and migration reference')}")
+    text = "coverage: " + coverage_counts(result.coverage)
     if result.orm_unresolved:
         text += f", {result.orm_unresolved} ORM use{'s' if result.orm_unresolved != 1 else ''} of an unknown model"
     return text
@@ -152,6 +160,8 @@ def format_json(result: RunResult) -> str:
             "orm_unresolved": result.orm_unresolved,
             "coverage": coverage_json(result.coverage),
             "coverage_by_service": {s: coverage_json(c) for s, c in sorted(result.coverage_by_service.items())},
+            **({"coverage_by_file": {p: coverage_json(c) for p, c in sorted(result.coverage_by_file.items())}}
+               if result.coverage_by_file else {}),
         },
         "suppressed": [s.as_json() for s in result.suppressed],
         "stale_baseline": [e.as_json() for e in result.stale_baseline],

@@ -48,6 +48,8 @@ def gather(results: Iterable[FileResult], keep=lambda code: True) -> RunResult:
             run.coverage[key] = run.coverage.get(key, 0) + count
             per = run.coverage_by_service.setdefault(file_result.service, {})
             per[key] = per.get(key, 0) + count
+        if file_result.coverage:
+            run.coverage_by_file[file_result.path] = dict(file_result.coverage)
         run.findings.extend(f for f in file_result.findings if keep(f.code))
         run.suppressed.extend(s for s in file_result.suppressed if keep(s.finding.code))
         for unused in file_result.unused:  # a code this run does not report cannot be judged unused

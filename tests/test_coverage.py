@@ -60,3 +60,17 @@ def test_a_cached_run_gives_the_same_counts(tmp_path, run_cli, monkeypatch):
     monkeypatch.setenv("BOUNDARY_LINT_CACHE_DIR", str(tmp_path / "cache"))
     first = run_cli("check", ".", cwd=root).out.splitlines()[-2]
     assert run_cli("check", ".", cwd=root).out.splitlines()[-2] == first
+
+
+def test_statistics_gives_the_counts_per_file(tmp_path, run_cli):
+    root = project(tmp_path)
+    lines = run_cli("check", "--no-cache", "--statistics", ".", cwd=root).out.splitlines()
+    at = lines.index("coverage by file:")
+    assert lines[at + 1:at + 3] == [
+        "  algo/001.sql: 1 SQL site read (1 parsed, 0 token-scanned; 0 with a table name built at run time), "
+        "0 ORM and migration references",
+        "  orders/queries.py: 4 SQL sites read (3 parsed, 1 token-scanned; 1 with a table name built at run time), "
+        "1 ORM and migration reference"]
+    summary = json.loads(run_cli("check", "--no-cache", "--statistics", "--format", "json", ".", cwd=root).out)["summary"]
+    assert summary["coverage_by_file"]["orders/queries.py"]["token_scanned"] == 1
+    assert "coverage_by_file" not in json.loads(run_cli("check", "--no-cache", "--format", "json", ".", cwd=root).out)["summary"]
