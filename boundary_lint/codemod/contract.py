@@ -32,6 +32,16 @@ class Method:
     returns: List[str] = field(default_factory=list)
     sql: List[str] = field(default_factory=list)
     call_sites: List[Tuple[str, int, str, str]] = field(default_factory=list)  # path, line, call, note
+    parameter_sets: List[Tuple[str, ...]] = field(default_factory=list)  # each call site's parameters
+
+    def all_parameters(self) -> Tuple[str, ...]:
+        """Every parameter some call site passes, in first-seen order."""
+        return tuple(dict.fromkeys(p for names in [self.parameters, *self.parameter_sets] for p in names))
+
+    def optional_parameters(self) -> Tuple[str, ...]:
+        """The parameters some call site leaves out."""
+        sets = self.parameter_sets or [self.parameters]
+        return tuple(p for p in self.all_parameters() if any(p not in names for names in sets))
 
     def add(self, returns: str, sql: str, site: Tuple[str, int, str, str]) -> None:
         if returns not in self.returns:
@@ -80,6 +90,7 @@ def build_contract(run: FixRun) -> List[ServiceContract]:
                 {"sql": rewrite.rewrite_sql, "call": rewrite.rewrite_call} if rewrite.explicit else None))
             line = rewrite.new_line or rewrite.line
             method.add(rewrite.returns, rewrite.sql, (outcome.path, line, rewrite.call, ""))
+            method.parameter_sets.append(rewrite.parameters)
             method.fields = _union(method.fields, rewrite.fields)
             if rewrite.assumed:  # called by the rewritten code, not (yet) offered by a client found
                 todo = contract.missing.setdefault(rewrite.method, Method(
