@@ -28,8 +28,6 @@ One route per operation of the contract; each runs the statement the consumer us
 ``app.dependency_overrides[get_session] = <a dependency yielding an AsyncSession>``.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, AsyncIterator, Dict, List, Optional
