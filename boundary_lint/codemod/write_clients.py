@@ -244,9 +244,27 @@ async def _bl_send(client: Any, verb: str, path: str, *, params: Any = None, jso
         return await client._request(verb, path, params=_bl_json(params) if params else None,
                                      json=_bl_json(json) if json is not None else None)
     except Exception as exc:
-        if missing_ok and getattr(exc, "status_code", None) == 404:
+        if missing_ok and _bl_status(exc) == 404:
             return None
         raise
+
+
+def _bl_status(exc: BaseException) -> Any:
+    """The HTTP status an error carries (``status_code``, or an httpx error's response), looking
+    through the exceptions it was raised from (written by boundary-lint fix)."""
+    seen = 0
+    current: Any = exc
+    while current is not None and seen < 5:
+        try:
+            status = getattr(current, "status_code", None)
+            if status is None:
+                status = getattr(getattr(current, "response", None), "status_code", None)
+        except Exception:  # a property that raises when unset (httpx's request)
+            status = None
+        if status is not None:
+            return status
+        current, seen = current.__cause__ or current.__context__, seen + 1
+    return None
 
 '''
 
@@ -349,7 +367,7 @@ def add_methods(source: str, plan: ClientPlan) -> Tuple[str, List[str]]:
     if not added:
         return source, []
     helpers = "" if "_bl_json" in top_names else HELPERS
-    if "_bl_send" not in top_names:
+    if "_bl_send" not in top_names:  # with _bl_status
         helpers += SEND_ASYNC if plan.awaitable else SEND_SYNC
     imported = _imported(tree)
     needed = sorted(n for n in _IMPORTS if n not in imported and n not in top_names)
