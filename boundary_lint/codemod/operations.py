@@ -115,7 +115,7 @@ class Operation:
 
     @property
     def writes(self) -> bool:
-        return self.method.verb in ("insert", "update", "delete")
+        return self.method.verb in ("insert", "upsert", "update", "delete")
 
 
 def table_path(table: str) -> str:
