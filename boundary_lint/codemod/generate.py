@@ -25,6 +25,7 @@ class Generated:
     methods: List[str] = field(default_factory=list)  # service.method written into clients
     handlers: List[str] = field(default_factory=list)  # service.method routes written
     problems: List[str] = field(default_factory=list)  # refusals to generate, with reasons (not errors)
+    unknown: List[str] = field(default_factory=list)  # service.method: what has no known type
     errors: List[str] = field(default_factory=list)  # nothing is written when there is one
 
 
@@ -119,6 +120,7 @@ def generate(run: FixRun, registry: Registry, contracts: Sequence[ServiceContrac
         for op in ops.get(contract.service, []):
             if op.problem:
                 out.problems.append(f"{contract.service}.{op.name}: not generated: {op.problem}")
+            out.unknown += [f"{contract.service}.{u}" for u in op.unknown]
     if write_clients:
         roots = _roots(registry, paths)
         plans: Dict[Tuple[str, str], ClientPlan] = {}

@@ -154,4 +154,8 @@ def format_generated(generated, handlers: Optional[str]) -> str:
     if generated.handlers:
         lines.append(f"owner routes written {len(generated.handlers):>5} in {handlers}")
     lines += [f"  not generated: {p}" for p in generated.problems]
+    if generated.unknown:
+        lines.append(f"type unknown {len(generated.unknown):>9} values (typed Any; the contract's x-type-unknown "
+                     "lists them): add their CREATE TABLE to a .sql file under the registry's folder")
+        lines += [f"  {u}" for u in generated.unknown]
     return "".join(line + "\n" for line in lines)

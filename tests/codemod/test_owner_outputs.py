@@ -150,6 +150,26 @@ def test_the_openapi_contract_says_type_unknown_and_lists_it(tmp_path, run_cli):
     assert gadget["x-replaces-sql"] == ["SELECT name FROM public.gadgets WHERE gadget_id = :gadget_id"]
 
 
+def test_type_unknown_is_said_on_stderr_with_what_to_do(tmp_path, run_cli):
+    root = make_tree(tmp_path / "t")
+    result = run_cli("fix", "--write-clients", "app", cwd=root)
+    assert "type unknown         2 values" in result.err
+    assert "add their CREATE TABLE to a .sql file" in result.err
+    assert "  inventory.get_gadgets_name: field name: type unknown" in result.err
+
+
+def test_a_client_module_that_is_not_a_dotted_name_is_a_registry_error(tmp_path, run_cli):
+    root = make_tree(tmp_path / "t")
+    registry = root / "boundaries.toml"
+    registry.write_text(REGISTRY.replace("app.clients.inventory_client", "app/clients/inventory_client.py"))
+    before = snapshot(root)
+    result = run_cli("fix", "--write-clients", "app", cwd=root)
+    assert result.code == 2
+    assert "boundaries.toml" in result.err and "not a dotted module name" in result.err
+    assert "Traceback" not in result.err
+    assert snapshot(root) == before
+
+
 def test_a_yaml_contract_is_openapi_by_default(tmp_path, run_cli):
     yaml = pytest.importorskip("yaml")
     root = make_tree(tmp_path / "t")

@@ -231,3 +231,6 @@ def test_the_generated_contract_is_valid_openapi_and_names_every_operation(trees
         "market_data.get_instrument_registry_instrument_token": ("GET", "/instrument_registry/first/instrument_token"),
     }
     assert "client methods written   2" in proc.stderr
+    refused = {(r["path"], r["reason"].split(" (")[0]) for r in document["x-refused"]["algo_engine"]}
+    assert ("app/services/transfer_instruction_generator.py", "client method does not take these arguments") in refused
+    assert ("app/services/pnl_service.py", "write in a transaction that also writes other tables") in refused
