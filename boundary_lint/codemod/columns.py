@@ -141,6 +141,64 @@ class Catalog:
         self.tables.setdefault(table, {})[column.name.lower()] = Column(column.name.lower(), written, name,
                                                                        not not_null, array)
 
+    def add_orm(self, source: str) -> None:
+        """Tables mapped by SQLAlchemy declarative classes (``__tablename__``; ``Mapped[...]``
+        annotations or ``Column(Type, ...)``), for tables no .sql file creates.
+
+        >>> c = Catalog()
+        >>> c.add_orm("class G(Base):\\n    __tablename__ = 'gadgets'\\n    id: Mapped[int] = mapped_column(primary_key=True)\\n"
+        ...           "    name: Mapped[Optional[str]]\\n    price = Column(Numeric(10, 2), nullable=False)\\n")
+        >>> [(x.name, x.python, x.nullable) for x in c.columns("public.gadgets")]
+        [('id', 'int', False), ('name', 'str', True), ('price', 'Decimal', False)]
+        """
+        import ast
+
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            return
+        constants = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
+                     for t in n.targets if isinstance(t, ast.Name) and isinstance(n.value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                self._orm_class(node, constants)
+
+    def _orm_class(self, node, constants) -> None:
+        import ast
+
+        def literal(value):
+            if isinstance(value, ast.Constant):
+                return value.value
+            if isinstance(value, ast.Name):
+                return constants.get(value.id)
+            return None
+
+        name, schema, columns = None, None, []
+        for item in node.body:
+            targets = item.targets if isinstance(item, ast.Assign) else [item.target] if isinstance(
+                item, ast.AnnAssign) else []
+            target = targets[0].id if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
+            value = getattr(item, "value", None)
+            if target == "__tablename__":
+                name = literal(value)
+            elif target == "__table_args__":
+                args = value.elts if isinstance(value, ast.Tuple) else [value]
+                for arg in args:
+                    if isinstance(arg, ast.Dict):
+                        for k, v in zip(arg.keys, arg.values):
+                            if isinstance(k, ast.Constant) and k.value == "schema":
+                                schema = literal(v)
+            elif target and not target.startswith("__"):
+                column = _orm_column(target, getattr(item, "annotation", None), value)
+                if column is not None:
+                    columns.append(column)
+        if not isinstance(name, str) or not columns:
+            return
+        table = f"{(schema if isinstance(schema, str) else self.default_schema).lower()}.{name.lower()}"
+        if table in self.tables:
+            return  # the .sql files said
+        self.tables[table] = {c.name: c for c in columns}
+
     @classmethod
     def from_sql(cls, text: str, origin: str = "", default_schema: str = "public") -> "Catalog":
         catalog = cls(default_schema=default_schema)
@@ -150,16 +208,76 @@ class Catalog:
     @classmethod
     def from_tree(cls, folders: Iterable[Path], default_schema: str = "public",
                   skip: Sequence[str] = (".git", "node_modules", ".venv", "venv", "__pycache__")) -> "Catalog":
-        """Every ``.sql`` file under ``folders``, in path order (a later ALTER sees an earlier CREATE)."""
+        """Every ``.sql`` file under ``folders``, in path order (a later ALTER sees an earlier CREATE),
+        then the ORM models of its ``.py`` files for the tables those do not create."""
         catalog = cls(default_schema=default_schema)
-        files = set()
+        files, models = set(), set()
         for folder in folders:
             for dirpath, dirnames, filenames in os.walk(folder):
                 dirnames[:] = [d for d in dirnames if d not in skip]
                 files.update(Path(dirpath, f).resolve() for f in filenames if f.endswith(".sql"))
+                models.update(Path(dirpath, f).resolve() for f in filenames if f.endswith(".py"))
         for path in sorted(files):
             try:
                 catalog.add_sql(path.read_text(encoding="utf-8", errors="replace"), str(path))
             except OSError:
                 continue
+        for path in sorted(models):
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if "__tablename__" in text:
+                catalog.add_orm(text)
         return catalog
+
+
+# Python annotation / SQLAlchemy type -> the DType name the table above maps
+_ORM_TYPES = {
+    "int": "BIGINT", "Integer": "INT", "BigInteger": "BIGINT", "SmallInteger": "SMALLINT",
+    "Decimal": "DECIMAL", "Numeric": "DECIMAL", "float": "DOUBLE", "Float": "DOUBLE",
+    "str": "VARCHAR", "String": "VARCHAR", "Text": "TEXT", "Unicode": "VARCHAR",
+    "bool": "BOOLEAN", "Boolean": "BOOLEAN", "datetime": "TIMESTAMPTZ", "DateTime": "TIMESTAMPTZ",
+    "date": "DATE", "Date": "DATE", "UUID": "UUID", "Uuid": "UUID", "JSONB": "JSONB", "JSON": "JSON",
+}
+
+
+def _orm_column(attribute: str, annotation, value) -> Optional[Column]:
+    """A mapped column from ``x: Mapped[T] = mapped_column(...)`` or ``x = Column(Type, ...)``."""
+    import ast
+
+    call = value if isinstance(value, ast.Call) else None
+    func = call.func.id if call is not None and isinstance(call.func, ast.Name) else (
+        call.func.attr if call is not None and isinstance(call.func, ast.Attribute) else "")
+    mapped = isinstance(annotation, ast.Subscript) and getattr(annotation.value, "id", getattr(
+        annotation.value, "attr", "")) == "Mapped"
+    if not mapped and func not in ("Column", "mapped_column"):
+        return None
+    name, kind, nullable = attribute, None, None
+    if call is not None and func in ("Column", "mapped_column"):
+        args = list(call.args)
+        if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+            name = args.pop(0).value
+        if args:
+            type_node = args[0].func if isinstance(args[0], ast.Call) else args[0]
+            type_name = type_node.id if isinstance(type_node, ast.Name) else getattr(type_node, "attr", "")
+            kind = _ORM_TYPES.get(type_name)
+        for keyword in call.keywords:
+            if keyword.arg == "nullable" and isinstance(keyword.value, ast.Constant):
+                nullable = bool(keyword.value.value)
+            if keyword.arg == "primary_key" and isinstance(keyword.value, ast.Constant) and keyword.value.value:
+                nullable = False if nullable is None else nullable
+    if mapped:
+        inner = annotation.slice
+        optional = False
+        if isinstance(inner, ast.Subscript) and getattr(inner.value, "id", "") == "Optional":
+            inner, optional = inner.slice, True
+        elif isinstance(inner, ast.BinOp) and isinstance(inner.op, ast.BitOr):
+            optional = any(isinstance(s, ast.Constant) and s.value is None for s in (inner.left, inner.right))
+            inner = inner.left if not (isinstance(inner.left, ast.Constant) and inner.left.value is None) \
+                else inner.right
+        py = inner.id if isinstance(inner, ast.Name) else getattr(inner, "attr", "")
+        kind = kind or _ORM_TYPES.get(py)
+        if nullable is None:
+            nullable = optional
+    return Column(name.lower(), kind or "?", kind, bool(nullable) if nullable is not None else True)

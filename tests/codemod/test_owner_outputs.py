@@ -243,3 +243,25 @@ def test_diff_writes_no_client_and_no_handler(tmp_path, run_cli):
     result = run_cli("fix", "--diff", "--write-clients", "--write-owner-handlers", "../owner", "app", cwd=root)
     assert result.code == 1
     assert snapshot(root) == before and not (tmp_path / "owner").exists()
+
+
+def test_column_types_come_from_orm_models_for_tables_no_sql_file_creates(tmp_path, run_cli):
+    root = make_tree(tmp_path / "t")
+    (root / "app" / "models.py").write_text(
+        "from typing import Optional\n"
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Gadget(Base):\n"
+        "    __tablename__ = 'gadgets'\n"
+        "    __table_args__ = {'schema': 'public'}\n"
+        "    gadget_id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    name: Mapped[Optional[str]]\n")
+    assert run_cli("fix", "--write-clients", "--contract", "api.json", "--contract-format", "openapi", "app",
+                   cwd=root).code == 0
+    document = json.loads((root / "api.json").read_text())
+    gadget = document["paths"]["/gadgets/first/name"]["get"]
+    assert gadget["responses"]["200"]["content"]["application/json"]["schema"] == {"type": ["string", "null"]}
+    assert gadget["parameters"][0]["schema"] == {"type": "integer"}
+    assert document["x-type-unknown"] == []
+    client = (root / "app" / "clients" / "inventory_client.py").read_text()
+    assert "def get_gadgets_name(self, *, gadget_id: int) -> Optional[str]:" in client
