@@ -104,10 +104,14 @@ def run_fix_command(args: argparse.Namespace, registry: Registry, out: Optional[
 
             try:
                 ops = operations_for(run, registry, contracts, args.paths)
+                generated = generate(run, registry, contracts, ops, args.paths, write_clients, handlers)
             except ConfigError as exc:
                 print(f"boundary-lint: {exc}; nothing was written", file=err)
                 return EXIT_USAGE
-            generated = generate(run, registry, contracts, ops, args.paths, write_clients, handlers)
+            except Exception as exc:  # a surprise of the generators: say it, write nothing
+                print(f"boundary-lint: generating the contract, clients or handlers failed "
+                      f"({type(exc).__name__}: {exc}); nothing was written", file=err)
+                return EXIT_USAGE
             if generated.errors:
                 for error in generated.errors:
                     print(f"boundary-lint: {error}", file=err)

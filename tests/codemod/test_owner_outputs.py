@@ -265,3 +265,33 @@ def test_column_types_come_from_orm_models_for_tables_no_sql_file_creates(tmp_pa
     assert document["x-type-unknown"] == []
     client = (root / "app" / "clients" / "inventory_client.py").read_text()
     assert "def get_gadgets_name(self, *, gadget_id: int) -> Optional[str]:" in client
+
+
+def test_an_awaitable_client_gets_async_methods_and_an_async_module(tmp_path, run_cli):
+    import asyncio
+
+    root = make_tree(tmp_path / "t")
+    (root / "boundaries.toml").write_text(REGISTRY.replace("awaitable = false", "awaitable = true"))
+    (root / "app" / "services" / "widgets.py").write_text(
+        "from sqlalchemy import text\n\n\n"
+        "async def gadget_name(session, gadget_id):\n"
+        "    result = await session.execute(text(\"SELECT name FROM public.gadgets WHERE gadget_id = :g\"), "
+        "{\"g\": gadget_id})\n"
+        "    return result.scalar()\n")
+    assert run_cli("fix", "--write-clients", "app", cwd=root).code == 0
+    service = (root / "app" / "services" / "widgets.py").read_text()
+    assert "await (await get_inventory_client()).get_gadgets_name(" in service
+    module = load(root / "app" / "clients" / "inventory_client.py", "generated_async_inventory_client")
+
+    def owner(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("gadget_id") == "1":
+            return httpx.Response(200, json="sprocket")
+        return httpx.Response(404)
+
+    async def go():
+        client = module.InventoryClient("http://inventory", transport=httpx.MockTransport(owner))
+        module.set_inventory_client(client)
+        same = await module.get_inventory_client()
+        return same is client, await client.get_gadgets_name(gadget_id=1), await client.get_gadgets_name(gadget_id=2)
+
+    assert asyncio.run(go()) == (True, "sprocket", None)
