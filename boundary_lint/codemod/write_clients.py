@@ -140,7 +140,11 @@ def method_text(op: Operation, awaitable: bool, row_class: str, indent: str) -> 
         path = "f" + repr(re.sub(r"\{(\w+)\}", r"{_bl_quote(\1)}", op.path))
     else:
         path = repr(path)
-    lines = [f"{'async ' if awaitable else ''}def {op.name}({signature}) -> {returns}:"]
+    head = f"{'async ' if awaitable else ''}def {op.name}("
+    if len(indent) + len(head) + len(signature) + len(returns) + 6 <= 100:
+        lines = [f"{head}{signature}) -> {returns}:"]
+    else:
+        lines = [head, *(f"    {part}," for part in signature.split(", ")), f") -> {returns}:"]
     doc = [f'"""{op.http} {op.path}: {" / ".join(m.returns)}'
            + (f"; None when the owner answers 404 (no row)" if op.missing == "null" else "")
            + (f"; raises when there is no row" if op.missing == "error (404)" else "") + ".", "",
@@ -152,13 +156,17 @@ def method_text(op: Operation, awaitable: bool, row_class: str, indent: str) -> 
     lines += [f"    {d}" if d else "" for d in doc]
     sent = "query" if op.http in ("GET", "DELETE") else "body"
     values = [p for p in op.params if p.where != "path"]
-    lines.append(f"    values: Dict[str, Any] = {{{', '.join(f'{p.name!r}: {p.name}' for p in values if p.required)}}}")
+    given = [f"{p.name!r}: {p.name}" for p in values if p.required]
+    if len(", ".join(given)) <= 60:
+        lines.append(f"    values: Dict[str, Any] = {{{', '.join(given)}}}")
+    else:
+        lines += ["    values: Dict[str, Any] = {", *(f"        {g}," for g in given), "    }"]
     for p in values:
         if not p.required:
             lines += [f"    if {p.name} is not None:", f"        values[{p.name!r}] = {p.name}"]
     keyword_args = "params=values" if sent == "query" else "json=values"
-    call = (f"_bl_send(self, {op.http!r}, {path}, {keyword_args}, missing_ok={op.missing == 'null'!r})")
-    lines.append(f"    body = {'await ' if awaitable else ''}{call}")
+    lines += [f"    body = {'await ' if awaitable else ''}_bl_send(",
+              f"        self, {op.http!r}, {path}, {keyword_args}, missing_ok={op.missing == 'null'!r},", "    )"]
     kinds = _kinds(op)
     if op.returns_row:
         lines.append(f"    return _bl_row(body, {kinds!r})")
@@ -370,7 +378,9 @@ def add_methods(source: str, plan: ClientPlan) -> Tuple[str, List[str]]:
     if "_bl_send" not in top_names:  # with _bl_status
         helpers += SEND_ASYNC if plan.awaitable else SEND_SYNC
     imported = _imported(tree)
-    needed = sorted(n for n in _IMPORTS if n not in imported and n not in top_names)
+    written = "".join(typed) + helpers + "".join(methods)
+    needed = sorted(n for n in _IMPORTS if n not in imported and n not in top_names
+                    and re.search(r"\b%s\b" % n, written))
     by_module: Dict[str, List[str]] = {}
     for name in needed:
         by_module.setdefault(_IMPORTS[name], []).append(name)

@@ -28,13 +28,13 @@ One route per operation of the contract; each runs the statement the consumer us
 ``app.dependency_overrides[get_session] = <a dependency yielding an AsyncSession>``.
 """
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date, datetime  # noqa: F401 (the models' types)
+from decimal import Decimal  # noqa: F401
 from typing import Any, AsyncIterator, Dict, List, Optional
-from uuid import UUID
+from uuid import UUID  # noqa: F401
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Body, Depends, HTTPException, Query  # noqa: F401
+from pydantic import BaseModel  # noqa: F401
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,7 +49,7 @@ async def get_session() -> AsyncIterator[AsyncSession]:
 
 # The columns of the tables the derived operations read or write (from the .sql migrations):
 # only these are accepted as column names.
-COLUMNS: Dict[str, List[str]] = {columns!r}
+COLUMNS: Dict[str, List[str]] = {columns}
 
 _SUFFIXES = (("_is_null", "IS NULL"), ("_ilike", "ILIKE"), ("_like", "LIKE"), ("_lte", "<="), ("_gte", ">="),
              ("_ne", "<>"), ("_lt", "<"), ("_gt", ">"), ("_in", "= ANY"))
@@ -126,6 +126,9 @@ def _delete(table: str, conditions: Dict[str, Any]) -> tuple:
     return f"DELETE FROM {{table}}" + _where(table, conditions, binds), binds
 
 
+_OPTIONS = ("fields", "order_by", "limit", "offset", "on_conflict", "update")  # not conditions
+
+
 def _no_row() -> HTTPException:
     return HTTPException(404, "no row")
 '''
@@ -187,10 +190,11 @@ def route_text(op: Operation) -> Tuple[str, List[str]]:
         args.append(f"body: {body_model} = Body(...)")
     args.append("session: AsyncSession = Depends(get_session)")
     response = _response_model(op, row)
-    decorator = (f"@router.{op.http.lower()}({op.path!r}, response_model={response}, "
-                 f"response_model_exclude_unset={bool(op.returns_row or op.shape == shapes.ROWS)}, "
-                 f"operation_id={op.service + '.' + op.name!r})")
-    lines = [decorator, f"async def {op.name}({', '.join(args)}) -> Any:",
+    options = [repr(op.path), f"response_model={response}",
+               f"response_model_exclude_unset={bool(op.returns_row or op.shape == shapes.ROWS)}",
+               f"operation_id={op.service + '.' + op.name!r}"]
+    lines = [f"@router.{op.http.lower()}(", *(f"    {o}," for o in options), ")",
+             f"async def {op.name}(", *(f"    {a}," for a in args), ") -> Any:",
              f'    """{op.method.name}: {" / ".join(op.method.returns)}; replaces {len(op.method.sql)} statement(s)."""']
     values = [p for p in op.params]
     lines.append("    given: Dict[str, Any] = {}")
@@ -205,25 +209,35 @@ def route_text(op: Operation) -> Tuple[str, List[str]]:
     return "\n".join(lines) + "\n", models
 
 
-_OPTIONS = ("fields", "order_by", "limit", "offset", "on_conflict", "update")
-
-
 def _statement(op: Operation) -> List[str]:
     table = op.method.table
     if op.method.explicit:
-        return [f"    sql, binds = {_one_line(op.sql)!r}, given"]
+        chunks = _chunks(_one_line(op.sql))
+        return ["    sql = (", *(f"        {c!r}" for c in chunks), "    )", "    binds = given"]
     verb = op.derived_verb
-    conditions = f"{{k: v for k, v in given.items() if k not in {_OPTIONS!r}}}"
+    conditions = "{k: v for k, v in given.items() if k not in _OPTIONS}"
     if verb in ("get", "list"):
         fields = f"[{op.value_column!r}]" if op.value_column else "given.get('fields')"
-        return [f"    sql, binds = _select({table!r}, {conditions}, {fields}, given.get('order_by'), "
-                f"given.get('limit'), given.get('offset'))"]
+        return [f"    conditions = {conditions}",
+                f"    sql, binds = _select({table!r}, conditions, {fields}, given.get('order_by'),",
+                "                         given.get('limit'), given.get('offset'))"]
     if verb in ("create", "upsert"):
         extra = ", given.get('on_conflict', []), given.get('update', [])" if verb == "upsert" else ""
-        return [f"    sql, binds = _insert({table!r}, {conditions}, {op.value_column!r}{extra})"]
+        return [f"    values = {conditions}", f"    sql, binds = _insert({table!r}, values, {op.value_column!r}{extra})"]
     if verb == "update":
         return [f"    sql, binds = _update({table!r}, given['where'], given['values'])"]
-    return [f"    sql, binds = _delete({table!r}, {conditions})"]
+    return [f"    conditions = {conditions}", f"    sql, binds = _delete({table!r}, conditions)"]
+
+
+def _chunks(text: str, width: int = 80) -> List[str]:
+    """``text`` in pieces of about ``width`` characters, cut after a space (joined, the same text)."""
+    out, start = [], 0
+    while len(text) - start > width:
+        cut = text.rfind(" ", start, start + width)
+        cut = cut + 1 if cut > start else start + width
+        out.append(text[start:cut])
+        start = cut
+    return out + [text[start:]]
 
 
 def _one_line(sql: str) -> str:
@@ -251,7 +265,12 @@ def _answer(op: Operation) -> List[str]:
 
 
 def router_text(service: str, ops: Sequence[Operation], columns: Dict[str, List[str]]) -> str:
-    parts = [HEADER.format(service=service, columns=columns)]
+    import textwrap
+
+    body = "".join(f"    {table!r}: [\n" + textwrap.fill(", ".join(repr(c) for c in names) + ",", 96,
+                                                       initial_indent=" " * 8, subsequent_indent=" " * 8)
+                   + "\n    ],\n" for table, names in columns.items())
+    parts = [HEADER.format(service=service, columns="{\n" + body + "}" if body else "{}")]
     for op in ops:
         route, models = route_text(op)
         parts += [m for m in models]

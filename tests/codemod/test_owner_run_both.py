@@ -234,3 +234,10 @@ def test_the_generated_contract_is_valid_openapi_and_names_every_operation(trees
     refused = {(r["path"], r["reason"].split(" (")[0]) for r in document["x-refused"]["algo_engine"]}
     assert ("app/services/transfer_instruction_generator.py", "client method does not take these arguments") in refused
     assert ("app/services/pnl_service.py", "write in a transaction that also writes other tables") in refused
+
+
+def test_the_generated_code_is_lint_clean(trees):
+    _, after, handlers, _ = trees
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--max-line-length", "120",
+                           str(after / "app" / "clients"), str(handlers)], capture_output=True, text=True)
+    assert proc.stdout == "" and proc.returncode == 0, proc.stdout + proc.stderr
