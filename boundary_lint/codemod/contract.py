@@ -139,7 +139,11 @@ def contract_json(contracts: Sequence[ServiceContract]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def contract_markdown(contracts: Sequence[ServiceContract]) -> str:
+def contract_markdown(contracts: Sequence[ServiceContract], operations: Optional[Dict[str, list]] = None) -> str:
+    """The contract for people; with ``operations`` (service -> operations.Operation), each
+    method also says its HTTP operation and the types of what it answers (as the OpenAPI
+    document does)."""
+    by_name = {(service, op.name): op for service, ops in (operations or {}).items() for op in ops}
     lines = ["# Client methods the rewritten code calls", "",
              "Made by `boundary-lint fix`: per owning service, what its client must offer.", ""]
     if not contracts:
@@ -156,7 +160,8 @@ def contract_markdown(contracts: Sequence[ServiceContract]) -> str:
                              f"| {len(method.call_sites)} |")
             lines.append("")
             for name, method in sorted(contract.methods.items()):
-                lines += _method_section(method, "explicit rewrite" if method.explicit else "derived")
+                lines += _method_section(method, "explicit rewrite" if method.explicit else "derived",
+                                         by_name.get((contract.service, name)))
         if contract.missing:
             owner = f"`{contract.class_name}`" if contract.class_name else "the client"
             lines += [f"### Still to add to {owner}", "",
@@ -166,11 +171,19 @@ def contract_markdown(contracts: Sequence[ServiceContract]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _method_section(method: Method, how: str) -> List[str]:
+def _method_section(method: Method, how: str, op=None) -> List[str]:
     lines = [f"#### `{method.name}({', '.join(method.parameters)})`", "",
              f"- returns: {' / '.join(method.returns)}"
              + (f"; no row: {missing_row(method.returns)}" if missing_row(method.returns) else ""),
-             f"- from: {how}", "- replaces:", ""]
+             f"- from: {how}"]
+    if op is not None:
+        lines.append(f"- operation: `{op.http} {op.path}`" + (f" (not generated: {op.problem})" if op.problem else ""))
+        if op.params:
+            lines.append("- parameters: " + ", ".join(f"`{p.name}` ({p.where}, {p.python})" for p in op.params))
+        if op.fields:
+            lines.append("- answers: " + ", ".join(
+                f"`{n}` ({c.python if c is not None and c.known else 'type unknown'})" for n, c in op.fields))
+    lines += ["- replaces:", ""]
     for statement in method.sql:
         lines += ["  ```sql", f"  {statement}", "  ```", ""]
     lines.append("- call sites:")

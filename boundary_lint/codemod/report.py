@@ -124,7 +124,7 @@ def run_fix_command(args: argparse.Namespace, registry: Registry, out: Optional[
 
                 text = dump(build_document(contracts, ops), not args.contract.endswith(".json"))
             else:
-                text = contract_json(contracts) if form == "json" else contract_markdown(contracts)
+                text = contract_json(contracts) if form == "json" else contract_markdown(contracts, ops)
             outputs.append((Path(args.contract), text.encode("utf-8")))
     try:
         from .outputs import write_all

@@ -295,3 +295,12 @@ def test_an_awaitable_client_gets_async_methods_and_an_async_module(tmp_path, ru
         return same is client, await client.get_gadgets_name(gadget_id=1), await client.get_gadgets_name(gadget_id=2)
 
     assert asyncio.run(go()) == (True, "sprocket", None)
+
+
+def test_the_markdown_contract_renders_the_same_operations(tmp_path, run_cli):
+    root = make_tree(tmp_path / "t")
+    assert run_cli("fix", "--write-clients", "--contract", "api.md", "app", cwd=root).code == 0
+    text = (root / "api.md").read_text()
+    assert "- operation: `GET /widgets/first`" in text
+    assert "- answers: `widget_id` (int), `price` (Decimal), `made_at` (datetime)" in text
+    assert "- answers: `name` (type unknown)" in text
