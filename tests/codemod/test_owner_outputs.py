@@ -304,3 +304,37 @@ def test_the_markdown_contract_renders_the_same_operations(tmp_path, run_cli):
     assert "- operation: `GET /widgets/first`" in text
     assert "- answers: `widget_id` (int), `price` (Decimal), `made_at` (datetime)" in text
     assert "- answers: `name` (type unknown)" in text
+
+
+def test_an_explicit_rewrite_with_an_endpoint_sends_its_placeholder_in_the_path(tmp_path, run_cli):
+    root = make_tree(tmp_path / "t")
+    (root / "boundaries.toml").write_text(REGISTRY + '''
+[[services.inventory.rewrites]]
+sql = "SELECT price FROM public.widgets WHERE widget_id = :widget_id"
+call = "get_widget_price(widget_id)"
+returns = "value or null"
+endpoint = "GET /widgets/{widget_id}/price"
+''')
+    (root / "app" / "services" / "widgets.py").write_text(
+        "from sqlalchemy import text\n\n\n"
+        "def price(session, widget_id):\n"
+        "    return session.execute(text(\"SELECT price FROM public.widgets WHERE widget_id = :widget_id\"), "
+        "{\"widget_id\": widget_id}).scalar()\n")
+    result = run_cli("fix", "--write-clients", "--contract", "api.json", "--contract-format", "openapi", "app",
+                     cwd=root)
+    assert result.code == 0, result.err
+    operation = json.loads((root / "api.json").read_text())["paths"]["/widgets/{widget_id}/price"]["get"]
+    assert operation["parameters"] == [{"name": "widget_id", "in": "path", "required": True,
+                                        "schema": {"type": "integer"}}]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "type": "string", "format": "decimal"}
+    seen = []
+
+    def owner(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path)
+        return httpx.Response(200, json="7.25")
+
+    module = load(root / "app" / "clients" / "inventory_client.py", "generated_explicit_inventory_client")
+    client = module.InventoryClient("http://inventory", transport=httpx.MockTransport(owner))
+    assert client.get_widget_price(7) == Decimal("7.25")
+    assert seen == [b"/widgets/7/price"]
