@@ -22,15 +22,15 @@ from typing import Dict, Iterable, List, Optional, Sequence
 
 # SQL type (sqlglot's DType name) -> (JSON Schema type, format, Python type)
 _TYPES = {
-    **{t: ("integer", None, "int") for t in ("BIGINT", "INT", "SMALLINT", "TINYINT", "BIGSERIAL", "SERIAL",
-                                           "SMALLSERIAL", "MEDIUMINT", "UBIGINT", "UINT")},
+    **{t: ("integer", None, "int")
+       for t in ("BIGINT", "INT", "SMALLINT", "TINYINT", "BIGSERIAL", "SERIAL", "SMALLSERIAL", "MEDIUMINT",
+                 "UBIGINT", "UINT")},
     **{t: ("string", "decimal", "Decimal") for t in ("DECIMAL", "MONEY", "BIGDECIMAL", "NUMERIC")},
     **{t: ("number", None, "float") for t in ("DOUBLE", "FLOAT", "REAL")},
-    **{t: ("string", None, "str") for t in ("VARCHAR", "TEXT", "CHAR", "NCHAR", "NVARCHAR", "NAME", "CITEXT",
-                                          "BPCHAR", "INET", "CIDR")},
+    **{t: ("string", None, "str")
+       for t in ("VARCHAR", "TEXT", "CHAR", "NCHAR", "NVARCHAR", "NAME", "CITEXT", "BPCHAR", "INET", "CIDR")},
     "BOOLEAN": ("boolean", None, "bool"),
-    **{t: ("string", "date-time", "datetime") for t in ("TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMPLTZ",
-                                                      "DATETIME")},
+    **{t: ("string", "date-time", "datetime") for t in ("TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMPLTZ", "DATETIME")},
     "DATE": ("string", "date", "date"),
     "UUID": ("string", "uuid", "UUID"),
     **{t: (None, None, "Any") for t in ("JSON", "JSONB")},
@@ -138,15 +138,16 @@ class Catalog:
             else:
                 name = kind.this.name
         written = kind.sql("postgres") if kind is not None else "?"
-        self.tables.setdefault(table, {})[column.name.lower()] = Column(column.name.lower(), written, name,
-                                                                       not not_null, array)
+        self.tables.setdefault(table, {})[column.name.lower()] = Column(
+            column.name.lower(), written, name, not not_null, array)
 
     def add_orm(self, source: str) -> None:
         """Tables mapped by SQLAlchemy declarative classes (``__tablename__``; ``Mapped[...]``
         annotations or ``Column(Type, ...)``), for tables no .sql file creates.
 
         >>> c = Catalog()
-        >>> c.add_orm("class G(Base):\\n    __tablename__ = 'gadgets'\\n    id: Mapped[int] = mapped_column(primary_key=True)\\n"
+        >>> c.add_orm("class G(Base):\\n    __tablename__ = 'gadgets'\\n"
+        ...           "    id: Mapped[int] = mapped_column(primary_key=True)\\n"
         ...           "    name: Mapped[Optional[str]]\\n    price = Column(Numeric(10, 2), nullable=False)\\n")
         >>> [(x.name, x.python, x.nullable) for x in c.columns("public.gadgets")]
         [('id', 'int', False), ('name', 'str', True), ('price', 'Decimal', False)]

@@ -96,7 +96,8 @@ def build_contract(run: FixRun) -> List[ServiceContract]:
                 todo = contract.missing.setdefault(rewrite.method, Method(
                     rewrite.method, rewrite.parameters, rewrite.explicit, rewrite.verb, rewrite.table, rewrite.fields,
                     method.rewrite))
-                todo.add(rewrite.returns, rewrite.sql, (outcome.path, line, rewrite.call, "written with --assume-clients"))
+                todo.add(rewrite.returns, rewrite.sql,
+                         (outcome.path, line, rewrite.call, "written with --assume-clients"))
                 todo.fields = method.fields
             if rewrite.no_longer_atomic:
                 method.no_longer_atomic.append((outcome.path, line, rewrite.no_longer_atomic))

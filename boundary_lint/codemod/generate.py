@@ -46,7 +46,8 @@ def _clients(registry: Registry):
     for name, service in sorted(registry.services.items()):
         configs = service.clients or ((service.client,) if service.client else ())
         for config in configs:
-            yield name, str(config.get("module", "")), str(config.get("factory", "")), bool(config.get("awaitable", False))
+            yield (name, str(config.get("module", "")), str(config.get("factory", "")),
+                   bool(config.get("awaitable", False)))
 
 
 def preflight(registry: Registry, paths: Sequence[str], write_clients: bool, handlers: Optional[str]) -> List[str]:
@@ -166,5 +167,6 @@ def generate(run: FixRun, registry: Registry, contracts: Sequence[ServiceContrac
             out.files.append((Path(handlers) / f"{contract.service}_router.py", text.encode("utf-8")))
             out.handlers += [f"{contract.service}.{op.name}" for op in usable]
         if out.handlers and not (Path(handlers) / "__init__.py").exists():
-            out.files.append((Path(handlers) / "__init__.py", b'"""Owner-side routers written by boundary-lint fix."""\n'))
+            out.files.append((Path(handlers) / "__init__.py",
+                              b'"""Owner-side routers written by boundary-lint fix."""\n'))
     return out

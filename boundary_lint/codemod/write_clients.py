@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import ast
 import keyword
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from . import shapes
-from .contract import ServiceContract
 from .openapi import camel
 from .operations import VALUE_SHAPES, Operation
 
@@ -146,8 +144,8 @@ def method_text(op: Operation, awaitable: bool, row_class: str, indent: str) -> 
     else:
         lines = [head, *(f"    {part}," for part in signature.split(", ")), f") -> {returns}:"]
     doc = [f'"""{op.http} {op.path}: {" / ".join(m.returns)}'
-           + (f"; None when the owner answers 404 (no row)" if op.missing == "null" else "")
-           + (f"; raises when there is no row" if op.missing == "error (404)" else "") + ".", "",
+           + ("; None when the owner answers 404 (no row)" if op.missing == "null" else "")
+           + ("; raises when there is no row" if op.missing == "error (404)" else "") + ".", "",
            "Replaces:", ""]
     doc += [f"    {line}" for statement in m.sql for line in _wrap(statement)]
     doc += ["", "Called from:", ""]

@@ -195,7 +195,8 @@ def route_text(op: Operation) -> Tuple[str, List[str]]:
                f"operation_id={op.service + '.' + op.name!r}"]
     lines = [f"@router.{op.http.lower()}(", *(f"    {o}," for o in options), ")",
              f"async def {op.name}(", *(f"    {a}," for a in args), ") -> Any:",
-             f'    """{op.method.name}: {" / ".join(op.method.returns)}; replaces {len(op.method.sql)} statement(s)."""']
+             f'    """{op.method.name}: {" / ".join(op.method.returns)}; '
+             f'replaces {len(op.method.sql)} statement(s)."""']
     values = [p for p in op.params]
     lines.append("    given: Dict[str, Any] = {}")
     for p in values:
@@ -223,7 +224,8 @@ def _statement(op: Operation) -> List[str]:
                 "                         given.get('limit'), given.get('offset'))"]
     if verb in ("create", "upsert"):
         extra = ", given.get('on_conflict', []), given.get('update', [])" if verb == "upsert" else ""
-        return [f"    values = {conditions}", f"    sql, binds = _insert({table!r}, values, {op.value_column!r}{extra})"]
+        return [f"    values = {conditions}",
+                f"    sql, binds = _insert({table!r}, values, {op.value_column!r}{extra})"]
     if verb == "update":
         return [f"    sql, binds = _update({table!r}, given['where'], given['values'])"]
     return [f"    conditions = {conditions}", f"    sql, binds = _delete({table!r}, conditions)"]
@@ -267,9 +269,10 @@ def _answer(op: Operation) -> List[str]:
 def router_text(service: str, ops: Sequence[Operation], columns: Dict[str, List[str]]) -> str:
     import textwrap
 
-    body = "".join(f"    {table!r}: [\n" + textwrap.fill(", ".join(repr(c) for c in names) + ",", 96,
-                                                       initial_indent=" " * 8, subsequent_indent=" " * 8)
-                   + "\n    ],\n" for table, names in columns.items())
+    body = "".join(
+        f"    {table!r}: [\n"
+        + textwrap.fill(", ".join(repr(c) for c in names) + ",", 96, initial_indent=" " * 8, subsequent_indent=" " * 8)
+        + "\n    ],\n" for table, names in columns.items())
     parts = [HEADER.format(service=service, columns="{\n" + body + "}" if body else "{}")]
     for op in ops:
         route, models = route_text(op)
