@@ -348,13 +348,27 @@ _IMPORTS = {"Any": "typing", "Dict": "typing", "List": "typing", "Optional": "ty
             "quote": "urllib.parse"}
 
 
+class Collision(Exception):
+    """A generated method's name is already something else in the class."""
+
+
 def add_methods(source: str, plan: ClientPlan) -> Tuple[str, List[str]]:
-    """The module's text with the plan's methods added to the factory's class; the names added."""
+    """The module's text with the plan's methods added to the factory's class; the names added.
+
+    Raises:
+        Collision: the class already binds the name to something other than a method.
+    """
     tree = ast.parse(source)
     functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
     cls = classes[_returned_class(functions[plan.factory])]
     existing = {n.name for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    attributes = {t.id for n in cls.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+                  for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+    taken = sorted(op.name for op in plan.ops if op.name in attributes and op.name not in existing)
+    if taken:
+        raise Collision(f"{cls.name}.{taken[0]} is already an attribute of the class, not a method: rename it, "
+                        "or write the method by hand")
     top_names = _top_names(tree)
     body_indent = " " * (cls.body[0].col_offset if cls.body else 4)
     methods, typed, added = [], [], []
@@ -432,7 +446,11 @@ def client_outputs(plans: Sequence[ClientPlan]) -> Tuple[List[Tuple[Path, bytes]
             source = plan.path.read_text(encoding="utf-8")
         else:
             source = new_module_text(plan)
-        text, added = add_methods(source, plan)
+        try:
+            text, added = add_methods(source, plan)
+        except Collision as exc:
+            problems.append(f"{plan.path}: {exc}; nothing was written")
+            continue
         if not added:
             continue
         try:

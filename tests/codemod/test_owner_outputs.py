@@ -338,3 +338,16 @@ endpoint = "GET /widgets/{widget_id}/price"
     client = module.InventoryClient("http://inventory", transport=httpx.MockTransport(owner))
     assert client.get_widget_price(7) == Decimal("7.25")
     assert seen == [b"/widgets/7/price"]
+
+
+def test_a_method_name_taken_by_a_class_attribute_stops_the_run(tmp_path, run_cli):
+    client = EXISTING_CLIENT.replace("    def get_widgets(self, widget_id):",
+                                     "    get_gadgets_name = None\n\n    def get_widgets(self, widget_id):")
+    root = make_tree(tmp_path / "t", client)
+    before = snapshot(root)
+    result = run_cli("fix", "--write-clients", "app", cwd=root)
+    assert result.code == 2
+    assert ("inventory_client.py: InventoryClient.get_gadgets_name is already an attribute of the class, "
+            "not a method") in result.err
+    assert "Traceback" not in result.err
+    assert snapshot(root) == before  # the consumer code is not rewritten either
