@@ -65,7 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB")
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing (exit 1 if changes)")
     fix.add_argument("--contract", metavar="FILE", help="write the client methods the rewritten code calls")
-    fix.add_argument("--contract-format", choices=("markdown", "json"), default="markdown")
+    fix.add_argument("--contract-format", choices=("markdown", "json", "openapi"), default=None,
+                     help="markdown (default), json (contract v2) or openapi (OpenAPI 3.1: YAML for .yaml/.yml, "
+                          "else JSON; the default when FILE ends in .yaml or .yml)")
+    fix.add_argument("--write-clients", action="store_true",
+                     help="add the methods the rewritten code calls to the owners' client modules "
+                          "(creating a module that does not exist); implies --assume-clients for missing methods")
+    fix.add_argument("--write-owner-handlers", metavar="DIR",
+                     help="write one FastAPI router module per owning service implementing its operations")
     fix.add_argument("--assume-clients", action="store_true",
                      help="write calls to client modules or methods that do not exist yet (listed in the contract)")
     fix.add_argument("--allow-non-atomic", action="store_true",

@@ -48,7 +48,7 @@ SERVICE_KEYS = {
     "isolation": "str",
 }
 CLIENT_KEYS = {"module": "str", "factory": "str", "awaitable": "bool"}
-REWRITE_KEYS = {"sql": "str", "call": "str", "returns": "str"}
+REWRITE_KEYS = {"sql": "str", "call": "str", "returns": "str", "endpoint": "str"}
 TOP_KEYS = {"settings": "table", "services": "table"}
 
 _TYPE_CHECKS = {

@@ -38,6 +38,8 @@ NEEDS_POSTGRES = (
     "tests/test_example_migrations_pg.py",
     # runs the reference service's own tests, which use a throwaway cluster
     "tests/codemod/test_codemod_golden.py::test_the_services_tests_pass_with_fake_owning_services",
+    "tests/codemod/test_owner_run_both.py",  # a throwaway cluster for the before/after runs
+    "tests/codemod/test_behaviour_generated_owner.py",
 )
 POSTGRES_FIXTURES = {"legacy_database", "sandbox"}  # tests/test_example_migrations_pg.py, test_db_audit_pg.py
 NEEDS_NETWORK = ("tests/test_precommit_hook.py",)  # pre-commit builds the hook's environment with pip

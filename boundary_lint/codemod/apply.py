@@ -24,7 +24,7 @@ import time
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..checker import PYTHON_SUFFIXES, check_file
 from ..discovery import iter_files
@@ -59,6 +59,7 @@ class FixRun:
     seconds: float = 0.0
     libcst_seconds: float = 0.0
     owners_with_clients: Dict[str, ClientSpec] = field(default_factory=dict)  # for the contract's refusals
+    run_files: Any = None  # the RunFiles of the run (where client modules were looked for)
 
     @property
     def changed(self) -> List[FileOutcome]:
@@ -191,8 +192,10 @@ def _read_client(path: Path, spec: ClientSpec) -> KnownClient:
 
 def fix_paths(paths: Sequence[str], registry: Registry, service: Optional[str] = None,
               excludes: Sequence[str] = (), write: bool = True, assume_clients: bool = False,
-              allow_non_atomic: bool = False) -> FixRun:
-    """Plan, rewrite and (unless ``write`` is false) write every file under ``paths``."""
+              allow_non_atomic: bool = False, write_clients: bool = False,
+              pending: Optional[List[Tuple[Path, bytes]]] = None) -> FixRun:
+    """Plan, rewrite and (unless ``write`` is false) write every file under ``paths``; with
+    ``pending``, the files are not written but appended there (to be written with others)."""
     started = time.perf_counter()
     run = FixRun()
     for name, body in sorted(registry.services.items()):
@@ -203,7 +206,8 @@ def fix_paths(paths: Sequence[str], registry: Registry, service: Optional[str] =
                             defaults=default_excludes(registry)))
     run_files = RunFiles(files, registry)
     planner = Planner(registry, clients=run_files.clients, exported=run_files.mentioned_elsewhere,
-                      assume_clients=assume_clients, allow_non_atomic=allow_non_atomic)
+                      assume_clients=assume_clients, allow_non_atomic=allow_non_atomic, write_clients=write_clients)
+    run.run_files = run_files
     for path, display in files:
         owner = service or registry.service_for_path(path)
         if owner is None:
@@ -217,7 +221,7 @@ def fix_paths(paths: Sequence[str], registry: Registry, service: Optional[str] =
                                                         for f in result.findings]))
             continue
         try:
-            run.files.append(_fix_file(path, display, registry, owner, planner, write, run))
+            run.files.append(_fix_file(path, display, registry, owner, planner, write, run, pending))
         except ConfigError:
             raise
         except Exception as exc:  # one file's surprise must not stop the run (nothing was written)
@@ -227,7 +231,7 @@ def fix_paths(paths: Sequence[str], registry: Registry, service: Optional[str] =
 
 
 def _fix_file(path: Path, display: str, registry: Registry, service: str, planner: Planner,
-              write: bool, run: FixRun) -> FileOutcome:
+              write: bool, run: FixRun, pending: Optional[List[Tuple[Path, bytes]]] = None) -> FileOutcome:
     outcome = FileOutcome(display)
     try:
         source = decode(path.read_bytes())
@@ -261,7 +265,10 @@ def _fix_file(path: Path, display: str, registry: Registry, service: str, planne
     outcome.rewrites = _new_lines(outcome.rewrites, new_text)
     outcome.diff = "".join(difflib.unified_diff(
         file_lines(text), file_lines(new_text), fromfile=f"a/{display}", tofile=f"b/{display}"))
-    if write:
+    if write and pending is not None:
+        pending.append((path, encode(source, new_text)))
+        outcome.written = True
+    elif write:
         write_atomic(path, encode(source, new_text))
         outcome.written = True
     return outcome

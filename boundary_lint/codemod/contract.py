@@ -32,6 +32,16 @@ class Method:
     returns: List[str] = field(default_factory=list)
     sql: List[str] = field(default_factory=list)
     call_sites: List[Tuple[str, int, str, str]] = field(default_factory=list)  # path, line, call, note
+    parameter_sets: List[Tuple[str, ...]] = field(default_factory=list)  # each call site's parameters
+
+    def all_parameters(self) -> Tuple[str, ...]:
+        """Every parameter some call site passes, in first-seen order."""
+        return tuple(dict.fromkeys(p for names in [self.parameters, *self.parameter_sets] for p in names))
+
+    def optional_parameters(self) -> Tuple[str, ...]:
+        """The parameters some call site leaves out."""
+        sets = self.parameter_sets or [self.parameters]
+        return tuple(p for p in self.all_parameters() if any(p not in names for names in sets))
 
     def add(self, returns: str, sql: str, site: Tuple[str, int, str, str]) -> None:
         if returns not in self.returns:
@@ -80,6 +90,7 @@ def build_contract(run: FixRun) -> List[ServiceContract]:
                 {"sql": rewrite.rewrite_sql, "call": rewrite.rewrite_call} if rewrite.explicit else None))
             line = rewrite.new_line or rewrite.line
             method.add(rewrite.returns, rewrite.sql, (outcome.path, line, rewrite.call, ""))
+            method.parameter_sets.append(rewrite.parameters)
             method.fields = _union(method.fields, rewrite.fields)
             if rewrite.assumed:  # called by the rewritten code, not (yet) offered by a client found
                 todo = contract.missing.setdefault(rewrite.method, Method(
@@ -129,7 +140,11 @@ def contract_json(contracts: Sequence[ServiceContract]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def contract_markdown(contracts: Sequence[ServiceContract]) -> str:
+def contract_markdown(contracts: Sequence[ServiceContract], operations: Optional[Dict[str, list]] = None) -> str:
+    """The contract for people; with ``operations`` (service -> operations.Operation), each
+    method also says its HTTP operation and the types of what it answers (as the OpenAPI
+    document does)."""
+    by_name = {(service, op.name): op for service, ops in (operations or {}).items() for op in ops}
     lines = ["# Client methods the rewritten code calls", "",
              "Made by `boundary-lint fix`: per owning service, what its client must offer.", ""]
     if not contracts:
@@ -146,7 +161,8 @@ def contract_markdown(contracts: Sequence[ServiceContract]) -> str:
                              f"| {len(method.call_sites)} |")
             lines.append("")
             for name, method in sorted(contract.methods.items()):
-                lines += _method_section(method, "explicit rewrite" if method.explicit else "derived")
+                lines += _method_section(method, "explicit rewrite" if method.explicit else "derived",
+                                         by_name.get((contract.service, name)))
         if contract.missing:
             owner = f"`{contract.class_name}`" if contract.class_name else "the client"
             lines += [f"### Still to add to {owner}", "",
@@ -156,11 +172,19 @@ def contract_markdown(contracts: Sequence[ServiceContract]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _method_section(method: Method, how: str) -> List[str]:
+def _method_section(method: Method, how: str, op=None) -> List[str]:
     lines = [f"#### `{method.name}({', '.join(method.parameters)})`", "",
              f"- returns: {' / '.join(method.returns)}"
              + (f"; no row: {missing_row(method.returns)}" if missing_row(method.returns) else ""),
-             f"- from: {how}", "- replaces:", ""]
+             f"- from: {how}"]
+    if op is not None:
+        lines.append(f"- operation: `{op.http} {op.path}`" + (f" (not generated: {op.problem})" if op.problem else ""))
+        if op.params:
+            lines.append("- parameters: " + ", ".join(f"`{p.name}` ({p.where}, {p.python})" for p in op.params))
+        if op.fields:
+            lines.append("- answers: " + ", ".join(
+                f"`{n}` ({c.python if c is not None and c.known else 'type unknown'})" for n, c in op.fields))
+    lines += ["- replaces:", ""]
     for statement in method.sql:
         lines += ["  ```sql", f"  {statement}", "  ```", ""]
     lines.append("- call sites:")

@@ -126,8 +126,9 @@ class Planner:
 
     def __init__(self, registry: Registry, clients: Optional[Callable[[str, str], List[KnownClient]]] = None,
                  exported: Callable[[str], bool] = lambda n: False, assume_clients: bool = False,
-                 allow_non_atomic: bool = False) -> None:
+                 allow_non_atomic: bool = False, write_clients: bool = False) -> None:
         self.registry = registry
+        self.write_clients = write_clients  # methods no client has are to be generated; others are checked
         self.index = RewriteIndex(registry)
         self.clients = clients
         self.exported = exported
@@ -215,7 +216,12 @@ class Planner:
         for client in readable:
             if signature_problem(client.cls, resolved.method, template) is None:
                 return client.spec, client.cls.methods[resolved.method]
-        if self.assume_clients:
+        if self.write_clients and not any(resolved.method in k.cls.methods for k in readable):
+            unreadable = next((k.problem for k in known if k.problem and "not found" not in k.problem), "")
+            if not readable and unreadable:
+                raise Refused(reasons.CLIENT_UNREADABLE, f"{unreadable}; --write-clients cannot add methods to it")
+            return (readable[0].spec if readable else specs[0]), None
+        if self.assume_clients and not self.write_clients:
             return specs[0], None
         if not readable:
             problem = next((k.problem for k in known if k.problem), "")

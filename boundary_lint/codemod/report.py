@@ -59,16 +59,80 @@ def _what_is_missing(refusal) -> Optional[str]:
     return None
 
 
+def contract_format(args: argparse.Namespace) -> str:
+    """The contract's format: as said, else openapi for a .yaml/.yml file, else markdown."""
+    said = getattr(args, "contract_format", None)
+    if said:
+        return said
+    contract = getattr(args, "contract", None) or ""
+    return "openapi" if contract.endswith((".yaml", ".yml")) else "markdown"
+
+
 def run_fix_command(args: argparse.Namespace, registry: Registry, out: Optional[TextIO] = None,
                     err: Optional[TextIO] = None) -> int:
     """Run ``fix`` for parsed CLI arguments; returns the exit status."""
     out, err = out or sys.stdout, err or sys.stderr
+    write_clients = getattr(args, "write_clients", False)
+    handlers = getattr(args, "write_owner_handlers", None)
+    form = contract_format(args)
+    generating = write_clients or handlers or form == "openapi"
+    if generating:
+        from .generate import preflight
+
+        errors = preflight(registry, args.paths, write_clients, handlers)
+        if errors:
+            for error in errors:
+                print(f"boundary-lint: {error}", file=err)
+            print("boundary-lint: nothing was written", file=err)
+            return EXIT_USAGE
+    pending: list = []
     try:
         run = fix_paths(args.paths, registry, args.service, getattr(args, "exclude", ()), write=not args.diff,
-                        assume_clients=getattr(args, "assume_clients", False),
-                        allow_non_atomic=getattr(args, "allow_non_atomic", False))
+                        assume_clients=getattr(args, "assume_clients", False) or write_clients,
+                        allow_non_atomic=getattr(args, "allow_non_atomic", False), write_clients=write_clients,
+                        pending=pending)
     except ConfigError as exc:
         print(f"boundary-lint: {exc}", file=err)
+        return EXIT_USAGE
+    outputs = list(pending)
+    generated = None
+    if not args.diff and (args.contract or generating):
+        contracts = build_contract(run)
+        ops = None
+        if generating:
+            from .generate import generate, operations_for
+
+            try:
+                ops = operations_for(run, registry, contracts, args.paths)
+                generated = generate(run, registry, contracts, ops, args.paths, write_clients, handlers)
+            except ConfigError as exc:
+                print(f"boundary-lint: {exc}; nothing was written", file=err)
+                return EXIT_USAGE
+            except Exception as exc:  # a surprise of the generators: say it, write nothing
+                print(f"boundary-lint: generating the contract, clients or handlers failed "
+                      f"({type(exc).__name__}: {exc}); nothing was written", file=err)
+                return EXIT_USAGE
+            if generated.errors:
+                for error in generated.errors:
+                    print(f"boundary-lint: {error}", file=err)
+                print("boundary-lint: nothing was written", file=err)
+                return EXIT_USAGE
+            outputs += generated.files
+        if args.contract:
+            if form == "openapi":
+                from .openapi import build_document, dump
+
+                text = dump(build_document(contracts, ops), not args.contract.endswith(".json"))
+            else:
+                text = contract_json(contracts) if form == "json" else contract_markdown(contracts, ops)
+            outputs.append((Path(args.contract), text.encode("utf-8")))
+    try:
+        from .outputs import write_all
+
+        write_all(outputs)
+    except OSError as exc:
+        print(f"boundary-lint: cannot write {getattr(exc, 'filename', '') or 'the files'} ({exc.strerror}); "
+              "nothing was written", file=err)
         return EXIT_USAGE
     for problem in sorted(run.problems):
         print(format_problem(problem), file=err)
@@ -82,8 +146,20 @@ def run_fix_command(args: argparse.Namespace, registry: Registry, out: Optional[
             print(f"{outcome.path}:{line}: note: {note}", file=err)
     err.write(format_left(run))
     err.write(format_summary(run))
-    if args.contract and not args.diff:
-        contracts = build_contract(run)
-        text = contract_json(contracts) if args.contract_format == "json" else contract_markdown(contracts)
-        Path(args.contract).write_text(text, encoding="utf-8")
+    if generated is not None:
+        err.write(format_generated(generated, handlers))
     return EXIT_WOULD_CHANGE if args.diff and run.changed else EXIT_DONE
+
+
+def format_generated(generated, handlers: Optional[str]) -> str:
+    lines = []
+    if generated.methods:
+        lines.append(f"client methods written {len(generated.methods):>3}: {', '.join(generated.methods)}")
+    if generated.handlers:
+        lines.append(f"owner routes written {len(generated.handlers):>5} in {handlers}")
+    lines += [f"  not generated: {p}" for p in generated.problems]
+    if generated.unknown:
+        lines.append(f"type unknown {len(generated.unknown):>9} values (typed Any; the contract's x-type-unknown "
+                     "lists them): add their CREATE TABLE to a .sql file under the registry's folder")
+        lines += [f"  {u}" for u in generated.unknown]
+    return "".join(line + "\n" for line in lines)
