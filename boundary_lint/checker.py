@@ -130,14 +130,16 @@ def check_python_source(
     interesting: Optional[Lines] = None,
     models: Optional[ModelIndex] = None,
     file_path: Optional[Path] = None,
+    orm: Optional["OrmContext"] = None,
 ) -> FileResult:
     """Check Python source of a known service (``tree`` when the caller parsed it;
     ``interesting``: the lines that may hold SQL, when the caller found them; ``models``:
     the project's model index, else the one of the registry's folder; ``file_path``: where
-    the file is, when ``path`` is only how it is shown)."""
+    the file is, when ``path`` is only how it is shown; ``orm``: its ORM context, when the
+    caller made it already)."""
     try:
         lines = lines if lines is not None else source_lines(source)
-        context = orm_context(str(file_path or path), registry, service, models)
+        context = orm if orm is not None else orm_context(str(file_path or path), registry, service, models)
         if tree is None and interesting:
             tree = parse_hollowed(source, lines, interesting.all)  # bodies far from SQL left out
         if tree is None:
@@ -395,7 +397,7 @@ def _check_bytes(
         message = "skipped: binary content (NUL bytes); exclude it"
         return FileResult(display, service, problems=[Problem(display, 1, message)])
     is_python = path.suffix in PYTHON_SUFFIXES
-    interesting = None
+    interesting = context = None
     if is_python and prefilter:
         context = orm_context(str(path), registry, service)
         interesting = trigger_lines(data, registry.settings.sinks, context.words)  # bytes count lines as text does
@@ -405,7 +407,8 @@ def _check_bytes(
     if problem is not None:
         return FileResult(display, service, problems=[problem])
     if is_python:
-        return check_python_source(display, text, registry, service, interesting=interesting, file_path=path)
+        return check_python_source(display, text, registry, service, interesting=interesting, file_path=path,
+                                   orm=context)
     return check_sql_source(display, text, registry, service)
 
 

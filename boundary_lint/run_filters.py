@@ -76,22 +76,28 @@ def expire(result: RunResult, today: datetime.date) -> RunResult:
 def require_tickets(result: RunResult) -> RunResult:
     """``settings.require_ticket``: a suppression without a ticket does not count (a warning
     on its comment says how to give one)."""
-    ticketless = [s for s in result.suppressed if not s.ticket]
-    if not ticketless:
+    return _revoke(result, lambda s: bool(s.ticket), lambda marker, listed: (
+        "suppression without a ticket does not count: settings.require_ticket is true; "
+        f"write `{marker} boundary: allow {listed} -- PROJ-123 why`"))
+
+
+def _revoke(result: RunResult, counts: Callable[[SuppressedFinding], bool],
+            message: Callable[[str, str], str]) -> RunResult:
+    """Suppressions for which ``counts`` is false do not count: their findings are reported
+    again, and each comment gets one warning, ``message(comment marker, codes)``."""
+    revoked = [s for s in result.suppressed if not counts(s)]
+    if not revoked:
         return result
     codes: Dict[Tuple[str, int], List[str]] = {}
-    for item in ticketless:
+    for item in revoked:
         codes.setdefault((item.finding.path, item.comment_line), []).append(item.finding.code)
-    warnings = []
-    for (path, line), found in sorted(codes.items()):
-        marker = "--" if path.endswith(".sql") else "#"
-        listed = ", ".join(sorted(set(found)))
-        warnings.append(Problem(path, line, "suppression without a ticket does not count: settings.require_ticket "
-                                f"is true; write `{marker} boundary: allow {listed} -- PROJ-123 why`", fatal=False))
+    warnings = [Problem(path, line, message("--" if path.endswith(".sql") else "#", ", ".join(sorted(set(found)))),
+                        fatal=False)
+                for (path, line), found in sorted(codes.items())]
     return replace(
         result,
-        findings=sorted(result.findings + [s.finding for s in ticketless]),
-        suppressed=[s for s in result.suppressed if s.ticket],
+        findings=sorted(result.findings + [s.finding for s in revoked]),
+        suppressed=[s for s in result.suppressed if counts(s)],
         problems=sorted(result.problems + warnings),
     )
 
@@ -117,38 +123,11 @@ def require_reasons(result: RunResult) -> RunResult:
 
     Each such comment also gets a warning saying how to give a reason, so the
     finding that reappears is explained. No new code is involved: codes are a
-    stable contract, and the finding keeps its own.
+    stable contract, and the finding keeps its own. A ticket says why too.
     """
-    reasonless = [s for s in result.suppressed if not (s.reason or s.ticket)]  # a ticket says why too
-    if not reasonless:
-        return result
-    return replace(
-        result,
-        findings=sorted(result.findings + [s.finding for s in reasonless]),
-        suppressed=[s for s in result.suppressed if s.reason or s.ticket],
-        problems=sorted(result.problems + reason_warnings(reasonless)),
-    )
-
-
-def reason_warnings(reasonless: Iterable[SuppressedFinding]) -> List[Problem]:
-    """One warning per comment that suppressed findings without a reason."""
-    codes: Dict[Tuple[str, int], List[str]] = {}
-    for item in reasonless:
-        codes.setdefault((item.finding.path, item.comment_line), []).append(item.finding.code)
-    warnings = []
-    for (path, line), found in sorted(codes.items()):
-        marker = "--" if path.endswith(".sql") else "#"
-        listed = ", ".join(sorted(set(found)))
-        warnings.append(
-            Problem(
-                path,
-                line,
-                f"suppression without a reason does not count under --require-reason; "
-                f"write `{marker} boundary: allow {listed} -- why` instead",
-                fatal=False,
-            )
-        )
-    return warnings
+    return _revoke(result, lambda s: bool(s.reason or s.ticket), lambda marker, listed: (
+        "suppression without a reason does not count under --require-reason; "
+        f"write `{marker} boundary: allow {listed} -- why` instead"))
 
 
 def apply_baseline(

@@ -15,9 +15,10 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "order_service"
 EXAMPLE_TESTS = EXAMPLE / "tests"
 
 
-def load_by_path(name: str, path: Path):
-    """The module at ``path``, loaded once under ``name`` (a file outside every package)."""
-    module = sys.modules.get(name)
+def load_by_path(name: str, path: Path, fresh: bool = False):
+    """The module at ``path``, loaded once under ``name`` (a file outside every package);
+    ``fresh`` loads it again (a generated file that changed)."""
+    module = None if fresh else sys.modules.get(name)
     if module is None:
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)

@@ -32,8 +32,8 @@ from ..runner import default_excludes
 from ..model import Finding, Problem
 from ..registry import ConfigError, Registry
 from . import reasons
-from .calls import ClientSpec
-from .client_methods import client_class
+from .calls import ClientSpec, client_specs
+from .client_methods import client_class, module_path, package_root
 from .plan import CallRewrite, FilePlan, KnownClient, MissingMethod, Planner, plan_source
 from .reasons import Refusal
 
@@ -144,20 +144,13 @@ class RunFiles:
 
     def clients(self, owner: str, path: str) -> List[KnownClient]:
         """The owner's clients as Python would import them from the file at ``path``."""
-        service = self.registry.services[owner]
-        configs = service.clients or ((service.client,) if service.client else ())
-        out = []
-        for config in configs:
-            spec = ClientSpec(str(config["module"]), str(config["factory"]), bool(config.get("awaitable", False)))
-            out.append(self._client(spec, self._roots(self.current or Path(path))))
-        return out
+        roots = self._roots(self.current or Path(path))
+        return [self._client(spec, roots) for spec in client_specs(self.registry.services[owner])]
 
     def _roots(self, file: Path) -> Tuple[Path, ...]:
         """Where ``import x.y`` may find ``x`` for this file: the folder above its package
         root, then each folder above that up to the registry's (and the working folder)."""
-        folder = Path(os.path.realpath(file)).parent
-        while (folder / "__init__.py").is_file() and folder.parent != folder:
-            folder = folder.parent
+        folder = package_root(Path(os.path.realpath(file)).parent)
         registry_root = Path(os.path.realpath(self.registry.root))
         roots = [folder]
         while folder != registry_root and registry_root in folder.parents:
@@ -167,15 +160,13 @@ class RunFiles:
         return tuple(dict.fromkeys(roots))
 
     def _client(self, spec: ClientSpec, roots: Tuple[Path, ...]) -> KnownClient:
-        relative = Path(*spec.module.split("."))
-        for base in roots:
-            for candidate in (base / relative.with_suffix(".py"), base / relative / "__init__.py"):
-                if candidate.is_file():
-                    key = (str(candidate), spec.factory)
-                    if key not in self._clients:
-                        self._clients[key] = _read_client(candidate, spec)
-                    return self._clients[key]
-        return KnownClient(spec, None, f"client module {spec.module} not found")
+        candidate, exists = module_path(spec.module, roots)
+        if not exists:
+            return KnownClient(spec, None, f"client module {spec.module} not found")
+        key = (str(candidate), spec.factory)
+        if key not in self._clients:
+            self._clients[key] = _read_client(candidate, spec)
+        return self._clients[key]
 
 
 def _read_client(path: Path, spec: ClientSpec) -> KnownClient:
@@ -199,9 +190,9 @@ def fix_paths(paths: Sequence[str], registry: Registry, service: Optional[str] =
     started = time.perf_counter()
     run = FixRun()
     for name, body in sorted(registry.services.items()):
-        if body.client:
-            run.owners_with_clients[name] = ClientSpec(str(body.client["module"]), str(body.client["factory"]),
-                                                       bool(body.client.get("awaitable", False)))
+        specs = client_specs(body)
+        if specs:
+            run.owners_with_clients[name] = specs[0]
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
                             defaults=default_excludes(registry)))
     run_files = RunFiles(files, registry)

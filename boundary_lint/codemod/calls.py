@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import copy
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 from .client_methods import ClientClass
 from .rewrites import method_call
@@ -20,6 +20,13 @@ class ClientSpec:
 
     def expression(self) -> str:
         return f"(await {self.factory}())" if self.awaitable else f"{self.factory}()"
+
+
+def client_specs(service) -> Tuple[ClientSpec, ...]:
+    """A registry service's clients (``client = {...}`` or ``client = [{...}, ...]``), in order."""
+    configs = service.clients or ((service.client,) if service.client else ())
+    return tuple(ClientSpec(str(c.get("module", "")), str(c.get("factory", "")), bool(c.get("awaitable", False)))
+                 for c in configs)
 
 
 def signature_problem(known: ClientClass, method: str, template: ast.expr) -> Optional[str]:

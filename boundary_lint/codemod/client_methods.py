@@ -1,4 +1,5 @@
-"""What a client already offers, read statically from its module (stdlib ``ast``).
+"""What a client already offers, read statically from its module (stdlib ``ast``), and
+where that module is, as Python would import it.
 
 The registry names a client by module and factory; the factory's return
 annotation names the class, whose methods (its own and those of base classes
@@ -11,6 +12,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Dict, Optional, Sequence, Tuple
 
 
@@ -49,6 +51,24 @@ class Signature:
 class ClientClass:
     name: str
     methods: Dict[str, Signature]
+
+
+def package_root(folder: Path) -> Path:
+    """The folder Python imports ``folder``'s package from: above its outermost ``__init__.py``."""
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def module_path(module: str, roots: Sequence[Path]) -> Tuple[Path, bool]:
+    """Where ``import module`` finds its file from the first of ``roots`` that has it, and
+    whether it exists (else where it would be created, under the first root)."""
+    relative = Path(*module.split("."))
+    for base in roots:
+        for candidate in (base / relative.with_suffix(".py"), base / relative / "__init__.py"):
+            if candidate.is_file():
+                return candidate, True
+    return roots[0] / relative.with_suffix(".py"), False
 
 
 def client_class(source: str, factory: str) -> Optional[ClientClass]:

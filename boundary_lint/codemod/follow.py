@@ -79,19 +79,19 @@ class _Follower:
 
     # -- one row ------------------------------------------------------------------------
 
-    def row(self, node: ast.expr, kind: str, bound: ast.expr) -> None:
-        """``node`` evaluates to a row (``bound`` is the expression that does so after the rewrite)."""
+    def row(self, node: ast.expr, kind: str) -> None:
+        """``node`` evaluates to a row."""
         parent = self.index.parents.get(node)
         if isinstance(parent, ast.Subscript) and parent.value is node:
-            return self._row_subscript(parent, kind, bound)
+            return self._row_subscript(parent, kind)
         if isinstance(parent, ast.Attribute) and parent.value is node:
-            return self._row_attribute(parent, kind, bound)
+            return self._row_attribute(parent, kind)
         if self._tested(node, parent):
             self.out.null_tested = True
             return None
         if isinstance(parent, ast.IfExp) and node is not parent.test:
             self._other_branch(node, parent, kind, rows=False)
-            return self.row(parent, kind, parent)
+            return self.row(parent, kind)
         if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name):
             name = parent.func.id
             if name == "len" or name in _TRUTH_CALLS:
@@ -104,7 +104,7 @@ class _Follower:
             if name in ("list", "tuple") and len(parent.args) == 1 and kind != shapes.MAPPING:
                 return self._values_in_order(node)
         if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
-            return self._row_assigned(parent, node, kind, bound)
+            return self._row_assigned(parent, node, kind)
         if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node:
             if kind != shapes.MAPPING:
                 self._values_in_order(node)
@@ -137,7 +137,7 @@ class _Follower:
                 return True
         return False
 
-    def _row_subscript(self, parent: ast.Subscript, kind: str, bound: ast.expr) -> None:
+    def _row_subscript(self, parent: ast.Subscript, kind: str) -> None:
         if not isinstance(parent.ctx, ast.Load):
             self.refuse(parent, f"{source_text(parent, 40)} is assigned to")
         index = parent.slice
@@ -158,7 +158,7 @@ class _Follower:
             return None
         self.refuse(parent, f"{source_text(parent, 40)}: a row read with a computed index")
 
-    def _row_attribute(self, parent: ast.Attribute, kind: str, bound: ast.expr) -> None:
+    def _row_attribute(self, parent: ast.Attribute, kind: str) -> None:
         attr = parent.attr
         holder = self.index.parents.get(parent)
         called = isinstance(holder, ast.Call) and holder.func is parent
@@ -166,7 +166,7 @@ class _Follower:
             self.refuse(parent, f"{source_text(parent, 40)} is assigned to")
         if attr == "_mapping" and kind == shapes.SA_ROW:
             self.edit(parent, "unwrap")
-            return self.row(parent, shapes.MAPPING, bound)
+            return self.row(parent, shapes.MAPPING)
         if attr == "_asdict" and kind == shapes.SA_ROW and called and not holder.args and not holder.keywords:
             return self.edit(holder, "asdict")
         if attr in _MAPPING_METHODS and called:
@@ -191,10 +191,10 @@ class _Follower:
             self.refuse(node, "a row's values read in order from SELECT *: the column order is not known here")
         self.edit(node, "unpack", self.fields)
 
-    def _row_assigned(self, parent: ast.stmt, node: ast.expr, kind: str, bound: ast.expr) -> None:
+    def _row_assigned(self, parent: ast.stmt, node: ast.expr, kind: str) -> None:
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         if len(targets) == 1 and isinstance(targets[0], ast.Name):
-            return self.name(targets[0].id, parent, lambda use: self.row(use, kind, use))
+            return self.name(targets[0].id, parent, lambda use: self.row(use, kind))
         if len(targets) == 1 and isinstance(targets[0], (ast.Tuple, ast.List)) and not any(
                 isinstance(e, ast.Starred) for e in targets[0].elts):
             if kind == shapes.MAPPING:
@@ -202,10 +202,10 @@ class _Follower:
             if kind == shapes.CURSOR_ROW:
                 self.pending_unpacks.append((node, parent, len(targets[0].elts)))
                 return None
-            return self._unpack(node, bound, len(targets[0].elts))
+            return self._unpack(node, len(targets[0].elts))
         self.escape(node, kind, f"stored ({source_text(parent, 40)})")
 
-    def _unpack(self, node: ast.expr, bound: ast.expr, count: int) -> None:
+    def _unpack(self, node: ast.expr, count: int) -> None:
         self._once(node, count)
         if self.fields is None or len(self.fields) != count:
             self.refuse(node, f"a row unpacked into {count} names"
@@ -214,7 +214,7 @@ class _Follower:
 
     # -- rows ---------------------------------------------------------------------------
 
-    def rows(self, node: ast.expr, kind: str, bound: ast.expr) -> None:
+    def rows(self, node: ast.expr, kind: str) -> None:
         parent = self.index.parents.get(node)
         if isinstance(parent, (ast.For, ast.AsyncFor)) and parent.iter is node:
             return self._each(parent.target, parent, kind, self.index.function_of(parent) or self.index.tree)
@@ -222,27 +222,27 @@ class _Follower:
             return self._each(parent.target, parent, kind, self.index.parents.get(parent))
         if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load):
             if isinstance(parent.slice, ast.Slice):
-                return self.rows(parent, kind, parent)
-            return self.row(parent, kind, parent)
+                return self.rows(parent, kind)
+            return self.row(parent, kind)
         if self._tested(node, parent):
             return None
         if isinstance(parent, ast.IfExp) and node is not parent.test:
             self._other_branch(node, parent, kind, rows=True)
-            return self.rows(parent, kind, parent)
+            return self.rows(parent, kind)
         if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.args == [node]:
             if parent.func.id in ("len", "bool"):
                 return None
             if parent.func.id == "list":
-                return self.rows(parent, kind, parent)
+                return self.rows(parent, kind)
         if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             if len(targets) == 1 and isinstance(targets[0], ast.Name):
-                return self.name(targets[0].id, parent, lambda use: self.rows(use, kind, use))
+                return self.name(targets[0].id, parent, lambda use: self.rows(use, kind))
         self.escape(node, kind, _where(node, parent))
 
     def _each(self, target: ast.expr, loop: ast.AST, kind: str, scope: ast.AST) -> None:
         if isinstance(target, ast.Name):
-            return self.name(target.id, loop, lambda use: self.row(use, kind, use), scope=scope)
+            return self.name(target.id, loop, lambda use: self.row(use, kind), scope=scope)
         if kind == shapes.MAPPING:
             return None
         self.refuse(target, f"for {source_text(target, 30)} in ...: each row unpacked by position")
@@ -277,16 +277,10 @@ class _Follower:
         for node, _, count in self.pending_unpacks:
             if self.mapping_evidence or not self.tuple_evidence:
                 self.refuse(node, "a cursor row unpacked: a tuple or a dict, as the cursor's row factory says")
-            self._once(node, count)
-            self.edit(node, "unpack", self._fields(node, count))
+            self._unpack(node, count)
         if self.tuple_evidence and self.mapping_evidence:
             raise reasons.Refused(reasons.RESULT_USE, "the row is read both by position and by name")
         return self.out
-
-    def _fields(self, node: ast.AST, count: int) -> Tuple[str, ...]:
-        if self.fields is None or len(self.fields) != count:
-            self.refuse(node, f"a row unpacked into {count} names")
-        return self.fields
 
 
 def _where(node: ast.expr, parent: Optional[ast.AST]) -> str:
@@ -304,7 +298,7 @@ def follow_result(target: ast.expr, shape: str, kind: str, index: ModuleIndex,
     """The edits that make every use of ``target``'s value read the client's answer, or Refused."""
     follower = _Follower(index, fields)
     if shape in shapes.ROW_SHAPES:
-        follower.row(target, kind, target)
+        follower.row(target, kind)
     elif shape == shapes.ROWS:
-        follower.rows(target, kind, target)
+        follower.rows(target, kind)
     return follower.finish()

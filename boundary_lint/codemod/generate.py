@@ -13,10 +13,12 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..registry import Registry
 from .apply import FixRun
+from .calls import client_specs
 from .columns import Catalog
 from .contract import ServiceContract
 from .operations import Operation, endpoints, operations
-from .write_clients import ClientPlan, client_outputs, module_path, request_problem, valid_module
+from .client_methods import module_path, package_root
+from .write_clients import ClientPlan, client_outputs, request_problem, valid_module
 
 
 @dataclass
@@ -34,20 +36,15 @@ def _roots(registry: Registry, paths: Sequence[str]) -> List[Path]:
     roots = [Path(os.path.realpath(registry.root))]
     for given in paths:
         folder = Path(os.path.realpath(given))
-        folder = folder if folder.is_dir() else folder.parent
-        while (folder / "__init__.py").is_file() and folder.parent != folder:
-            folder = folder.parent
-        roots.append(folder)
+        roots.append(package_root(folder if folder.is_dir() else folder.parent))
     roots.append(Path.cwd())
     return list(dict.fromkeys(roots))
 
 
 def _clients(registry: Registry):
     for name, service in sorted(registry.services.items()):
-        configs = service.clients or ((service.client,) if service.client else ())
-        for config in configs:
-            yield (name, str(config.get("module", "")), str(config.get("factory", "")),
-                   bool(config.get("awaitable", False)))
+        for spec in client_specs(service):
+            yield name, spec.module, spec.factory, spec.awaitable
 
 
 def preflight(registry: Registry, paths: Sequence[str], write_clients: bool, handlers: Optional[str]) -> List[str]:

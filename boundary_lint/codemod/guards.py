@@ -114,9 +114,9 @@ def transaction_problem(site: CallSite, index: ModuleIndex, sites: Sequence[Call
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ORM_WRITES:
                 return reasons.NOT_ATOMIC, f"line {node.lineno} writes in the transaction of line {block.lineno}"
         statement = index.statement_of(site.call)
+        own = set(map(id, ast.walk(statement)))
         if any((s.lineno, s.col_offset) > (statement.lineno, statement.col_offset)
-               for s in ast.walk(block) if isinstance(s, ast.stmt) and s is not statement
-               and id(s) not in set(map(id, ast.walk(statement)))):
+               for s in ast.walk(block) if isinstance(s, ast.stmt) and id(s) not in own):
             # what runs after the write in the block may raise, and the block would roll the write back
             return reasons.COMMITTED_AFTER, f"line {block.lineno}: the transaction commits after the write"
     scope = index.function_of(site.call) or index.tree

@@ -22,7 +22,7 @@ from ..triggers import CALL_NAMES
 from ..sql_split import split_statements
 from . import reasons
 from . import shapes
-from .calls import ClientSpec, call_text, replacement_text, signature_problem
+from .calls import ClientSpec, call_text, client_specs, replacement_text, signature_problem
 from .callsites import (FUNCTIONS, REWRITABLE_SINKS, WRAPPERS, CallSite, ModuleIndex, Span, bind, call_sites,
                         calls_at, has_effects, unused_arguments)
 from .client_methods import ClientClass, Signature
@@ -185,11 +185,9 @@ class Planner:
         if len(owners) > 1:
             raise Refused(reasons.TWO_SERVICES, ", ".join(owners))
         owner = owners[0]
-        configs = self.registry.services[owner].clients or (
-            (self.registry.services[owner].client,) if self.registry.services[owner].client else ())
-        if not configs:
+        specs = list(client_specs(self.registry.services[owner]))
+        if not specs:
             raise Refused(reasons.NO_CLIENT, owner)
-        specs = [ClientSpec(str(c["module"]), str(c["factory"]), bool(c.get("awaitable", False))) for c in configs]
         for spec in specs:
             if in_fallback(site, module, spec.factory):
                 raise Refused(reasons.FALLBACK, f"{spec.factory}() in the try")
@@ -377,8 +375,6 @@ def _check_shapes(use: Usage, offered: str, read_at_once: bool, resolved: Resolv
         return
     if use.returns == shapes.ROW_OR_NULL and offered == shapes.ROW and read_at_once:
         return  # the row is read where it is fetched: that fails on a missing row, before as after
-    if use.returns == shapes.NOTHING or (use.returns == shapes.COUNT and offered == shapes.COUNT):
-        return
     said = "" if signature is None or not signature.returns else f" (-> {signature.returns})"
     raise Refused(reasons.SHAPE_MISMATCH, f"{resolved.method} returns {offered}{said}; the code reads {use.returns}")
 

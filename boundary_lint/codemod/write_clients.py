@@ -40,15 +40,6 @@ class ClientPlan:
     ops: List[Operation] = field(default_factory=list)
 
 
-def module_path(module: str, roots: Sequence[Path]) -> Tuple[Path, bool]:
-    relative = Path(*module.split("."))
-    for base in roots:
-        for candidate in (base / relative.with_suffix(".py"), base / relative / "__init__.py"):
-            if candidate.is_file():
-                return candidate, True
-    return roots[0] / relative.with_suffix(".py"), False
-
-
 def request_problem(source: str, factory: str) -> Optional[str]:
     """Why the generated methods could not send through the factory's class, or None."""
     tree = ast.parse(source)

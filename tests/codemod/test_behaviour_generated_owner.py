@@ -7,30 +7,18 @@ before (return values of the same kind, equal tables) and must have reached the 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-from example_pg import pg_cluster
+from example_pg import load_by_path, pg_cluster
 
 pytest.importorskip("fastapi")
 HERE = Path(__file__).resolve().parent
 
 
-def _load(name: str, path: Path):
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-harness = _load("behaviour_corpus_harness", HERE / "behaviour" / "harness.py")
-generated = _load("behaviour_generated_owner", HERE / "behaviour" / "generated_owner.py")
+harness = load_by_path("behaviour_corpus_harness", HERE / "behaviour" / "harness.py")
+generated = load_by_path("behaviour_generated_owner", HERE / "behaviour" / "generated_owner.py")
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ and a few that passed are kept because they pin down behaviour a rewrite must ke
 
 from __future__ import annotations
 
-import unittest
 
 from libcst.codemod import CodemodTest
 

@@ -5,15 +5,14 @@ input (a clear message naming the file, nothing written)."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
-import sys
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
+from example_pg import load_by_path
 
 REGISTRY = """
 [settings]
@@ -92,11 +91,7 @@ def snapshot(root: Path) -> dict:
 
 
 def load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_by_path(name, path, fresh=True)
 
 
 def test_write_clients_creates_the_module_with_typed_methods_that_decode(tmp_path, run_cli):

@@ -27,7 +27,7 @@ from psycopg.rows import dict_row
 pytest.importorskip("fastapi")
 import httpx  # noqa: E402
 
-from example_pg import pg_cluster  # noqa: E402
+from example_pg import load_by_path, pg_cluster  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "order_service"
@@ -106,9 +106,7 @@ def owner_app(handlers: Path, engine, requests: List[str]):
             yield s
 
     for path in sorted(handlers.glob("*_router.py")):
-        spec = importlib.util.spec_from_file_location(f"run_both_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        module = load_by_path(f"run_both_{path.stem}", path, fresh=True)
         app.include_router(module.router)
         app.dependency_overrides[module.get_session] = session
 

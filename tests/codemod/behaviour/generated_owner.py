@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import importlib.util
 import os
 import re
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import List, Tuple
 
 import httpx
+from example_pg import load_by_path
 
 FIX_COMMAND = ("fix", "--assume-clients", "--write-clients", "--write-owner-handlers", "../owner",
                "--contract", "contract.json", "--contract-format", "json", ".")
@@ -50,11 +50,7 @@ class GeneratedOwner:
                 await engine.dispose()
 
         for path in sorted(folder.glob("*_router.py")):
-            name = f"generated_owner_{path.stem}"
-            spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
+            module = load_by_path(f"generated_owner_{path.stem}", path, fresh=True)
             self.app.include_router(module.router)
             self.app.dependency_overrides[module.get_session] = session
 
