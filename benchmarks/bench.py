@@ -28,10 +28,10 @@ from typing import Callable, Dict, List, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from boundary_lint.config import load_registry  # noqa: E402
+from boundary_lint.adapters.config_file import load_registry  # noqa: E402
 from boundary_lint.flake8_plugin import BoundaryLintPlugin  # noqa: E402
-from boundary_lint.prefilter import engine  # noqa: E402
-from boundary_lint.runner import default_jobs, run_paths  # noqa: E402
+from boundary_lint.prefilter.lines import engine  # noqa: E402
+from boundary_lint.adapters.runner import default_jobs, run_paths  # noqa: E402
 
 SDISTS = {
     "django": "django==5.1",

@@ -27,10 +27,10 @@ from typing import Dict, List, Optional
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench  # noqa: E402
-from boundary_lint import model_index  # noqa: E402
-from boundary_lint.config import load_registry  # noqa: E402
-from boundary_lint.owner_summary import owner_lines  # noqa: E402
-from boundary_lint.runner import run_paths  # noqa: E402
+from boundary_lint.sites import model_index  # noqa: E402
+from boundary_lint.adapters.config_file import load_registry  # noqa: E402
+from boundary_lint.report.owners import owner_lines  # noqa: E402
+from boundary_lint.adapters.runner import run_paths  # noqa: E402
 
 APPS = {
     "auth": ["public.auth_user", "public.auth_group", "public.auth_permission", "public.auth_user_groups",

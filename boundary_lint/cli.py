@@ -11,15 +11,16 @@ import os
 import sys
 from typing import List, Optional, Sequence
 
-from . import __version__, adoption, db_audit_cli, init_registry
-from .codes import RULES, explain, first_unknown_code, unknown_code_message
-from .config import check_service_name, load_for
-from .registry import ConfigError, Registry
-from .github_annotations import format_github
-from .reporters import FORMATTERS, format_problem
-from .cache import CACHE_DIR
-from .progress import Progress
-from .runner import code_filter, no_file_checked_problem, run_paths
+from boundary_lint import __version__
+from boundary_lint.adapters.commands import check_options as adoption, db_audit as db_audit_cli, init as init_registry
+from boundary_lint.codes import RULES, explain, first_unknown_code, unknown_code_message
+from boundary_lint.adapters.config_file import check_service_name, load_for
+from boundary_lint.registry import ConfigError, Registry
+from boundary_lint.report.github import format_github
+from boundary_lint.report.formats import FORMATTERS, format_problem
+from boundary_lint.adapters.cache import CACHE_DIR
+from boundary_lint.adapters.progress import Progress
+from boundary_lint.adapters.runner import code_filter, no_file_checked_problem, run_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 NOT_YET: dict = {}
@@ -198,7 +199,7 @@ def run_check(args: argparse.Namespace) -> int:
 def _repository_relative(paths: Sequence[str]):
     """Paths relative to the checked code's git repository root, as GitHub annotations need;
     unchanged outside a repository."""
-    from .changed_lines import DiffError, repo_relative, repo_root
+    from boundary_lint.filters.changed_lines import DiffError, repo_relative, repo_root
 
     try:
         return repo_relative(repo_root(adoption.path_folder(paths[0] if paths else ".")))
@@ -215,7 +216,7 @@ def run_fix(args: argparse.Namespace) -> int:
     if missing:
         print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    from .codemod.report import run_fix_command
+    from boundary_lint.adapters.commands.fix import run_fix_command
 
     return run_fix_command(args, registry)
 

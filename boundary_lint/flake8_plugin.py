@@ -17,13 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple, Type
 
-from . import __version__
-from .checker import check_python_source, orm_context
-from .run_filters import TODAY_ENV, split_expired
-from .codes import is_known_code, unknown_code_message
-from .prefilter import trigger_lines
-from .config import check_service_name, load_for
-from .registry import ConfigError, NoRegistry, Registry
+from boundary_lint import __version__
+from boundary_lint.pipeline import check_python_source, orm_context
+from boundary_lint.filters.run_filters import TODAY_ENV, split_expired
+from boundary_lint.codes import is_known_code, unknown_code_message
+from boundary_lint.prefilter.lines import trigger_lines
+from boundary_lint.adapters.config_file import check_service_name, load_for
+from boundary_lint.registry import ConfigError, NoRegistry, Registry
 
 
 class BoundaryLintPlugin:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
-from .model import TableName
+from boundary_lint.model import TableName
 
 SYSTEM_SCHEMAS = frozenset(
     {

@@ -12,9 +12,9 @@ import re
 from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from .codes import format_message, owners_text
-from .model import HOLE_PREFIX, Finding, Operation, Reference, TableName
-from .registry import Registry
+from boundary_lint.codes import format_message, owners_text
+from boundary_lint.model import HOLE_PREFIX, Finding, Operation, Reference, TableName
+from boundary_lint.registry import Registry
 
 CODE_FOR_OPERATION = {
     Operation.READ: "BND100",

@@ -50,7 +50,7 @@ def at(source: str, needle: str, nth: int = 0) -> Tuple[int, int]:
 
 def python_findings(source: str, registry, service: str) -> List[Tuple[int, int, str, str]]:
     """``(line, column, code, table)`` of the dedented source checked as one module of ``service``."""
-    from boundary_lint.checker import check_python_source
+    from boundary_lint.pipeline import check_python_source
 
     result = check_python_source("m.py", textwrap.dedent(source), registry, service)
     assert not result.problems, result.problems

@@ -10,7 +10,7 @@ import sys
 import pytest
 from project import APP, make_project
 
-from boundary_lint import checker
+from boundary_lint import pipeline as checker
 
 APP_FINDINGS = "2 findings in"
 
@@ -294,7 +294,7 @@ def test_init_skips_fifos_and_binary_files(run_cli, tmp_path):
 def test_damaged_cache_is_ignored(run_cli, tmp_path, damage, monkeypatch):
     """Bug: a damaged results cache (entries not a table, wrong types) crashed the run."""
     from boundary_lint import __version__
-    from boundary_lint.cache import content_hash
+    from boundary_lint.adapters.cache import content_hash
 
     monkeypatch.delenv("BOUNDARY_LINT_CACHE_DIR")  # the cache beside the registry
     root = project(tmp_path)

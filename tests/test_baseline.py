@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint import baseline
-from boundary_lint.baseline import BaselineEntry, BaselineError
+from boundary_lint.filters import baseline
+from boundary_lint.filters.baseline import BaselineEntry, BaselineError
 from boundary_lint.model import Finding
 from project import APP, make_project
 

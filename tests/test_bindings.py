@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from boundary_lint.bindings import Scopes, walk_statements
+from boundary_lint.sites.bindings import Scopes, walk_statements
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKS = (ast.stmt, ast.excepthandler) + ((ast.match_case,) if hasattr(ast, "match_case") else ())

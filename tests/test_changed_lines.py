@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint.changed_lines import (
+from boundary_lint.filters.changed_lines import (
     ALL_LINES,
     DiffError,
     git_changed_lines,

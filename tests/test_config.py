@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint.config import find_config, load_registry, registry_from_mapping
+from boundary_lint.adapters.config_file import find_config, load_registry, registry_from_mapping
 from boundary_lint.model import TableName
 from boundary_lint.registry import ConfigError
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint.config import registry_from_mapping
-from boundary_lint.db_audit import audit, normalize_schemas
-from boundary_lint.db_audit_cli import format_json, format_text, run
-from boundary_lint.db_catalog import Catalog, CatalogError, ForeignKey, Relation, RolePrivileges, ViewRead
+from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.db_audit.rules import audit, normalize_schemas
+from boundary_lint.adapters.commands.db_audit import format_json, format_text, run
+from boundary_lint.adapters.db_catalog import Catalog, CatalogError, ForeignKey, Relation, RolePrivileges, ViewRead
 
 LOCATION = "postgresql://db:5432/app"
 REGISTRY = registry_from_mapping(

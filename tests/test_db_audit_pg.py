@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from boundary_lint.db_catalog import read_catalog
+from boundary_lint.adapters.db_catalog import read_catalog
 from example_pg import pg_cluster
 
 ROOT = Path(__file__).resolve().parent.parent

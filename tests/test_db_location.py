@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from boundary_lint.db_location import (
+from boundary_lint.db_audit.location import (
     database_location,
     hide_quoted_fragments,
     parse_dsn,

@@ -8,7 +8,7 @@ import random
 
 from project import make_project
 
-from boundary_lint import discovery
+from boundary_lint.adapters import files as discovery
 
 FILES = {
     f"orders/{folder}/m{number}.py": (
@@ -65,7 +65,7 @@ def test_messages_do_not_depend_on_the_hash_seed():
     import subprocess
     import sys
 
-    code = ("from boundary_lint.sql_refs import analyze_sql\n"
+    code = ("from boundary_lint.sql.refs import analyze_sql\n"
             "print(analyze_sql('SELECT 1 FROM public.t; /').notices)\n")
     seen = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -15,10 +15,10 @@ import sys
 
 import pytest
 
-from boundary_lint.checker import check_python_source
-from boundary_lint.config import registry_from_mapping
-from boundary_lint.reporters import RunResult
-from boundary_lint.run_filters import expire
+from boundary_lint.pipeline import check_python_source
+from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.report.formats import RunResult
+from boundary_lint.filters.run_filters import expire
 from project import make_project
 
 ALLOW = "# boundary: allow BND100 -- JIRA-123 until 2027-03-31 read model until the strategy API ships"

@@ -17,9 +17,9 @@ from fuzz_strategies import mutated_file, python_with_sql, sql_text, sql_text_or
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from boundary_lint.checker import INTERNAL_ERROR, FileResult, check_bytes
-from boundary_lint.config import registry_from_mapping
-from boundary_lint.sql_refs import analyze_sql
+from boundary_lint.pipeline import INTERNAL_ERROR, FileResult, check_bytes
+from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.sql.refs import analyze_sql
 
 REGISTRY = registry_from_mapping({
     "settings": {"ignore": ["audit"]},

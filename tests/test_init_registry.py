@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint.config import load_registry
+from boundary_lint.adapters.config_file import load_registry
 from project import make_project
 
 CODE = {

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boundary_lint.literal_positions import (
+from boundary_lint.sites.literal_positions import (
     LiteralPiece,
     char_column,
     literal_pieces,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from boundary_lint.model import Finding
-from boundary_lint.noqa import (
+from boundary_lint.suppress import (
     ALL,
     python_noqa_map,
     python_suppressions,

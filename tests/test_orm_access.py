@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint import model_index
-from boundary_lint.config import load_registry, registry_from_mapping
-from boundary_lint.model_index import ModelIndex, build_index
-from boundary_lint.prefilter import trigger_lines
+from boundary_lint.sites import model_index
+from boundary_lint.adapters.config_file import load_registry, registry_from_mapping
+from boundary_lint.sites.model_index import ModelIndex, build_index
+from boundary_lint.prefilter.lines import trigger_lines
 from conftest import FIXTURES
 from expectations import as_tuples, at, expected_under
 
@@ -119,7 +119,7 @@ def test_a_warm_run_reads_no_file_for_the_index_and_a_model_change_reaches_its_u
 def test_a_file_naming_no_model_stays_unparsed():
     registry = load_registry(PROJECT / "boundaries.toml")
     index = build_index(PROJECT)
-    from boundary_lint.orm_access import trigger_words
+    from boundary_lint.sites.orm_access import trigger_words
 
     words = trigger_words(index, registry, "orders")
     assert {"Invoice", "Payment", "Order", "get_model"} <= words and "Cart" not in words
@@ -257,7 +257,7 @@ REGISTRY = registry_from_mapping({"services": {
 
 def orm_findings(files, checked):
     """Findings of ``checked`` (one of ``files``) for the orders service, with the index of ``files``."""
-    from boundary_lint.checker import check_python_source
+    from boundary_lint.pipeline import check_python_source
 
     index = index_of(files)
     result = check_python_source(checked, textwrap.dedent(files[checked]), REGISTRY, "orders", models=index)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint import partial_parse
-from boundary_lint.checker import decode_source, python_references
-from boundary_lint.literal_positions import source_lines
-from boundary_lint.partial_parse import hollowed_source, parse_hollowed
-from boundary_lint.prefilter import interesting_lines, trigger_lines
+from boundary_lint.prefilter import partial_parse
+from boundary_lint.pipeline import decode_source, python_references
+from boundary_lint.sites.literal_positions import source_lines
+from boundary_lint.prefilter.partial_parse import hollowed_source, parse_hollowed
+from boundary_lint.prefilter.lines import interesting_lines, trigger_lines
 from boundary_lint.registry import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

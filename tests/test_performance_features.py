@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint import runner
-from boundary_lint.checker import check_file
-from boundary_lint.config import load_registry
-from boundary_lint.discovery import iter_files
-from boundary_lint.prefilter import may_hold_findings
+from boundary_lint.adapters import runner
+from boundary_lint.pipeline import check_file
+from boundary_lint.adapters.config_file import load_registry
+from boundary_lint.adapters.files import iter_files
+from boundary_lint.prefilter.lines import may_hold_findings
 from conftest import FIXTURES, PLATFORM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +89,7 @@ def test_check_without_sql_does_not_import_sqlglot_libcst_or_the_db_audit(tmp_pa
     code = (
         "import sys\nfrom boundary_lint.cli import main\n"
         "rc = main(['check', '--no-cache', 'plain.py'])\n"
-        "print(rc, *(name in sys.modules for name in ('sqlglot', 'libcst', 'boundary_lint.db_catalog')))\n"
+        "print(rc, *(name in sys.modules for name in ('sqlglot', 'libcst', 'boundary_lint.adapters.db_catalog')))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert proc.stdout.split()[-4:] == ["0", "False", "False", "False"], proc.stderr
@@ -166,7 +166,7 @@ def test_cache_prunes_deleted_files_and_survives_corruption(run_cli, project):
 @pytest.mark.parametrize("root", CORPORA, ids=lambda p: p.name)
 def test_pruning_the_tree_loses_nothing(root, monkeypatch):
     """Walking only the statements on SQL-looking lines gives the same findings as walking all."""
-    from boundary_lint import checker
+    from boundary_lint import pipeline as checker
 
     registry = load_registry(root / "boundaries.toml")
     files = list(iter_files([str(root)]))

@@ -10,9 +10,9 @@ import pytest
 from fuzz_strategies import literal_shapes, sql_literal_modules
 from hypothesis import given, settings
 
-from boundary_lint import prefilter
-from boundary_lint.checker import check_bytes
-from boundary_lint.config import registry_from_mapping
+from boundary_lint.prefilter import lines as prefilter
+from boundary_lint.pipeline import check_bytes
+from boundary_lint.adapters.config_file import registry_from_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted(

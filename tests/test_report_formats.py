@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-from boundary_lint.github_annotations import command, format_github
+from boundary_lint.report.github import command, format_github
 from boundary_lint.model import Finding, Problem, SuppressedFinding
-from boundary_lint.owner_summary import by_owner, owner_lines
-from boundary_lint.progress import Progress
-from boundary_lint.reporters import RunResult
+from boundary_lint.report.owners import by_owner, owner_lines
+from boundary_lint.adapters.progress import Progress
+from boundary_lint.report.formats import RunResult
 
 
 def test_github_format_is_one_workflow_command_per_finding(run_cli):

@@ -6,14 +6,14 @@ import re
 from pathlib import Path
 
 from boundary_lint.codes import RULES, explain
-from boundary_lint.rule_docs import rules_markdown
+from boundary_lint.report.rule_docs import rules_markdown
 
 ROOT = Path(__file__).parent.parent
 
 
 def test_docs_rules_md_is_generated_from_codes():
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
-        "docs/rules.md is out of date: run `python -m boundary_lint.rule_docs > docs/rules.md`"
+        "docs/rules.md is out of date: run `python -m boundary_lint.report.rule_docs > docs/rules.md`"
     )
 
 

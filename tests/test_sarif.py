@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from boundary_lint.codes import RULES, explain
-from boundary_lint.sarif import FINGERPRINT_KEY
+from boundary_lint.report.sarif import FINGERPRINT_KEY
 from conftest import FIXTURES
 from project import APP, make_project
 

@@ -9,10 +9,10 @@ import textwrap
 
 import pytest
 
-from boundary_lint.config import registry_from_mapping
+from boundary_lint.adapters.config_file import registry_from_mapping
 from expectations import at, python_findings
 from boundary_lint.model import Operation
-from boundary_lint.sites_orm import ORM_STATEMENT, orm_references, split_qualified
+from boundary_lint.sites.orm import ORM_STATEMENT, orm_references, split_qualified
 
 REGISTRY = registry_from_mapping(
     {
@@ -407,7 +407,7 @@ def test_split_qualified():
 
 
 def test_sites_orm_does_not_import_sqlglot():
-    code = "import sys, boundary_lint.sites_orm, boundary_lint.sites_alembic; print('sqlglot' in sys.modules)"
+    code = "import sys, boundary_lint.sites.orm, boundary_lint.sites.alembic; print('sqlglot' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -492,12 +492,12 @@ def test_peewee_meta_and_abstract_django_models():
 
 
 def test_the_cheap_gates_know_every_construct():
-    from boundary_lint import sites_alembic, sites_orm
+    from boundary_lint.sites import alembic as sites_alembic, orm as sites_orm
 
     assert sites_orm.ALEMBIC_CALLS == set(sites_alembic.DDL_OPS) | {"create_foreign_key", "bulk_insert"}
-    from boundary_lint.prefilter import interesting_lines
-    from boundary_lint.sites_python import SINK_METHODS
-    from boundary_lint.triggers import CALL_NAMES, ORM_CALL_NAMES
+    from boundary_lint.prefilter.lines import interesting_lines
+    from boundary_lint.sites.python import SINK_METHODS
+    from boundary_lint.prefilter.triggers import CALL_NAMES, ORM_CALL_NAMES
 
     assert sites_orm.ALEMBIC_CALLS | set(sites_orm.TABLE_APIS) <= ORM_CALL_NAMES <= set(CALL_NAMES)
     assert SINK_METHODS <= set(CALL_NAMES)  # every sink is looked for in the bytes

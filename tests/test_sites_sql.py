@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from boundary_lint.checker import check_sql_source
-from boundary_lint.config import registry_from_mapping
-from boundary_lint.sites_sql import blank_meta_commands
+from boundary_lint.pipeline import check_sql_source
+from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.sites.sql_files import blank_meta_commands
 
 REGISTRY = registry_from_mapping(
     {

@@ -1,4 +1,4 @@
-"""SQL text -> table references (boundary_lint.sql_refs), driven by data.
+"""SQL text -> table references (boundary_lint.sql.refs), driven by data.
 
 Each case is ``(sql, expected)``; ``expected`` lists ``(needle, table, op)``:
 ``needle`` is the text the reference's offset must point at (``"s.t#2"`` = its
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from boundary_lint import sql_refs, sql_scan, sql_split
+from boundary_lint.sql import refs as sql_refs, scan as sql_scan, split as sql_split
 from boundary_lint.model import Operation, TableRef
-from boundary_lint.sql_refs import analyze_sql, fingerprint
+from boundary_lint.sql.refs import analyze_sql, fingerprint
 
 CASES_DIR = Path(__file__).parent / "sql_cases"
 

@@ -26,16 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ..checker import PYTHON_SUFFIXES, check_file
-from ..discovery import iter_files
-from ..runner import default_excludes
-from ..model import Finding, Problem
-from ..registry import ConfigError, Registry
-from . import reasons
-from .calls import ClientSpec, client_specs
-from .client_methods import client_class, module_path, package_root
-from .plan import CallRewrite, FilePlan, KnownClient, MissingMethod, Planner, plan_source
-from .reasons import Refusal
+from boundary_lint.pipeline import PYTHON_SUFFIXES, check_file
+from boundary_lint.adapters.files import iter_files
+from boundary_lint.adapters.runner import default_excludes
+from boundary_lint.model import Finding, Problem
+from boundary_lint.registry import ConfigError, Registry
+from boundary_lint.codemod import reasons
+from boundary_lint.codemod.calls import ClientSpec, client_specs
+from boundary_lint.codemod.client_methods import client_class, module_path, package_root
+from boundary_lint.codemod.plan import CallRewrite, FilePlan, KnownClient, MissingMethod, Planner, plan_source
+from boundary_lint.codemod.reasons import Refusal
 
 MAX_PASSES = 3
 
@@ -272,7 +272,7 @@ def _transform(text: str, plan: FilePlan, planner: Planner, display: str, run: F
         import libcst as cst
         from libcst.codemod import CodemodContext
 
-        from .transform import RewriteSqlToClientCalls
+        from boundary_lint.codemod.transform import RewriteSqlToClientCalls
 
         context = CodemodContext(filename=display)
         command = RewriteSqlToClientCalls(context, planner.registry, plan.service, plan=plan)

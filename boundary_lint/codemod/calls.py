@@ -8,8 +8,8 @@ import copy
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
-from .client_methods import ClientClass
-from .rewrites import method_call
+from boundary_lint.codemod.client_methods import ClientClass
+from boundary_lint.codemod.rewrites import method_call
 
 
 @dataclass(frozen=True)

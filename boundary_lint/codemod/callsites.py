@@ -15,11 +15,11 @@ import ast
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-from ..literal_positions import char_column
-from ..model import Position, SqlSite
-from ..bindings import Scopes as _Scopes
-from ..sites_python import SINK_METHODS, _callee_name, _Composer, _sql_argument, build_site
-from . import reasons
+from boundary_lint.sites.literal_positions import char_column
+from boundary_lint.model import Position, SqlSite
+from boundary_lint.sites.bindings import Scopes as _Scopes
+from boundary_lint.sites.python import SINK_METHODS, _callee_name, _Composer, _sql_argument, build_site
+from boundary_lint.codemod import reasons
 
 Span = Tuple[int, int, int, int]
 

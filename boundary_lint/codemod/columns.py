@@ -95,7 +95,7 @@ class Catalog:
         import sqlglot
         from sqlglot import exp
 
-        from ..sql_split import split_statements
+        from boundary_lint.sql.split import split_statements
 
         for start, end in split_statements(text):
             piece = text[start:end]

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .apply import FixRun
-from .plan import ClientSpec
+from boundary_lint.codemod.apply import FixRun
+from boundary_lint.codemod.plan import ClientSpec
 
 _WS = re.compile(r"\s+")
 

@@ -8,7 +8,7 @@ constant, and its projection, order, limit and offset, so the owning service
 can run exactly the statement it replaces. Anything else -- a second table, a
 computed column, ``NOW()`` -- is a refusal naming what to do instead.
 
->>> from boundary_lint.sql_refs import parse_statement
+>>> from boundary_lint.sql.refs import parse_statement
 >>> d = derive(parse_statement("SELECT name FROM public.strategy WHERE strategy_id = :id AND is_default"), "",
 ...            shape="row or null")
 >>> import ast; d.method, ast.unparse(d.call)
@@ -25,11 +25,11 @@ from typing import List, Optional, Tuple
 
 from sqlglot import exp
 
-from . import reasons
-from . import shapes
-from ..model import HOLE_PREFIX
-from .callsites import Key
-from .rewrites import value_key
+from boundary_lint.codemod import reasons
+from boundary_lint.codemod import shapes
+from boundary_lint.model import HOLE_PREFIX
+from boundary_lint.codemod.callsites import Key
+from boundary_lint.codemod.rewrites import value_key
 
 _SUFFIX = {exp.EQ: "", exp.NEQ: "_ne", exp.LT: "_lt", exp.LTE: "_lte", exp.GT: "_gt", exp.GTE: "_gte",
            exp.Like: "_like", exp.ILike: "_ilike"}

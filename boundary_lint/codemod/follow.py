@@ -17,8 +17,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
-from . import reasons, shapes
-from .callsites import ModuleIndex, Span, source_text
+from boundary_lint.codemod import reasons, shapes
+from boundary_lint.codemod.callsites import ModuleIndex, Span, source_text
 
 
 @dataclass(frozen=True)

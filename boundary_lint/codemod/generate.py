@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from ..registry import Registry
-from .apply import FixRun
-from .calls import client_specs
-from .columns import Catalog
-from .contract import ServiceContract
-from .operations import Operation, endpoints, operations
-from .client_methods import module_path, package_root
-from .write_clients import ClientPlan, client_outputs, request_problem, valid_module
+from boundary_lint.registry import Registry
+from boundary_lint.codemod.apply import FixRun
+from boundary_lint.codemod.calls import client_specs
+from boundary_lint.codemod.columns import Catalog
+from boundary_lint.codemod.contract import ServiceContract
+from boundary_lint.codemod.operations import Operation, endpoints, operations
+from boundary_lint.codemod.client_methods import module_path, package_root
+from boundary_lint.codemod.write_clients import ClientPlan, client_outputs, request_problem, valid_module
 
 
 @dataclass
@@ -137,7 +137,7 @@ def generate(run: FixRun, registry: Registry, contracts: Sequence[ServiceContrac
         out.methods += added
         out.errors += problems
     if handlers:
-        from .write_handlers import router_text
+        from boundary_lint.codemod.write_handlers import router_text
 
         catalog = catalog_for(registry, paths)
         for contract in contracts:

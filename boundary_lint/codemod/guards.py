@@ -12,8 +12,8 @@ import ast
 import re
 from typing import Iterator, List, Optional, Sequence, Tuple
 
-from . import reasons
-from .callsites import CallSite, ModuleIndex
+from boundary_lint.codemod import reasons
+from boundary_lint.codemod.callsites import CallSite, ModuleIndex
 
 MIGRATION_RECEIVERS = frozenset({"op", "schema_editor"})
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from typing import Dict, List, Sequence, Tuple
 
-from . import shapes
-from .contract import ServiceContract
-from .operations import ROW_SHAPES, VALUE_SHAPES, Operation
+from boundary_lint.codemod import shapes
+from boundary_lint.codemod.contract import ServiceContract
+from boundary_lint.codemod.operations import ROW_SHAPES, VALUE_SHAPES, Operation
 
 
 def camel(name: str) -> str:

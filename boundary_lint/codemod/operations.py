@@ -33,10 +33,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .. import registry as registry_module
-from . import shapes
-from .columns import Catalog, Column
-from .contract import Method, ServiceContract, missing_row
+from boundary_lint import registry as registry_module
+from boundary_lint.codemod import shapes
+from boundary_lint.codemod.columns import Catalog, Column
+from boundary_lint.codemod.contract import Method, ServiceContract, missing_row
 
 VERBS = ("get", "list", "create", "upsert", "update", "delete")
 _HTTP = {"get": "GET", "list": "GET", "create": "POST", "upsert": "PUT", "update": "PATCH", "delete": "DELETE"}
@@ -152,7 +152,7 @@ def endpoints(registry) -> Dict[Tuple[str, str], str]:
                 raise registry_module.ConfigError(f"{where} must be 'VERB /path' (GET, POST, PUT, PATCH or "
                                                   f"DELETE), not {text!r}")
             tree = ast.parse(str(entry["call"]).strip(), mode="eval").body
-            from .rewrites import method_call
+            from boundary_lint.codemod.rewrites import method_call
 
             call = method_call(tree)
             if call is not None:
@@ -288,7 +288,7 @@ def _note_unknown(op: Operation, table: str) -> None:
 
 
 def _parse(sql: str):
-    from ..sql_refs import parse_statement
+    from boundary_lint.sql.refs import parse_statement
 
     return parse_statement(sql, "postgres")
 

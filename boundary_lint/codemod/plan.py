@@ -15,25 +15,36 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from ..literal_positions import source_lines
-from ..model import HOLE_PREFIX, Finding
-from ..registry import Registry
-from ..triggers import CALL_NAMES
-from ..sql_split import split_statements
-from . import reasons
-from . import shapes
-from .calls import ClientSpec, call_text, client_specs, replacement_text, signature_problem
-from .callsites import (FUNCTIONS, REWRITABLE_SINKS, WRAPPERS, CallSite, ModuleIndex, Span, bind, call_sites,
-                        calls_at, has_effects, unused_arguments)
-from .client_methods import ClientClass, Signature
-from .follow import Edit, follow_result
-from .guards import in_fallback, in_migration, name_taken, transaction_problem
-from .leftovers import remove_leftovers
-from .reasons import Refusal, Refused
-from .rewrites import RewriteIndex
-from .statement import Resolved, resolve_statement
-from .shapes import shape_of_annotation
-from .usage import Usage, usage_of
+from boundary_lint.sites.literal_positions import source_lines
+from boundary_lint.model import HOLE_PREFIX, Finding
+from boundary_lint.registry import Registry
+from boundary_lint.prefilter.triggers import CALL_NAMES
+from boundary_lint.sql.split import split_statements
+from boundary_lint.codemod import reasons
+from boundary_lint.codemod import shapes
+from boundary_lint.codemod.calls import ClientSpec, call_text, client_specs, replacement_text, signature_problem
+from boundary_lint.codemod.callsites import (
+    FUNCTIONS,
+    REWRITABLE_SINKS,
+    WRAPPERS,
+    CallSite,
+    ModuleIndex,
+    Span,
+    bind,
+    call_sites,
+    calls_at,
+    has_effects,
+    unused_arguments,
+)
+from boundary_lint.codemod.client_methods import ClientClass, Signature
+from boundary_lint.codemod.follow import Edit, follow_result
+from boundary_lint.codemod.guards import in_fallback, in_migration, name_taken, transaction_problem
+from boundary_lint.codemod.leftovers import remove_leftovers
+from boundary_lint.codemod.reasons import Refusal, Refused
+from boundary_lint.codemod.rewrites import RewriteIndex
+from boundary_lint.codemod.statement import Resolved, resolve_statement
+from boundary_lint.codemod.shapes import shape_of_annotation
+from boundary_lint.codemod.usage import Usage, usage_of
 
 DATA_CODES = frozenset({"BND100", "BND101"})
 _HOLE = re.compile(re.escape(HOLE_PREFIX) + r"(\d+)")
@@ -443,7 +454,7 @@ def plan_source(path: str, source: str, registry: Registry, service: str,
 
     The one ``ast`` parse serves both; a file that does not parse gets an empty plan.
     """
-    from ..checker import check_python_source
+    from boundary_lint.pipeline import check_python_source
 
     planner = planner or Planner(registry)
     try:

@@ -20,11 +20,11 @@ from typing import Callable, Dict, List, Optional, Tuple
 from sqlglot import exp
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
-from ..model import HOLE_PREFIX, TableName
-from ..registry import ConfigError, Registry
-from ..sql_refs import POSITIONAL_PREFIX, parse_statement
-from . import shapes
-from .callsites import Key
+from boundary_lint.model import HOLE_PREFIX, TableName
+from boundary_lint.registry import ConfigError, Registry
+from boundary_lint.sql.refs import POSITIONAL_PREFIX, parse_statement
+from boundary_lint.codemod import shapes
+from boundary_lint.codemod.callsites import Key
 
 _HOLE = re.compile(re.escape(HOLE_PREFIX) + r"(\d+)")
 _POSITIONAL = re.compile(re.escape(POSITIONAL_PREFIX) + r"(\d+)")

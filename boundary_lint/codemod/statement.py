@@ -11,14 +11,14 @@ from typing import Dict, List, Optional, Tuple
 
 from sqlglot import exp
 
-from ..model import TableName
-from ..registry import Registry
-from ..sql_refs import parse_statement
-from . import reasons
-from .callsites import Key
-from .derive import derive
-from . import shapes
-from .rewrites import ExplicitRewrite, RewriteIndex, canonical, method_call, runtime_fragments
+from boundary_lint.model import TableName
+from boundary_lint.registry import Registry
+from boundary_lint.sql.refs import parse_statement
+from boundary_lint.codemod import reasons
+from boundary_lint.codemod.callsites import Key
+from boundary_lint.codemod.derive import derive
+from boundary_lint.codemod import shapes
+from boundary_lint.codemod.rewrites import ExplicitRewrite, RewriteIndex, canonical, method_call, runtime_fragments
 
 
 @dataclass(frozen=True)

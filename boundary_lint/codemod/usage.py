@@ -22,9 +22,9 @@ import ast
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
-from ..sites_python import SINK_METHODS
-from . import reasons, shapes
-from .callsites import DATA_KINDS, DATA_SINKS, FUNCTIONS, CallSite, ModuleIndex, source_text
+from boundary_lint.sites.python import SINK_METHODS
+from boundary_lint.codemod import reasons, shapes
+from boundary_lint.codemod.callsites import DATA_KINDS, DATA_SINKS, FUNCTIONS, CallSite, ModuleIndex, source_text
 
 _SA, _MAP = shapes.SA_ROW, shapes.MAPPING
 CHAINS = {

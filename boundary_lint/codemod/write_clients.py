@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from . import shapes
-from .openapi import camel
-from .operations import VALUE_SHAPES, Operation
+from boundary_lint.codemod import shapes
+from boundary_lint.codemod.openapi import camel
+from boundary_lint.codemod.operations import VALUE_SHAPES, Operation
 
 DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 _DECODED = ("Decimal", "datetime", "date", "UUID")
@@ -427,7 +427,7 @@ def _imported(tree: ast.Module) -> Set[str]:
 
 def client_outputs(plans: Sequence[ClientPlan]) -> Tuple[List[Tuple[Path, bytes]], List[str], List[str]]:
     """(files to write, methods added as ``service.method``, problems as messages)."""
-    from .client_methods import client_class
+    from boundary_lint.codemod.client_methods import client_class
 
     files, added_all, problems = [], [], []
     for plan in plans:

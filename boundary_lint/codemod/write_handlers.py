@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Sequence, Tuple
 
-from . import shapes
-from .openapi import camel
-from .operations import VALUE_SHAPES, Operation
+from boundary_lint.codemod import shapes
+from boundary_lint.codemod.openapi import camel
+from boundary_lint.codemod.operations import VALUE_SHAPES, Operation
 
 HEADER = '''"""Owner-side handlers of {service}, written by ``boundary-lint fix --write-owner-handlers``.
 

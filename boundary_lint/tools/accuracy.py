@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from ..checker import check_file
-from ..config import load_registry
-from ..discovery import iter_files
-from ..registry import ConfigError
+from boundary_lint.pipeline import check_file
+from boundary_lint.adapters.config_file import load_registry
+from boundary_lint.adapters.files import iter_files
+from boundary_lint.registry import ConfigError
 
 EXPECT = re.compile(r"^\s*(?:#|--)\s*expect:\s*(\d+)\s+(BND\d+)\s+(\S+)\s*$")
 SUFFIXES = (".py", ".sql")

@@ -1,0 +1,272 @@
+"""A whole run: the files under the paths given, each checked, gathered in a stable order.
+
+The CLI calls :func:`run_paths`; it holds no printing and no argument parsing.
+Files of no service are never read; the rest are hashed and looked up in the
+cache, and only the misses are checked, in a process pool when there are
+enough of them to pay for it. Output is identical whatever ``jobs`` is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterable, List, Optional, Sequence, Tuple
+
+from boundary_lint.adapters.cache import CACHE_DIR, ResultCache, content_hash, registry_key
+from boundary_lint.pipeline import FileResult, check_bytes, read_source, unreadable
+from boundary_lint.adapters.files import DEFAULT_EXCLUDES, iter_files, iter_other_files
+from boundary_lint.model import Problem
+from boundary_lint.registry import Registry, glob_to_regex
+from boundary_lint.report.formats import RunResult
+
+MIN_FILES_PER_JOB = 8  # below this, starting workers costs more than it saves
+
+
+def code_filter(select: Sequence[str], ignore: Sequence[str]):
+    """``--select``/``--ignore`` as a predicate on codes (prefixes match, like flake8)."""
+    select_t, ignore_t = tuple(select), tuple(ignore)
+
+    def keep(code: str) -> bool:
+        return (not select_t or code.startswith(select_t)) and not (ignore_t and code.startswith(ignore_t))
+
+    return keep
+
+
+def gather(results: Iterable[FileResult], keep=lambda code: True) -> RunResult:
+    """Fold per-file results into one run result, sorted for deterministic output."""
+    run = RunResult()
+    for file_result in results:
+        if not file_result.checked:
+            run.unowned_files += 1
+            continue
+        run.files += 1
+        run.paths.append(file_result.path)
+        run.problems.extend(file_result.problems)
+        run.orm_unresolved += file_result.orm_unresolved
+        for key, count in file_result.coverage.items():
+            run.coverage[key] = run.coverage.get(key, 0) + count
+            per = run.coverage_by_service.setdefault(file_result.service, {})
+            per[key] = per.get(key, 0) + count
+        if file_result.coverage:
+            run.coverage_by_file[file_result.path] = dict(file_result.coverage)
+        run.findings.extend(f for f in file_result.findings if keep(f.code))
+        run.suppressed.extend(s for s in file_result.suppressed if keep(s.finding.code))
+        for unused in file_result.unused:  # a code this run does not report cannot be judged unused
+            codes = tuple(c for c in unused.codes if keep(c) or (not c and keep("BND")))
+            if codes:
+                run.unused_suppressions.append(replace(unused, codes=codes))
+    run.findings.sort()
+    run.problems.sort()
+    run.suppressed.sort()
+    run.unused_suppressions.sort()
+    run.paths.sort()
+    return run
+
+
+CACHE_ENV = "BOUNDARY_LINT_CACHE_DIR"
+
+
+def cache_folder(registry: Registry) -> Path:
+    """``.boundary_lint_cache/`` beside the registry, or ``$BOUNDARY_LINT_CACHE_DIR`` when set
+    (a read-only checkout, or tests that must leave the repository as it was)."""
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else registry.root / CACHE_DIR
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def run_paths(
+    paths: Sequence[str],
+    registry: Registry,
+    service: Optional[str] = None,
+    excludes: Sequence[str] = (),
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    jobs: Optional[int] = None,
+    use_cache: bool = True,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> RunResult:
+    """Check every file under ``paths`` against ``registry``.
+
+    ``progress(done, total)`` is called as files finish (for a terminal progress line).
+    """
+    skipped: List[str] = []
+    files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
+                            defaults=default_excludes(registry), skipped=skipped))
+    models = _model_index(registry, use_cache, jobs or default_jobs())
+    key = registry_key(registry, service, models.digest() if models.models else "")
+    cache = ResultCache(cache_folder(registry), key) if use_cache else None
+    results: List[FileResult] = []
+    todo: List[Tuple[Path, str, str, str]] = []  # path, display, service, digest
+    for path, display in files:
+        owner = service or registry.service_for_path(path)
+        if owner is None:
+            results.append(FileResult(display, None, checked=False))
+            continue
+        if cache is None:
+            todo.append((path, display, owner, ""))
+            continue
+        try:
+            data = read_source(path)
+        except OSError as exc:
+            results.append(unreadable(display, owner, exc, path))
+            continue
+        digest = content_hash(data)
+        hit = cache.get(display, digest)
+        if hit is not None:
+            results.append(hit)
+        else:
+            todo.append((path, display, owner, digest))
+    tick = _ticker(progress, len(results), len(files))
+    checked = _check_all(todo, registry, jobs or default_jobs(), tick, models)
+    results.extend(checked)
+    if cache is not None:
+        for (_, display, _, digest), result in zip(todo, checked):
+            cache.put(display, digest, result)
+        cache.save()
+    run = gather(results, code_filter(select, ignore))
+    run.excluded_folders = skipped
+    run.problems = sorted(run.problems + unmatched_path_problems(registry, paths, [p for p, _ in files]))
+    return run
+
+
+def _model_index(registry: Registry, use_cache: bool, jobs: int = 1):
+    """The model index of the registry's folder, built (from its cache: files unchanged since
+    are not read) once for this run and made the one every check in this process uses."""
+    from boundary_lint.sites import model_index
+
+    if registry.source is None:
+        return model_index.EMPTY
+    root = registry.root.resolve()
+    index = model_index.build_index(root, walk_excludes(registry), cache_folder(registry) if use_cache else None,
+                                    jobs=jobs)
+    model_index.install(registry, index)
+    return index
+
+
+def unmatched_path_problems(registry: Registry, paths: Sequence[str], files: Sequence[Path]) -> List[Problem]:
+    """A warning per ``services.X.paths`` glob that matches none of the files, when the run
+    covers the registry's whole folder (a run on a few files proves nothing)."""
+    root = registry.root.resolve()
+    if not any(root == Path(p).resolve() or root.is_relative_to(Path(p).resolve()) for p in paths):
+        return []
+    unmatched = registry.unmatched_paths(files)
+    if not unmatched:
+        return []
+    where = registry_display(registry)
+    try:
+        text = registry.source.read_text(encoding="utf-8") if registry.source else ""
+    except OSError:
+        text = ""
+    problems = []
+    other_files = None
+    for service, pattern in unmatched:
+        if other_files is None:  # walked only when a glob matched no Python or SQL file
+            other_files = list(iter_other_files(str(registry.root),
+                                                default_excludes(registry) + tuple(registry.settings.exclude)))
+        regex = glob_to_regex(pattern)
+        if any(regex.fullmatch(name) for name in other_files):
+            continue  # the service's files are Go, TypeScript...: nothing to check there, nothing wrong
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if pattern in row), 1)
+        problems.append(Problem(where, line, f"services.{service}.paths {pattern!r} matches no file; "
+                                "fix the glob (relative to the registry's folder) or remove it", fatal=False))
+    return problems
+
+
+def default_excludes(registry: Registry) -> Tuple[str, ...]:
+    """The folders skipped at any depth: ruff's list, or ``settings.exclude`` when given."""
+    configured = registry.settings.default_exclude
+    return tuple(DEFAULT_EXCLUDES if configured is None else configured)
+
+
+def walk_excludes(registry: Registry) -> Tuple[str, ...]:
+    """Every folder pattern a walk of the registry's folder leaves out: the defaults (or what
+    ``settings.exclude`` replaces them with) and the extensions."""
+    return default_excludes(registry) + tuple(registry.settings.exclude)
+
+
+def registry_display(registry: Registry) -> str:
+    """The registry file as a user would name it: relative to the working directory when inside it."""
+    where = str(registry.source) if registry.source else "registry"
+    if registry.source and Path(registry.source).resolve().is_relative_to(Path.cwd()):
+        where = str(Path(registry.source).resolve().relative_to(Path.cwd()))
+    return where
+
+
+def no_file_checked_problem(registry: Registry, unowned: int) -> Problem:
+    """A run that found files but checked none of them cannot pass: the registry gives no
+    service any of them (no ``paths`` at all, or a glob typo such as ``ap/**``)."""
+    where = registry_display(registry)
+    files = f"{unowned} file{'s' if unowned != 1 else ''} found belong{'s' if unowned == 1 else ''}"
+    return Problem(where, 1, f"no file was checked: the {files} to no service of {where} (no "
+                   "services.NAME.paths glob matches them, relative to its folder); "
+                   "add paths = [...] to a service, or pass --service NAME", usage=True)
+
+
+def _ticker(progress: Optional[Callable[[int, int], None]], done: int, total: int) -> Callable[[], None]:
+    """A no-argument callback counting finished files for ``progress``."""
+    if progress is None:
+        return lambda: None
+    count = [done]
+    progress(done, total)
+
+    def tick() -> None:
+        count[0] += 1
+        progress(count[0], total)
+
+    return tick
+
+
+def _check_all(
+    todo: List[Tuple[Path, str, str, str]],
+    registry: Registry,
+    jobs: int,
+    tick: Callable[[], None] = lambda: None,
+    models=None,
+) -> List[FileResult]:
+    jobs = min(jobs, len(todo) // MIN_FILES_PER_JOB)
+    out: List[FileResult] = []
+    if jobs <= 1:
+        for item in todo:
+            out.append(_check_one(item, registry))
+            tick()
+        return out
+    import multiprocessing  # only a parallel run pays for these imports
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(registry, models)) as pool:
+        chunk = max(1, len(todo) // (jobs * 8))
+        for result in pool.map(_check_in_worker, todo, chunksize=chunk):
+            out.append(result)
+            tick()
+        return out
+
+
+def _check_one(item: Tuple[Path, str, str, str], registry: Registry) -> FileResult:
+    path, display, owner, _ = item
+    try:
+        data = read_source(path)
+    except OSError as exc:
+        return unreadable(display, owner, exc, path)
+    return check_bytes(data, path, display, registry, owner)
+
+
+_WORKER_REGISTRY: Optional[Registry] = None
+
+
+def _init_worker(registry: Registry, models=None) -> None:
+    global _WORKER_REGISTRY
+    _WORKER_REGISTRY = registry
+    if models is not None:
+        from boundary_lint.sites import model_index
+
+        model_index.install(registry, models)
+
+
+def _check_in_worker(item: Tuple[Path, str, str, str]) -> FileResult:
+    assert _WORKER_REGISTRY is not None
+    return _check_one(item, _WORKER_REGISTRY)

@@ -1,0 +1,454 @@
+"""The one checker behind every entry point: a file's text -> findings and problems.
+
+Sites (Python or SQL) -> table references (sqlglot) -> findings (rules) ->
+suppression. The CLI reads files and calls :func:`check_file`; the flake8
+plugin already has the tree and calls :func:`check_python_source`.
+"""
+
+from __future__ import annotations
+
+import ast
+import errno
+import io
+import os
+import re
+import stat
+import tokenize
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+
+from boundary_lint import suppress as noqa
+from boundary_lint.codes import unknown_code_message
+from boundary_lint.sites.ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
+from boundary_lint.sites.literal_positions import source_lines
+from boundary_lint.sites.model_index import ModelIndex
+from boundary_lint.model import (
+    COVERAGE_KEYS,
+    Finding,
+    Problem,
+    Reference,
+    SqlSite,
+    SuppressedFinding,
+    UnusedSuppression,
+)
+from boundary_lint.prefilter.partial_parse import parse_hollowed
+from boundary_lint.prefilter.lines import Lines, trigger_lines
+from boundary_lint.registry import Registry
+from boundary_lint.rules import findings_for
+from boundary_lint.sites.orm import orm_references
+from boundary_lint.sites.python import python_sql_sites
+from boundary_lint.sites.sql_files import sql_file_site
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+SQL_SUFFIXES = (".sql",)
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass
+class FileResult:
+    """What checking one file gave; ``checked`` is False for files of no service."""
+
+    path: str
+    service: Optional[str] = None
+    findings: List[Finding] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)
+    checked: bool = True
+    suppressed: List[SuppressedFinding] = field(default_factory=list)  # by a noqa/allow comment
+    orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage)
+    coverage: Dict[str, int] = field(default_factory=dict)  # what was read and judged (``COVERAGE_KEYS``)
+    unused: List[UnusedSuppression] = field(default_factory=list)  # comments that suppressed nothing
+
+
+def new_stats() -> Dict[str, int]:
+    return dict.fromkeys(COVERAGE_KEYS + ("orm_unresolved",), 0)
+
+
+def coverage_of(stats: Dict[str, int]) -> Dict[str, int]:
+    return {key: stats[key] for key in COVERAGE_KEYS if stats.get(key)}
+
+
+def site_references(
+    sites: Sequence[SqlSite], dialect: str, path: str, stats: Optional[Dict[str, int]] = None
+) -> Tuple[List[Reference], List[Problem]]:
+    """Analyse each site's SQL and locate its table references in the file.
+
+    The file's sites share one :class:`~boundary_lint.sql.refs.SqlBudget`: past it,
+    statements are token-scanned instead of parsed, and one warning says from where.
+    """
+    if not sites:
+        return [], []
+    from boundary_lint.sql.refs import SqlBudget, analyze_sql  # sqlglot is imported only when there is SQL
+
+    refs: List[Reference] = []
+    problems: List[Problem] = []
+    budget = SqlBudget()
+    for index, site in enumerate(sites):
+        skipped = budget.skipped
+        analysis = analyze_sql(site.text, dialect, fallback_scan=site.from_sink, budget=budget)
+        if budget.skipped and not skipped:
+            problems.append(_budget_problem(path, site, budget))
+        if not site.from_sink and (not analysis.refs or (not analysis.parsed and not analysis.too_long)):
+            continue  # a literal that does not parse as SQL is prose, not SQL (one too long to parse is SQL)
+        if stats is not None:
+            stats["sql_sites"] += 1
+            stats["parsed" if analysis.parsed else "token_scanned"] += 1
+            stats["dynamic"] += any(ref.table.is_dynamic for ref in analysis.refs)
+        for notice in analysis.notices:
+            problems.append(_notice_problem(path, site, notice))
+        for ref in analysis.refs:
+            refs.append(
+                Reference(
+                    position=site.position_at(ref.offset),
+                    table=ref.table,
+                    operation=ref.operation,
+                    statement=(index, ref.statement_offset),
+                    statement_line=site.position_at(ref.statement_offset).line,
+                    fingerprint=ref.statement_fingerprint,
+                )
+            )
+    return refs, problems
+
+
+def _budget_problem(path: str, site: SqlSite, budget) -> Problem:
+    line = site.position_at(budget.first_skipped_offset or 0).line
+    return Problem(path, line, f"SQL from this line on was not parsed: {budget.why()}; SQL passed to sinks was "
+                   "scanned for table names instead; split the file or exclude it", fatal=False)
+
+
+_AT_OFFSET = re.compile(r"statement at offset (\d+) ")
+
+
+def _notice_problem(path: str, site: SqlSite, notice: str) -> Problem:
+    """A SQL notice located at its statement's line in the file."""
+    match = _AT_OFFSET.match(notice)
+    offset = int(match.group(1)) if match else 0
+    text = notice[match.end():] if match else notice
+    return Problem(path, site.position_at(offset).line, f"SQL statement {text}", fatal=False)
+
+
+def check_python_source(
+    path: str,
+    source: str,
+    registry: Registry,
+    service: str,
+    tree: Optional[ast.AST] = None,
+    lines: Optional[List[str]] = None,
+    interesting: Optional[Lines] = None,
+    models: Optional[ModelIndex] = None,
+    file_path: Optional[Path] = None,
+    orm: Optional["OrmContext"] = None,
+) -> FileResult:
+    """Check Python source of a known service (``tree`` when the caller parsed it;
+    ``interesting``: the lines that may hold SQL, when the caller found them; ``models``:
+    the project's model index, else the one of the registry's folder; ``file_path``: where
+    the file is, when ``path`` is only how it is shown; ``orm``: its ORM context, when the
+    caller made it already)."""
+    try:
+        lines = lines if lines is not None else source_lines(source)
+        context = orm if orm is not None else orm_context(str(file_path or path), registry, service, models)
+        if tree is None and interesting:
+            tree = parse_hollowed(source, lines, interesting.all)  # bodies far from SQL left out
+        if tree is None:
+            tree, problem = parse_python(source, path)
+            if problem is not None:
+                return FileResult(path, service, problems=[problem])
+        stats = new_stats()
+        refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context, stats)
+        findings = findings_for(refs, registry, service, path)
+        suppressed: List[SuppressedFinding] = []
+        unused: List[UnusedSuppression] = []
+        if findings or may_suppress(source):
+            comments = noqa.python_suppressions(source)
+            findings, suppressed, unused, more = apply_suppressions(path, findings, comments)
+            problems = problems + more
+    except Exception as exc:  # a bug of ours must not stop the run; the fuzz tests look for this message
+        return internal_error(path, service, exc)
+    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)),
+                      orm_unresolved=stats["orm_unresolved"], unused=unused, coverage=coverage_of(stats))
+
+
+@dataclass(frozen=True)
+class OrmContext:
+    """What the ORM pass needs besides the tree: the model index, the file's module name,
+    and the words (model names) whose lines it reads."""
+
+    index: ModelIndex
+    module: str
+    is_package: bool = False
+    words: FrozenSet[str] = frozenset()
+
+
+def orm_context(path: str, registry: Registry, service: str, models: Optional[ModelIndex] = None) -> OrmContext:
+    """The ORM context of the file ``path`` of ``service``."""
+    from boundary_lint.sites import model_index
+    from boundary_lint.sites.orm_access import trigger_words
+
+    index = models if models is not None else model_index.for_registry(registry)
+    relative = registry.relative_text(Path(path)) if getattr(registry, "source", None) is not None else None
+    if relative is None or relative == ".":
+        relative = Path(path).name
+    module = model_index.module_name(relative)
+    return OrmContext(index, module, relative.endswith("__init__.py"), trigger_words(index, registry, service))
+
+
+def may_suppress(source: str) -> bool:
+    """Can the text hold a suppression comment of ours (to check even with no finding)?"""
+    lowered = source.lower()
+    return "boundary:" in lowered or "bnd" in lowered
+
+
+def apply_suppressions(path: str, findings: List[Finding], comments):
+    """Findings kept, findings suppressed, the comments that suppressed nothing, and the
+    usage errors of the comments (an unknown code, an ``until`` that is no date)."""
+    kept, suppressed = noqa.split_suppressed(findings, comments)
+    unused = noqa.unused_suppressions(path, findings, comments)
+    problems = comment_code_problems(path, comments) + [
+        Problem(path, line, f"suppression comment: until {text!r} is no date; write until YYYY-MM-DD "
+                "(the exception holds to the end of that day)", usage=True)
+        for line, text in noqa.bad_dates(comments)
+    ]
+    return kept, suppressed, unused, problems
+
+
+def comment_code_problems(path: str, comments) -> List[Problem]:
+    """A usage error per unknown code in a suppression comment (``# boundary: allow BND1O1``):
+    such a comment suppresses nothing, and the user meant it to."""
+    return [
+        Problem(path, line, f"suppression comment: {unknown_code_message(code)}", usage=True)
+        for line, code in noqa.unknown_codes(comments)
+    ]
+
+
+def parse_python(source: str, path: str) -> Tuple[Optional[ast.AST], Optional[Problem]]:
+    """``ast.parse``, or the Problem saying why it failed (syntax, Python 2, nesting).
+
+    Python's own warnings on the code (``"\\d"`` is an invalid escape sequence, a
+    SyntaxWarning printed on stderr from 3.12 on) are not ours to print: silenced.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(source, filename=path), None
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        reason = getattr(exc, "msg", None) or str(exc)
+    except (RecursionError, MemoryError):  # thousands of chained operators: the parser's own limit
+        line, reason = 1, "nested too deeply for Python's parser"
+    return None, Problem(path, line, f"cannot parse as Python ({reason}); fix the syntax or exclude the file")
+
+
+INTERNAL_ERROR = "internal error"
+"""Starts the message of a Problem standing for an exception of ours (never expected)."""
+
+
+def internal_error(path: str, service: Optional[str], exc: BaseException) -> FileResult:
+    """A file the checker failed on: reported like unreadable input, and the run goes on."""
+    message = (f"{INTERNAL_ERROR} ({type(exc).__name__}: {str(exc)[:200]}); please report it "
+               "with this file; exclude the file meanwhile")
+    return FileResult(path, service, problems=[Problem(path, 1, message)])
+
+
+def check_sql_source(path: str, source: str, registry: Registry, service: str) -> FileResult:
+    """Check a ``.sql`` file of a known service."""
+    try:
+        site = sql_file_site(source)
+        stats = new_stats()
+        refs, problems = site_references([site], registry.settings.dialect, path, stats)
+        findings = findings_for(refs, registry, service, path)
+        suppressed: List[SuppressedFinding] = []
+        unused: List[UnusedSuppression] = []
+        if findings or may_suppress(source):
+            comments = noqa.text_suppressions(source.splitlines())
+            findings, suppressed, unused, more = apply_suppressions(path, findings, comments)
+            problems = problems + more
+    except Exception as exc:  # a bug of ours must not stop the run
+        return internal_error(path, service, exc)
+    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)), unused=unused,
+                      coverage=coverage_of(stats))
+
+
+def source_references(path: str, source: str, is_python: bool, settings) -> Tuple[List[Reference], List[Problem]]:
+    """Every table reference of a file, before any registry decides on it (for ``init``).
+
+    ``settings`` is a :class:`~boundary_lint.registry.Settings` (dialect, sinks).
+    """
+    if not is_python:
+        return site_references([sql_file_site(source)], settings.dialect, path)
+    tree, problem = parse_python(source, path)
+    if problem is not None:
+        return [], [problem]
+    return python_references(path, source, tree, source_lines(source), settings)
+
+
+def python_references(
+    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines] = None,
+    orm: Optional[OrmContext] = None, stats: Optional[dict] = None,
+) -> Tuple[List[Reference], List[Problem]]:
+    """SQL sites, ORM mappings, foreign keys and Alembic ops of a parsed module.
+
+    Only the statements on lines that may hold SQL are walked for sites (see
+    :mod:`boundary_lint.prefilter.lines`), so a large file costs little more than its parse.
+    An expression nested too deeply for the recursive walks (``1 + 1 + ...`` a few
+    hundred times) is cut from a fresh parse, and the rest of the file is still read.
+    """
+    try:
+        return _python_references(path, source, tree, lines, settings, interesting, orm, stats)
+    except RecursionError:
+        pass
+    tree, _ = parse_python(source, path)  # our own copy: a caller's (flake8's) tree stays intact
+    cut = cut_deep_expressions(tree)
+    refs, problems = _python_references(path, source, tree, lines, settings, interesting, orm, stats)
+    where = ", ".join(str(line) for line in cut[:5]) + (" ..." if len(cut) > 5 else "")
+    problems.append(Problem(path, cut[0] if cut else 1, f"an expression nested over {MAX_EXPRESSION_DEPTH} "
+                            f"levels deep was not read (line {where}); split it if it holds SQL", fatal=False))
+    return refs, problems
+
+
+def _python_references(
+    path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines],
+    orm: Optional[OrmContext] = None, stats: Optional[dict] = None,
+) -> Tuple[List[Reference], List[Problem]]:
+    if interesting is None:
+        interesting = trigger_lines(source, settings.sinks, orm.words if orm is not None else ())
+    sites = python_sql_sites(tree, lines, settings.sinks, interesting.all if interesting else None)
+    refs, problems = site_references(sites, settings.dialect, path, stats)
+    constructs = orm_references(tree, lines, interesting.orm if interesting else None)  # ORM, FKs, Alembic
+    refs.extend(constructs)
+    if stats is not None:
+        stats["orm_references"] += len(constructs)
+    if orm is not None:
+        from boundary_lint.sites.model_index import MODEL_HINTS
+        from boundary_lint.sites.orm_access import access_references
+
+        index = orm.index
+        if orm.module not in index.records and orm.module not in index.scanned and any(
+                hint.decode() in source for hint in MODEL_HINTS):  # the file's own models, unseen by the index
+            from boundary_lint.sites.model_index import extract_record
+
+            record = extract_record(tree, orm.module, orm.is_package)
+            if record["classes"] or record["variables"]:
+                index = index.with_module(record)
+        if index.models:
+            found, unresolved = access_references(tree, lines, index, orm.module, orm.is_package,
+                                                  interesting.orm if interesting else None)
+            refs.extend(found)
+            if stats is not None:
+                stats["orm_unresolved"] += unresolved
+                stats["orm_references"] += len(found)
+    return refs, problems
+
+
+def check_file(
+    path: Path,
+    display: str,
+    registry: Registry,
+    service_override: Optional[str] = None,
+    prefilter: bool = True,
+) -> FileResult:
+    """Read one file from disk and check it; every failure becomes a Problem."""
+    service = service_override or registry.service_for_path(path)
+    if service is None:
+        return FileResult(display, None, checked=False)
+    try:
+        data = read_source(path)
+    except OSError as exc:
+        return unreadable(display, service, exc, path)
+    return check_bytes(data, path, display, registry, service, prefilter)
+
+
+def read_source(path: Path) -> bytes:
+    """A file's bytes, at most ``MAX_FILE_BYTES + 1`` of them (enough to tell it is too
+    large); a FIFO or a device is refused rather than read (it could block forever)."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
+    with open(path, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def unreadable(display: str, service: Optional[str], exc: OSError, path: Optional[Path] = None) -> FileResult:
+    """A file that could not be read: a fatal problem saying why and what to do."""
+    reason = exc.strerror or str(exc)
+    todo = "fix its permissions or exclude it"
+    if path is not None and os.path.islink(path):
+        reason = f"{reason}: a symlink to {os.readlink(path)}"
+        todo = "fix or remove the symlink, or exclude it"
+    elif exc.errno == errno.EINVAL:
+        todo = "exclude it"
+    message = f"cannot read file ({reason}); {todo}"
+    return FileResult(display, service, problems=[Problem(display, 1, message)])
+
+
+def check_bytes(
+    data: bytes, path: Path, display: str, registry: Registry, service: str, prefilter: bool = True
+) -> FileResult:
+    """Check a file's raw content.
+
+    With ``prefilter``, a Python file whose bytes show no SQL or ORM shape is
+    not decoded or parsed at all (see :mod:`boundary_lint.prefilter.lines`).
+    """
+    try:
+        return _check_bytes(data, path, display, registry, service, prefilter)
+    except Exception as exc:  # a bug of ours must not stop the run
+        return internal_error(display, service, exc)
+
+
+def _check_bytes(
+    data: bytes, path: Path, display: str, registry: Registry, service: str, prefilter: bool
+) -> FileResult:
+    if len(data) > MAX_FILE_BYTES:
+        message = f"skipped: larger than {MAX_FILE_BYTES / 1e6:g} MB; exclude it or split it"
+        return FileResult(display, service, problems=[Problem(display, 1, message)])
+    if b"\0" in data:
+        message = "skipped: binary content (NUL bytes); exclude it"
+        return FileResult(display, service, problems=[Problem(display, 1, message)])
+    is_python = path.suffix in PYTHON_SUFFIXES
+    interesting = context = None
+    if is_python and prefilter:
+        context = orm_context(str(path), registry, service)
+        interesting = trigger_lines(data, registry.settings.sinks, context.words)  # bytes count lines as text does
+        if not interesting.all:
+            return _comments_only(data, display, service)
+    text, problem = decode_source(data, display, is_python)
+    if problem is not None:
+        return FileResult(display, service, problems=[problem])
+    if is_python:
+        return check_python_source(display, text, registry, service, interesting=interesting, file_path=path,
+                                   orm=context)
+    return check_sql_source(display, text, registry, service)
+
+
+def _comments_only(data: bytes, display: str, service: str) -> FileResult:
+    """A Python file with no SQL or ORM shape: no finding, but a suppression comment left
+    behind there suppresses nothing (read without parsing the file)."""
+    if b"boundary:" not in data and b"BND" not in data and b"bnd" not in data:
+        return FileResult(display, service)
+    text, problem = decode_source(data, display, True)
+    if problem is not None:
+        return FileResult(display, service)  # the prefilter found nothing to check: no error either
+    comments = noqa.python_suppressions(text)
+    _, _, unused, problems = apply_suppressions(display, [], comments)
+    return FileResult(display, service, problems=problems, unused=unused)
+
+
+def decode_source(data: bytes, display: str, is_python: bool) -> Tuple[str, Optional[Problem]]:
+    """Bytes -> text, honouring a PEP 263 coding cookie in Python files."""
+    encoding = "utf-8"
+    try:
+        if is_python:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        line = data.count(b"\n", 0, exc.start) + 1 if isinstance(exc, UnicodeDecodeError) else 1
+        todo = "save it as UTF-8 or declare its coding (# -*- coding: latin-1 -*-)" if is_python else "save it as UTF-8"
+        return "", Problem(display, line, f"cannot decode as {encoding} ({exc}); {todo}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n"), None
+
+
+def _unique(findings: Iterable[Finding]) -> List[Finding]:
+    """One finding per place, code and table (a statement reached twice is one finding)."""
+    return sorted(set(findings))

@@ -1,0 +1,118 @@
+"""Where a SQL-looking string literal opens, read from a file's raw text (no parse).
+
+``sites_python`` calls a literal SQL-looking when its text starts, after blanks
+and SQL comments, with a statement keyword written in one case
+(``STATEMENT_START``). Finding those openings in raw text takes two stages,
+because most quote-then-keyword shapes open nothing (a docstring's closing
+quote, then ``with self.assertRaises(...)``):
+
+1. :data:`QUOTE_THEN_KEYWORD`, a search for the shape anywhere (also run by RE2
+   in :mod:`boundary_lint.prefilter.lines` when ``boundary-lint[fast]`` is installed);
+2. :func:`confirmed`, one pass over the file's comments and strings, in the
+   order a tokenizer meets them, which tells an opening quote from a closing one
+   and reads the literal's own text.
+
+Both stages accept more than ``STATEMENT_START`` does (a superset: the checker
+decides), except for one narrowing: a literal holding nothing but the keyword
+(``"DELETE"``, an HTTP method) counts only when more text is joined to it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import AnyStr, Dict, Iterable, Iterator
+
+KEYWORDS = (
+    "select", "insert", "update", "delete", "with", "create", "alter", "drop", "truncate",
+    "merge", "copy", "grant", "revoke", "comment", "do", "replace", "upsert",
+)
+"""Statement keywords a SQL-looking literal may start with (``sites_python.STATEMENT_START``)."""
+
+KEYWORD_SET = frozenset(KEYWORDS) | frozenset(k.upper() for k in KEYWORDS)
+ESCAPE = r"\\(?:\n|[ntrfvab]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3})"
+"""A string escape that may stand for a blank (``\\n``, ``\\x20``, ``\\u3000``...), or a
+backslash ending the line inside the string (the SQL starts on the next line; the value has no break)."""
+KEYWORD_ALTERNATIVES = "|".join(sorted(KEYWORD_SET, key=lambda k: (-len(k), k)))
+BLANK = r"[\s\x0b\x1c-\x1f\x80-\xff]"
+"""A blank as Python's ``str.isspace`` has it, in text or in raw bytes (any non-ASCII byte)."""
+QUOTE_THEN_KEYWORD = (r"""['"](?:""" + BLANK + "|" + ESCAPE + r")*(?:--|/\*|(?:"
+                      + KEYWORD_ALTERNATIVES + r")(?![A-Za-z0-9_]))")
+"""Stage 1: a quote (a triple quote's last); blanks or escapes; then a SQL
+comment or a statement keyword. Starting with a character set keeps ``re`` quick."""
+
+# Stage 2, from a string's first character to its last: the same, SQL comments skipped.
+_CONTENT_START = (r"(?:" + BLANK + "|" + ESCAPE + r"|--(?:[^\n\\]|\\(?!n))*(?:\n|\\n|\Z)|/\*.*?(?:\*/|\Z))*"
+                  r"([A-Za-z]+)(?![A-Za-z0-9_])")
+# Python's comments and strings, in the order a tokenizer meets them. A prefix changes
+# nothing here: a backslash never ends a string, raw or not.
+_STRINGS_AND_COMMENTS = (
+    r"""#[^\n]*|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)"""
+    r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\""""
+)
+# After a literal holding only a keyword: what joins more text to it (an operator,
+# ``.format``, the next string of an implicit concatenation), past ")", comments, lines.
+_CONTINUED = r"""(?:[\s)]|\\\n|#[^\n]*)*(?:[-+*/%@&|^<>.]|[rRbBuUfF]{0,2}['"])"""
+_BLANK_REST = r"(?:\s|\\[ntr])*"
+
+
+def compiled(pattern: str, flags: int = 0) -> Dict[type, "re.Pattern"]:
+    """One pattern for text and for bytes."""
+    return {str: re.compile(pattern, flags), bytes: re.compile(pattern.encode(), flags)}
+
+
+_QUOTE_THEN_KEYWORD_RE = compiled(QUOTE_THEN_KEYWORD)
+_CONTENT_START_RE = compiled(_CONTENT_START, re.DOTALL)
+_STRINGS_AND_COMMENTS_RE = compiled(_STRINGS_AND_COMMENTS, re.DOTALL)
+_CONTINUED_RE = compiled(_CONTINUED)
+_BLANK_REST_RE = compiled(_BLANK_REST)
+_KEYWORDS = {str: KEYWORD_SET, bytes: frozenset(k.encode() for k in KEYWORD_SET)}
+_TRIPLE = frozenset(('"""', "'''", b'"""', b"'''"))
+
+
+def candidates(text: AnyStr) -> list:
+    """Stage 1: offsets of every quote-then-keyword shape (sorted)."""
+    return [match.start() for match in _QUOTE_THEN_KEYWORD_RE[type(text)].finditer(text)]
+
+
+def confirmed(text: AnyStr, found: Iterable[int]) -> Iterator[int]:
+    """Stage 2: the opening quotes, among stage 1's ``found``, of SQL-looking literals.
+
+    Lazy: the file is read only as far as the candidate asked about.
+    (Python 3.12's nested same-kind quotes, ``f"{d["k"]}"``, read as two strings
+    that both end on their line.)
+
+    >>> text = 'def f():\\n    "Docs."\\n    with x:\\n        q = "select a from t"\\n'
+    >>> [text[o:o + 8] for o in confirmed(text, candidates(text))]
+    ['"select ']
+    """
+    kind = type(text)
+    wanted = set(found)
+    if not wanted:
+        return
+    last = max(wanted)
+    for token in _STRINGS_AND_COMMENTS_RE[kind].finditer(text):
+        start = token.start()
+        if start > last:
+            return
+        quote = 3 if text[start:start + 3] in _TRIPLE else 1
+        if start + quote - 1 in wanted and opens_sql(text, token):
+            yield start
+
+
+def string_at(text: AnyStr, start: int):
+    """The string (or comment) token starting at ``start``, as a match; None if none does."""
+    return _STRINGS_AND_COMMENTS_RE[type(text)].match(text, start)
+
+
+def opens_sql(text: AnyStr, token) -> bool:
+    """Does the string ``token`` (a match of one string) hold a SQL-looking literal's start?"""
+    kind = type(text)
+    start = token.start()
+    quote = 3 if text[start:start + 3] in _TRIPLE else 1
+    end = token.end() - quote if token.end() - start >= 2 * quote else token.end()
+    opened = _CONTENT_START_RE[kind].match(text, start + quote, end)
+    if not opened or opened.group(1) not in _KEYWORDS[kind]:
+        return False
+    # "DELETE", an HTTP method: a lone keyword is SQL only if more text is joined to it
+    lone = _BLANK_REST_RE[kind].fullmatch(text, opened.end(), end)
+    return not lone or bool(_CONTINUED_RE[kind].match(text, token.end()))

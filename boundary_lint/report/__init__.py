@@ -1,0 +1,3 @@
+"""Reporters: findings -> text, JSON, SARIF, GitHub annotations, the owner summary, rule docs.
+No analysis here.
+"""

@@ -1,0 +1,3 @@
+"""Stage 1 of the pipeline: source -> sites. SQL strings in Python (with their composition), ``.sql``
+files, and ORM and migration constructs read straight from the ``ast``.
+"""

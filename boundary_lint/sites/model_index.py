@@ -1,0 +1,835 @@
+"""The project's model index: which ORM class maps which table, across the registry's folder.
+
+A pre-pass before checking. Each Python file under the registry's folder that may
+define a model gives a *record* (pure: its text alone decides it; JSON, cached
+by size and mtime in ``.boundary_lint_cache/``); the records together give the
+:class:`ModelIndex`, resolved without any I/O:
+
+- Django: subclasses of ``models.Model`` (directly, through abstract bases or other
+  models, across modules). The table is ``Meta.db_table`` in every spelling
+  (``"billing.invoices"``, ``'billing"."invoices'``, ``'"billing"."invoices"'``), else
+  Django's default ``<app_label>_<model name lower-cased>``, the app label from
+  ``Meta.app_label``, else the app's ``AppConfig`` (``label``, else the last part of
+  ``name``), else the package holding ``models``. Abstract models map no table;
+  a proxy model maps its concrete parent's; ``managed = False`` changes nothing.
+- SQLAlchemy declarative classes: ``__tablename__`` (a constant, or a
+  ``declared_attr`` on a base whose rule is one of two: ``cls.__name__.lower()``,
+  or a camel-case to snake-case ``re.sub``), the schema from ``__table_args__`` or
+  the base's ``MetaData(schema=...)``; a subclass without ``__tablename__`` of a
+  mapped class shares its table (single-table inheritance). ``Table("t", metadata,
+  schema=...)`` bound to a module-level name is indexed under that name.
+- Flask-SQLAlchemy ``db.Model`` (default name: the class name in snake case),
+  SQLModel ``table=True`` (default: lower-cased), Peewee ``Model`` (``Meta.table_name``,
+  default lower-cased; ``Meta.schema``).
+
+Names resolve through imports: ``from billing.models import Invoice``, ``import
+billing.models as bm``, re-exports in ``__init__``; Django's string references
+(``"billing.Invoice"``, ``"Invoice"`` in the same app) and ``settings.AUTH_USER_MODEL``
+(read from a settings module, else Django's default ``auth.User``).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import re
+import stat
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+DJANGO_MODEL_BASES = frozenset({
+    "django.db.models.Model", "django.db.models.base.Model", "models.Model",
+    "django.contrib.auth.models.AbstractUser", "django.contrib.auth.models.AbstractBaseUser",
+    "django.contrib.auth.base_user.AbstractBaseUser",
+})
+SQLMODEL_BASES = frozenset({"sqlmodel.SQLModel", "SQLModel"})
+PEEWEE_BASES = frozenset({"peewee.Model"})
+SA_BASES = frozenset({
+    "sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.DeclarativeBaseNoMeta",
+    "sqlalchemy.ext.declarative.DeclarativeMeta",
+})
+RELATION_FIELDS = {"ForeignKey": "fk", "OneToOneField": "o2o", "ManyToManyField": "m2m",
+                   "ParentalKey": "fk", "ParentalManyToManyField": "m2m", "TreeForeignKey": "fk"}
+MODEL_HINTS = (b"Model)", b"Model,", b"__tablename__", b"Table(", b"AppConfig", b"AUTH_USER_MODEL",
+               b"get_user_model", b"declarative", b"DeclarativeBase", b"Base)", b"Base,", b"registry(", b"SQLModel",
+               b"AbstractUser", b"AbstractBaseUser", b"SQLAlchemy(", b"proxy = True")
+"""A file none of these appear in defines no model (it is not parsed for the index). A file
+whose only models subclass models imported from elsewhere, with no ``Meta.proxy``, is missed:
+multi-table inheritance alone in a module."""
+INDEX_VERSION = "1"
+_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def snake_case(name: str) -> str:
+    """Flask-SQLAlchemy's default table name. ``snake_case('OrderItem') == 'order_item'``."""
+    return _SNAKE.sub("_", name).lower()
+
+
+# -- per-file records (pure) ----------------------------------------------------------------
+
+
+def module_name(relative: str) -> str:
+    """``billing/models.py`` -> ``billing.models``; ``billing/__init__.py`` -> ``billing``."""
+    parts = relative.replace(os.sep, "/").split("/")
+    parts[-1] = parts[-1].rsplit(".", 1)[0]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(p for p in parts if p)
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(tree: ast.AST):
+    """Every statement of a module, nested ones too, without walking into expressions."""
+    todo = list(getattr(tree, "body", []))
+    while todo:
+        node = todo.pop()
+        yield node
+        for name in _BODIES:
+            children = getattr(node, name, None)
+            if children:
+                todo.extend(children)
+
+
+def file_imports(tree: ast.AST, module: str, is_package: bool) -> Dict[str, str]:
+    """Local name -> the dotted name it stands for, from every import of the file."""
+    found: Dict[str, str] = {}
+    package = module if is_package else module.rpartition(".")[0]
+    for node in sorted(statements(tree), key=lambda n: (n.lineno, n.col_offset)):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                if node.level > 1:
+                    parts = parts[: len(parts) - (node.level - 1)]
+                base = ".".join(parts + ([base] if base else []))
+            for alias in node.names:
+                if alias.name != "*":
+                    found.setdefault(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    found.setdefault(alias.asname, alias.name)
+                else:
+                    head = alias.name.split(".")[0]
+                    found.setdefault(head, head)
+    return found
+
+
+def dotted(expr: ast.AST) -> Optional[str]:
+    """``a.b.C`` as text; None for anything else."""
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def expand(name: str, imports: Dict[str, str], local: Iterable[str], module: str) -> str:
+    """A dotted name as written -> its full dotted name through the file's imports."""
+    head, _, rest = name.partition(".")
+    if head in local:
+        full = f"{module}.{head}"
+    elif head in imports:
+        full = imports[head]
+    else:
+        return name
+    return f"{full}.{rest}" if rest else full
+
+
+def _const_str(expr: Optional[ast.AST]) -> Optional[str]:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    return None
+
+
+def _assignments(body: Sequence[ast.stmt]) -> Dict[str, ast.expr]:
+    values: Dict[str, ast.expr] = {}
+    for statement in body:
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    values[target.id] = statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None and isinstance(
+            statement.target, ast.Name
+        ):
+            values[statement.target.id] = statement.value
+    return values
+
+
+def _tablename_rule(function: ast.AST) -> Optional[str]:
+    """The rule of a ``declared_attr`` ``__tablename__``: ``lower`` or ``snake`` (None: unreadable)."""
+    text = ast.dump(function)
+    if "re" in text and "sub" in text and "__name__" in text and "lower" in text:
+        return "snake"
+    if "__name__" in text and "lower" in text:
+        return "lower"
+    return None
+
+
+def extract_record(tree: ast.AST, module: str, is_package: bool) -> dict:
+    """What one module says about models, as JSON-able data (pure)."""
+    from boundary_lint.sites.orm import OrmFinder  # MetaData schemas of bases, as the mapping check reads them
+
+    imports = file_imports(tree, module, is_package)
+    body = getattr(tree, "body", [])
+    local = {n.name for n in body if isinstance(n, ast.ClassDef)}
+    local |= {t.id for n in body if isinstance(n, (ast.Assign, ast.AnnAssign))
+              for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+    finder: Optional[OrmFinder] = None
+    classes = []
+    variables: Dict[str, dict] = {}
+    for node in body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            call = node.value
+            func = dotted(call.func) or ""
+            last = func.rsplit(".", 1)[-1]
+            info = None
+            if last in ("declarative_base", "as_declarative") or func.endswith("generate_base"):
+                info = {"kind": "declarative"}
+            elif last == "SQLAlchemy":
+                info = {"kind": "flask"}
+            elif last == "Table" and call.args and _const_str(call.args[0]):
+                schema = next((_const_str(k.value) for k in call.keywords if k.arg == "schema"), None)
+                if schema is None and len(call.args) > 1:  # the MetaData's schema
+                    finder = finder or OrmFinder(tree, [])
+                    found = finder._metadata_schema(call.args[1], set())
+                    schema = _const_str(found) if isinstance(found, ast.AST) else None
+                info = {"kind": "table", "table": [schema, _const_str(call.args[0])]}
+            elif last == "get_user_model":
+                info = {"kind": "user_model"}
+            if info is not None:
+                if info["kind"] == "declarative":
+                    finder = finder or OrmFinder(tree, [])
+                    finder.classes  # noqa: B018 - builds the MetaData index
+                    schema = finder.metadata.get(names[0]) if names else None
+                    info["schema"] = _const_str(schema)
+                for name in names:
+                    variables[name] = info
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "AUTH_USER_MODEL" for t in node.targets
+        ):
+            value = _const_str(node.value)
+            if value:
+                variables["AUTH_USER_MODEL"] = {"kind": "setting", "value": value}
+    for node in sorted(statements(tree), key=lambda n: (n.lineno, n.col_offset)):
+        if isinstance(node, ast.ClassDef):
+            classes.append(_class_record(node, imports, local, module, tree))
+    return {"module": module, "package": is_package, "imports": imports, "classes": classes,
+            "variables": variables}
+
+
+def _class_record(node: ast.ClassDef, imports: Dict[str, str], local: Iterable[str], module: str,
+                  tree: ast.AST) -> dict:
+    values = _assignments(node.body)
+    bases = []
+    for base in node.bases:
+        name = dotted(base)
+        if name is not None:
+            bases.append(expand(name, imports, local, module))
+    record: dict = {"name": node.name, "bases": bases,
+                    "keywords": {k.arg: k.value.value for k in node.keywords
+                                 if k.arg and isinstance(k.value, ast.Constant)}}
+    meta: Dict[str, object] = {}
+    for inner in node.body:
+        if isinstance(inner, ast.ClassDef) and inner.name == "Meta":
+            for key, value in _assignments(inner.body).items():
+                if isinstance(value, ast.Constant) and isinstance(value.value, (str, bool)):
+                    meta[key] = value.value
+    record["meta"] = meta
+    tablename = values.get("__tablename__")
+    if _const_str(tablename) is not None:
+        record["tablename"] = _const_str(tablename)
+    for inner in node.body:
+        if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) and inner.name == "__tablename__":
+            record["tablename_rule"] = _tablename_rule(inner) or "unknown"
+    abstract = values.get("__abstract__")
+    if isinstance(abstract, ast.Constant) and abstract.value is True:
+        record["sa_abstract"] = True
+    from boundary_lint.sites.orm import _schema_in_table_args
+    from boundary_lint.sites.bindings import Scopes
+
+    schema = _schema_in_table_args(values.get("__table_args__"), Scopes(tree), [tree, node])
+    if "__table_args__" in values and _const_str(schema) is not None:
+        record["schema"] = _const_str(schema)
+    metadata = values.get("metadata")
+    if isinstance(metadata, ast.Call) and (dotted(metadata.func) or "").endswith("MetaData"):
+        record["schema"] = record.get("schema") or next(
+            (_const_str(k.value) for k in metadata.keywords if k.arg == "schema"), None)
+    relations = {}
+    managers = []
+    for key, value in values.items():
+        if not isinstance(value, ast.Call):
+            continue
+        func = dotted(value.func) or ""
+        last = func.rsplit(".", 1)[-1]
+        if last in RELATION_FIELDS:
+            target = relation_target(value, imports, local, module)
+            if target:
+                relations[key] = target
+        elif last == "relationship":
+            target = relation_target(value, imports, local, module, sqlalchemy=True)
+            if target:
+                relations[key] = target
+        elif last.endswith("Manager") or last in ("as_manager",) or (
+            isinstance(value.func, ast.Call) and "from_queryset" in (dotted(value.func.func) or "")
+        ):
+            managers.append(key)
+    record["relations"] = relations
+    record["managers"] = managers
+    if any(b.endswith("AppConfig") for b in bases):
+        record["app_config"] = {"name": _const_str(values.get("name")), "label": _const_str(values.get("label"))}
+    return record
+
+
+def relation_target(call: ast.Call, imports: Dict[str, str], local: Iterable[str], module: str,
+                    sqlalchemy: bool = False) -> Optional[str]:
+    """``str:billing.Invoice`` / ``py:billing.models.Invoice`` / ``setting:AUTH_USER_MODEL``."""
+    target = next((k.value for k in call.keywords if k.arg in ("to", "argument")), None)
+    if target is None and call.args:
+        target = call.args[0]
+    if target is None:
+        return None
+    text = _const_str(target)
+    if text is not None:
+        return ("sa:" if sqlalchemy else "str:") + text
+    name = dotted(target)
+    if name is None:
+        return None
+    if name.endswith("AUTH_USER_MODEL"):
+        return "setting:AUTH_USER_MODEL"
+    return "py:" + expand(name, imports, local, module)
+
+
+def file_record(data: bytes, relative: str) -> Optional[dict]:
+    """The record of one file's bytes, or None when it defines no model (cheap test first)."""
+    if not any(hint in data for hint in MODEL_HINTS) and not (
+            relative.endswith("__init__.py") and b"import" in data):  # a package's re-exports
+        return None
+    tree = _parse_classes(data)
+    if tree is None:
+        return None
+    try:
+        return extract_record(tree, module_name(relative), relative.endswith("__init__.py"))
+    except RecursionError:
+        return None
+
+
+_KEPT = ("class ", "__tablename__", "__name__")
+
+
+def _parse_classes(data: bytes) -> Optional[ast.AST]:
+    """The module parsed with function bodies left out (but a ``declared_attr`` rule's)."""
+    from boundary_lint.pipeline import decode_source
+    from boundary_lint.sites.literal_positions import source_lines
+    from boundary_lint.prefilter.partial_parse import parse_hollowed
+
+    text, problem = decode_source(data, "", True)
+    if problem is not None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            lines = source_lines(text)
+            kept = [n for n, line in enumerate(lines, 1) if any(word in line for word in _KEPT)]
+            return parse_hollowed(text, lines, kept) or ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+# -- the index (pure given records) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One ORM class (or ``Table`` object) and the table it maps."""
+
+    key: str  # module.Class
+    name: str
+    framework: str  # django / sqlalchemy / flask / sqlmodel / peewee / table
+    schema: Optional[str]
+    table: Optional[str]  # None: abstract, maps nothing
+    app_label: str = ""
+    relations: Tuple[Tuple[str, str], ...] = ()
+    managers: Tuple[str, ...] = ()
+    managed: bool = True  # Django's Meta.managed: False for a model over a table created elsewhere
+
+
+@dataclass
+class ModelIndex:
+    """Models by full dotted name; resolution of names and Django string references."""
+
+    records: Dict[str, dict] = field(default_factory=dict)  # module -> record
+    models: Dict[str, ModelInfo] = field(default_factory=dict)
+    by_label: Dict[Tuple[str, str], str] = field(default_factory=dict)  # (app_label, model lower) -> key
+    user_model: str = "auth.User"
+    scanned: frozenset = frozenset()  # modules read for the index, models or not
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict]) -> "ModelIndex":
+        index = cls()
+        for record in records:
+            index.records[record["module"]] = record
+        index._resolve()
+        return index
+
+    @classmethod
+    def from_sources(cls, sources: Dict[str, str]) -> "ModelIndex":
+        """From ``{relative path: source}`` (tests, and the flake8 plugin's fallback)."""
+        records = []
+        for relative, text in sources.items():
+            record = file_record(text.encode("utf-8"), relative)
+            if record is not None:
+                records.append(record)
+        return cls.from_records(records)
+
+    def with_module(self, record: dict) -> "ModelIndex":
+        """This index with one module's record replaced (the file being checked, as it is now)."""
+        if self.records.get(record["module"]) == record:
+            return self
+        records = dict(self.records)
+        records[record["module"]] = record
+        index = ModelIndex.from_records(records.values())
+        index.scanned = self.scanned
+        return index
+
+    def digest(self) -> str:
+        text = json.dumps(sorted(self.records.items()), sort_keys=True)
+        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+    # -- resolution -----------------------------------------------------------------------
+
+    def _resolve(self) -> None:
+        self._classes: Dict[str, dict] = {}
+        app_labels: Dict[str, str] = {}
+        for module, record in self.records.items():
+            for cls_record in record["classes"]:
+                self._classes.setdefault(f"{module}.{cls_record['name']}", dict(cls_record, module=module))
+                config = cls_record.get("app_config")
+                if config and config.get("name"):
+                    app_labels[config["name"]] = config.get("label") or config["name"].rsplit(".", 1)[-1]
+            setting = record["variables"].get("AUTH_USER_MODEL")
+            if setting:
+                self.user_model = setting["value"]
+        self._app_labels = app_labels
+        self._kinds: Dict[str, Optional[str]] = {}
+        for key in self._classes:
+            info = self._model(key, set())
+            if info is not None:
+                self.models[key] = info
+                if info.framework == "django" and info.app_label:
+                    self.by_label.setdefault((info.app_label.lower(), info.name.lower()), key)
+        for module, record in self.records.items():
+            for name, variable in record["variables"].items():
+                if variable["kind"] == "table":
+                    schema, table = variable["table"]
+                    key = f"{module}.{name}"
+                    self.models[key] = ModelInfo(key, name, "table", schema, table)
+
+    def find_class(self, name: str, depth: int = 0) -> Optional[str]:
+        """The key of the class ``name`` (a full dotted name) stands for, through re-exports."""
+        if name in self._classes:
+            return name
+        if depth > 5 or "." not in name:
+            return None
+        module, _, attr = name.rpartition(".")
+        record = self.records.get(module) or self._by_suffix(module)
+        if record is None:
+            return None
+        if f"{record['module']}.{attr}" in self._classes:
+            return f"{record['module']}.{attr}"
+        target = record["imports"].get(attr)
+        return self.find_class(target, depth + 1) if target and target != name else None
+
+    def _by_suffix(self, module: str) -> Optional[dict]:
+        """``billing.models`` for a tree laid out as ``src/billing/models.py``."""
+        cache = self.__dict__.setdefault("_suffix_cache", {})
+        if module not in cache:
+            ending = "." + module
+            cache[module] = next((r for m, r in sorted(self.records.items()) if m.endswith(ending)), None)
+        return cache[module]
+
+    def variable(self, name: str) -> Optional[Tuple[str, dict]]:
+        """A module-level variable of the index (a declarative base, ``db``, a ``Table``)."""
+        module, _, attr = name.rpartition(".")
+        record = self.records.get(module) or (self._by_suffix(module) if module else None)
+        if record is None:
+            return None
+        if attr in record["variables"]:
+            return f"{record['module']}.{attr}", record["variables"][attr]
+        target = record["imports"].get(attr)
+        if target and target != name and target.count(".") < 12:
+            return self.variable(target)
+        return None
+
+    def _kind(self, key: str, seen: set) -> Optional[str]:
+        """The framework a class belongs to (through its bases), or None."""
+        if key in self._kinds:
+            return self._kinds[key]
+        if key in seen:
+            return None
+        seen.add(key)
+        record = self._classes[key]
+        kind = None
+        for base in record["bases"]:
+            kind = self._base_kind(base, record, seen)
+            if kind:
+                break
+        if kind is None and ("tablename" in record or "tablename_rule" in record) and record["bases"]:
+            kind = "sqlalchemy"
+        self._kinds[key] = kind
+        return kind
+
+    def _base_kind(self, base: str, record: dict, seen: set) -> Optional[str]:
+        if base in DJANGO_MODEL_BASES or base.endswith("django.db.models.Model"):
+            return "django"
+        if base in SQLMODEL_BASES or base.endswith("sqlmodel.SQLModel"):
+            return "sqlmodel" if record["keywords"].get("table") is True else None
+        if base in PEEWEE_BASES:
+            return "peewee"
+        if base in SA_BASES:
+            return "sqlalchemy"
+        if base.endswith(".Model") and not base.startswith("django."):
+            found = self.variable(base[: -len(".Model")])
+            if found and found[1]["kind"] == "flask":
+                return "flask"
+        found = self.variable(base)
+        if found and found[1]["kind"] == "declarative":
+            return "sqlalchemy"
+        parent = self.find_class(base)
+        if parent is not None:
+            kind = self._kind(parent, seen)
+            if kind == "sqlmodel" and record["keywords"].get("table") is not True:
+                return None
+            return kind
+        return None
+
+    def _parents(self, key: str) -> List[str]:
+        return [p for p in (self.find_class(b) for b in self._classes[key]["bases"]) if p]
+
+    def _model(self, key: str, seen: set) -> Optional[ModelInfo]:
+        kind = self._kind(key, set())
+        if kind is None:
+            return None
+        record = self._classes[key]
+        name = record["name"]
+        meta = record["meta"]
+        relations = dict(self._inherited(key, "relations", set()))
+        managers = tuple(sorted(self._inherited_managers(key, set())))
+        schema, table, label = None, None, ""
+        if kind == "django":
+            label = self._app_label(record)
+            if meta.get("abstract") is True:
+                table = None
+            elif meta.get("proxy") is True:
+                parent = self._concrete_parent(key, set())
+                if parent is not None:
+                    return ModelInfo(key, name, kind, parent.schema, parent.table, label,
+                                     tuple(sorted(relations.items())), managers)
+            else:
+                db_table = meta.get("db_table")
+                if isinstance(db_table, str):
+                    schema, table = _django_table(db_table)
+                else:
+                    table = f"{label}_{name.lower()}"
+        elif kind == "peewee":
+            table = meta.get("table_name") if isinstance(meta.get("table_name"), str) else name.lower()
+            schema = meta.get("schema") if isinstance(meta.get("schema"), str) else None
+        else:
+            if record.get("sa_abstract"):
+                return ModelInfo(key, name, kind, None, None, "", tuple(sorted(relations.items())), managers)
+            table = record.get("tablename")
+            if table is None:
+                table = self._inherited_table(key, name, kind, set())
+            schema = self._inherited_schema(key, set())
+        return ModelInfo(key, name, kind, schema, table, label, tuple(sorted(relations.items())), managers,
+                         meta.get("managed") is not False)
+
+    def _inherited(self, key: str, what: str, seen: set) -> Dict[str, str]:
+        if key in seen:
+            return {}
+        seen.add(key)
+        found: Dict[str, str] = {}
+        for parent in reversed(self._parents(key)):
+            found.update(self._inherited(parent, what, seen))
+        found.update(self._classes[key].get(what, {}))
+        return found
+
+    def _inherited_managers(self, key: str, seen: set) -> set:
+        if key in seen:
+            return set()
+        seen.add(key)
+        found = set(self._classes[key].get("managers", ()))
+        for parent in self._parents(key):
+            found |= self._inherited_managers(parent, seen)
+        return found
+
+    def _concrete_parent(self, key: str, seen: set) -> Optional[ModelInfo]:
+        for parent in self._parents(key):
+            if parent in seen:
+                continue
+            seen.add(parent)
+            info = self._model(parent, seen)
+            if info is not None and info.table:
+                return info
+        return None
+
+    def _inherited_table(self, key: str, name: str, kind: str, seen: set) -> Optional[str]:
+        """A subclass without ``__tablename__``: a base's rule, else a mapped parent's table."""
+        if key in seen:
+            return None
+        seen.add(key)
+        record = self._classes[key]
+        rule = record.get("tablename_rule")
+        if rule == "lower":
+            return name.lower()
+        if rule == "snake":
+            return snake_case(name)
+        if rule == "unknown":
+            return None
+        if record.get("tablename") and record["name"] != name and not record.get("sa_abstract"):
+            return record["tablename"]
+        for parent in self._parents(key):
+            found = self._inherited_table(parent, name, kind, seen)
+            if found:
+                return found
+        if kind == "flask":
+            return snake_case(name)
+        if kind == "sqlmodel":
+            return name.lower()
+        return None
+
+    def _inherited_schema(self, key: str, seen: set) -> Optional[str]:
+        if key in seen:
+            return None
+        seen.add(key)
+        record = self._classes[key]
+        if record.get("schema"):
+            return record["schema"]
+        for base in record["bases"]:
+            found = self.variable(base)
+            if found and found[1].get("schema"):
+                return found[1]["schema"]
+            parent = self.find_class(base)
+            if parent:
+                schema = self._inherited_schema(parent, seen)
+                if schema:
+                    return schema
+        return None
+
+    def _app_label(self, record: dict) -> str:
+        if isinstance(record["meta"].get("app_label"), str):
+            return record["meta"]["app_label"]
+        parts = record["module"].split(".")
+        if "migrations" in parts:
+            parts = parts[: parts.index("migrations") + 1]
+        if "models" in parts:
+            parts = parts[: len(parts) - 1 - parts[::-1].index("models")]
+        elif parts:
+            parts = parts[:-1] if len(parts) > 1 or record.get("package") is False else parts
+        app = ".".join(parts)
+        for name, label in self._app_labels.items():
+            if name == app or name.endswith("." + app) or app.endswith("." + name):
+                return label
+        return parts[-1] if parts else ""
+
+    # -- lookups used by the checker --------------------------------------------------------
+
+    def model(self, name: Optional[str]) -> Optional[ModelInfo]:
+        """The model a full dotted name stands for (a class, a re-export, a ``Table`` variable)."""
+        if not name:
+            return None
+        key = self.find_class(name)
+        if key is not None:
+            return self.models.get(key)
+        found = self.variable(name)
+        if found is not None:
+            if found[1]["kind"] == "user_model":  # User = get_user_model()
+                return self.by_reference(self.user_model)
+            return self.models.get(found[0])
+        return None
+
+    def by_reference(self, text: str, app_label: str = "") -> Optional[ModelInfo]:
+        """A Django string reference: ``"billing.Invoice"``, or ``"Invoice"`` in ``app_label``."""
+        if text == "AUTH_USER_MODEL" or text == "setting:AUTH_USER_MODEL":
+            text = self.user_model
+        if "." in text:
+            label, _, model = text.rpartition(".")
+        else:
+            label, model = app_label, text
+        key = self.by_label.get((label.lower(), model.lower()))
+        return self.models.get(key) if key else None
+
+    def target(self, reference: str, app_label: str = "", module: str = "") -> Optional[ModelInfo]:
+        """The model a recorded relation target names."""
+        kind, _, text = reference.partition(":")
+        if kind == "setting":
+            return self.by_reference(self.user_model)
+        if kind == "py":
+            return self.model(text)
+        if kind == "sa":
+            found = self.model(f"{module}.{text}") if module else None
+            return found if found is not None and found.framework != "django" else None
+        if text == "self":
+            return None
+        return self.by_reference(text, app_label)
+
+    def names(self) -> List[str]:
+        """Every name a model (or Table variable) is known by in the project."""
+        return sorted({m.name for m in self.models.values() if m.table})
+
+
+def _django_table(db_table: str) -> Tuple[Optional[str], str]:
+    """``Meta.db_table`` -> (schema, table): Django quotes it whole, so ``'a"."b'`` is ``"a"."b"``."""
+    from boundary_lint.sites.orm import split_qualified
+
+    name = db_table.strip()
+    if '"' in name and not (name.startswith('"') and name.endswith('"')):
+        name = f'"{name}"'
+    parts = split_qualified(name)
+    quoted = '"' in name
+    if len(parts) >= 2:
+        schema, table = parts[-2], parts[-1]
+        return (schema if quoted else schema.lower()), (table if quoted else table.lower())
+    return None, (parts[0] if quoted else parts[0].lower()) if parts else name
+
+
+# -- building for a registry, cached --------------------------------------------------------
+
+CACHE_FILE = "models.json"
+_PROCESS: Dict[str, ModelIndex] = {}
+
+
+def index_files(root: Path, excludes: Sequence[str] = ()) -> List[Tuple[Path, str]]:
+    """The Python files under ``root``, folders matching ``excludes`` (the whole list) left out."""
+    from boundary_lint.adapters.files import iter_files
+
+    out = []
+    for path, _display in iter_files([str(root)], excludes, defaults=()):
+        if path.suffix == ".py":
+            out.append((path, path.relative_to(root).as_posix()))
+    return out
+
+
+def _record_of_path(item: Tuple[str, str]) -> Optional[dict]:
+    path, relative = item
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(5_000_001)
+    except OSError:
+        return None
+    return file_record(data, relative) if len(data) <= 5_000_000 else None
+
+
+MIN_FILES_PER_JOB = 64
+
+
+def _records(todo: List[Tuple[str, str]], jobs: int) -> List[Optional[dict]]:
+    """The records of files not in the cache, in a process pool when there are many."""
+    jobs = min(jobs, len(todo) // MIN_FILES_PER_JOB)
+    if jobs <= 1:
+        return [_record_of_path(item) for item in todo]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        return list(pool.map(_record_of_path, todo, chunksize=max(1, len(todo) // (jobs * 8))))
+
+
+def build_index(root: Path, excludes: Sequence[str] = (), cache_dir: Optional[Path] = None,
+                write: bool = True, jobs: int = 1) -> ModelIndex:
+    """The index of every model under ``root``; a file unchanged since the cache was written
+    (same size and mtime) is not read again. ``write=False`` reads the cache, never writes it;
+    ``jobs`` reads the other files in that many processes."""
+    from boundary_lint.adapters.cache import code_stamp
+
+    stamp = hashlib.blake2b(code_stamp().encode(), digest_size=8).hexdigest()
+    cached: Dict[str, list] = {}
+    cache_file = cache_dir / CACHE_FILE if cache_dir is not None else None
+    if cache_file is not None:
+        try:
+            with open(cache_file, encoding="utf-8") as handle:
+                loaded = json.load(handle)
+            if isinstance(loaded, dict) and loaded.get("stamp") == stamp and isinstance(loaded.get("files"), dict):
+                cached = loaded["files"]
+        except (OSError, ValueError):
+            cached = {}
+    files: Dict[str, list] = {}
+    todo: List[Tuple[str, str]] = []
+    for path, relative in index_files(root, excludes):
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue  # a FIFO or device is never opened (it could block), a symlink never followed
+        entry = cached.get(relative)
+        if isinstance(entry, list) and len(entry) == 3 and entry[0] == info.st_size and entry[1] == info.st_mtime_ns:
+            files[relative] = entry
+        else:
+            files[relative] = [info.st_size, info.st_mtime_ns, None]
+            todo.append((str(path), relative))
+    changed = bool(todo)
+    for (_, relative), record in zip(todo, _records(todo, jobs)):
+        files[relative][2] = record
+    records = [entry[2] for entry in files.values() if entry[2] is not None]
+    if write and cache_file is not None and (changed or len(files) != len(cached)):
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            gitignore = cache_dir / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n")
+            fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"stamp": stamp, "version": INDEX_VERSION, "files": files}, handle)
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass
+    index = ModelIndex.from_records(records)
+    index.scanned = frozenset(module_name(relative) for relative in files)
+    return index
+
+
+EMPTY = ModelIndex()
+
+
+def for_registry(registry, use_cache: bool = True) -> ModelIndex:
+    """The index of the registry's folder, built once per process (a registry built in memory,
+    with no file, has no folder of its own: its index is empty). The cache ``check`` keeps is
+    read, never written here: ``fix --diff`` and flake8 write nothing into the project."""
+    if getattr(registry, "source", None) is None:
+        return EMPTY
+    root = Path(registry.root).resolve()
+    key = f"{root}\0{use_cache}"
+    if key not in _PROCESS:
+        from boundary_lint.adapters.runner import cache_folder, walk_excludes
+
+        _PROCESS[key] = build_index(root, walk_excludes(registry), cache_folder(registry) if use_cache else None,
+                                    write=False)
+    return _PROCESS[key]
+
+
+def install(registry, index: ModelIndex) -> None:
+    """Make ``index`` the one :func:`for_registry` returns in this process (workers)."""
+    if getattr(registry, "source", None) is None:
+        return
+    root = Path(registry.root).resolve()
+    _PROCESS[f"{root}\0True"] = index
+    _PROCESS[f"{root}\0False"] = index
+
+
+def forget() -> None:
+    """Drop the per-process indexes (tests that edit a tree between runs)."""
+    _PROCESS.clear()

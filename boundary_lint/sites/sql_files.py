@@ -1,0 +1,65 @@
+"""``.sql`` files -> one SQL site: the whole file, psql meta-commands blanked out.
+
+Blanking (not deleting) keeps every offset equal to the file's, so a table's
+position is a plain line/column lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Tuple
+
+from boundary_lint.model import SqlSite
+
+_META_COMMAND = re.compile(r"^[ \t]*\\[^\n]*", re.MULTILINE)
+_COPY_META = re.compile(r"[ \t]*\\copy\b")
+_FROM_STDIN = re.compile(r"\bfrom\s+(?:stdin|pstdin)\b", re.IGNORECASE)
+
+
+def blank_meta_commands(text: str) -> str:
+    r"""Replace psql meta-command lines (``\connect db``, ``\i file``) by spaces.
+
+    ``\copy`` is the exception: it reads or writes a table like ``COPY``, so it
+    becomes that statement, its line break a ``;`` (lengths never change), and
+    the data lines of ``\copy ... FROM stdin`` up to ``\.`` are blanked.
+
+    >>> blank_meta_commands("\\c db\nSELECT 1")
+    '     \nSELECT 1'
+    >>> blank_meta_commands("\\copy t FROM 'f.csv'\nSELECT 1")
+    "COPY  t FROM 'f.csv';SELECT 1"
+    """
+    out: List[str] = []
+    pos = 0
+    in_data = False
+    for match in _META_COMMAND.finditer(text):
+        line = match.group()
+        out.append(_blank(text[pos : match.start()]) if in_data else text[pos : match.start()])
+        in_data = False
+        copy = _COPY_META.match(line)
+        if copy is None:
+            out.append(" " * len(line))
+        else:
+            head = line[: copy.end()]
+            statement = head[:-5] + "COPY " + line[copy.end() :]
+            ends_line = match.end() < len(text) and text[match.end()] == "\n"
+            out.append(statement + (";" if ends_line else ""))
+            in_data = _FROM_STDIN.search(line) is not None
+        pos = match.end() + (1 if copy is not None and match.end() < len(text) and text[match.end()] == "\n" else 0)
+    out.append(_blank(text[pos:]) if in_data else text[pos:])
+    return "".join(out)
+
+
+def _blank(text: str) -> str:
+    """Spaces for everything but line breaks (the data lines of ``COPY ... FROM stdin``)."""
+    return re.sub(r"[^\n]", " ", text)
+
+
+def line_starts(text: str) -> Tuple[int, ...]:
+    starts: List[int] = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    return tuple(starts)
+
+
+def sql_file_site(text: str) -> SqlSite:
+    """The site for a whole ``.sql`` file."""
+    return SqlSite(blank_meta_commands(text), from_sink=True, line_starts=line_starts(text))
