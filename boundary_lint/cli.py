@@ -12,18 +12,24 @@ import sys
 from typing import List, Optional, Sequence
 
 from boundary_lint import __version__
-from boundary_lint.adapters.commands import check_options as adoption, db_audit as db_audit_cli, init as init_registry
-from boundary_lint.codes import RULES, explain, first_unknown_code, unknown_code_message
+from boundary_lint.commands import check_options as adoption, db_audit as db_audit_cli, init as init_registry
+from boundary_lint.codes import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    RULES,
+    explain,
+    first_unknown_code,
+    unknown_code_message,
+)
 from boundary_lint.adapters.config_file import check_service_name, load_for
 from boundary_lint.registry import ConfigError, Registry
 from boundary_lint.report.github import format_github
-from boundary_lint.report.formats import FORMATTERS, format_problem
+from boundary_lint.report.formats import FORMATTERS
+from boundary_lint.report.text import format_problem
 from boundary_lint.adapters.cache import CACHE_DIR
 from boundary_lint.adapters.progress import Progress
 from boundary_lint.adapters.runner import code_filter, no_file_checked_problem, run_paths
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-NOT_YET: dict = {}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,10 +88,6 @@ def build_parser() -> argparse.ArgumentParser:
     db_audit = commands.add_parser("db-audit", help="check a live PostgreSQL catalog against the registry")
     db_audit_cli.add_arguments(db_audit)
 
-    for name, message in NOT_YET.items():
-        commands.add_parser(name, help=f"(not yet) {message}", add_help=False).add_argument(
-            "rest", nargs=argparse.REMAINDER
-        )
     return parser
 
 
@@ -94,9 +96,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    if args.command in NOT_YET:
-        print(f"boundary-lint: {NOT_YET[args.command]}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "explain":
         return run_explain(args.code)
@@ -199,7 +198,8 @@ def run_check(args: argparse.Namespace) -> int:
 def _repository_relative(paths: Sequence[str]):
     """Paths relative to the checked code's git repository root, as GitHub annotations need;
     unchanged outside a repository."""
-    from boundary_lint.filters.changed_lines import DiffError, repo_relative, repo_root
+    from boundary_lint.adapters.git import repo_relative, repo_root
+    from boundary_lint.filters.changed_lines import DiffError
 
     try:
         return repo_relative(repo_root(adoption.path_folder(paths[0] if paths else ".")))
@@ -216,7 +216,7 @@ def run_fix(args: argparse.Namespace) -> int:
     if missing:
         print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    from boundary_lint.adapters.commands.fix import run_fix_command
+    from boundary_lint.commands.fix import run_fix_command
 
     return run_fix_command(args, registry)
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict
 
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+"""Every command's exit status: clean (``fix``: nothing to change), findings (``fix --diff``: it
+would change files), usage or configuration error. Stable: scripts and CI rely on them."""
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -8,8 +8,24 @@ from __future__ import annotations
 
 import bisect
 import enum
+import hashlib
+import re
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from collections import Counter
+from typing import Dict, List, Optional, Tuple
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def fingerprint(text: str) -> str:
+    r"""A statement's or construct's stable short hash, whitespace collapsed and lower-cased:
+    what baseline entries and SARIF results are keyed by (never a line number).
+
+    >>> fingerprint("SELECT *\n  FROM Public.Strategy") == fingerprint("select * from public.strategy")
+    True
+    """
+    text = _WHITESPACE.sub(" ", text).strip().lower()
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 class Operation(enum.IntEnum):
@@ -215,3 +231,42 @@ class Problem:
     fatal: bool = True  # the file (or a site) could not be vouched for: exit 1
     usage: bool = False  # a mistake of the user's (an unknown code in a comment): exit 2
     kind: str = ""  # "unused-suppression" for a comment that suppressed nothing
+
+
+UNUSED = "unused-suppression"  # Problem.kind of a comment that suppressed nothing
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced, in the order it will be printed."""
+
+    findings: List[Finding] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)
+    files: int = 0
+    unowned_files: int = 0
+    suppressed: List[SuppressedFinding] = field(default_factory=list)  # shown with --show-suppressed
+    paths: List[str] = field(default_factory=list)  # the files checked, as displayed
+    stale_baseline: list = field(default_factory=list)  # baseline.BaselineEntry no longer found
+    baselined: int = 0  # findings the baseline accepted (not in ``findings``)
+    excluded_folders: List[str] = field(default_factory=list)  # skipped under a folder given
+    unused_suppressions: List[UnusedSuppression] = field(default_factory=list)  # comments suppressing nothing
+
+    orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage, never guessed)
+    coverage: Dict[str, int] = field(default_factory=dict)  # checker.COVERAGE_KEYS, summed over the files
+    coverage_by_service: Dict[str, Dict[str, int]] = field(default_factory=dict)
+    coverage_by_file: Dict[str, Dict[str, int]] = field(default_factory=dict)  # kept with --statistics only
+
+    @property
+    def files_with_findings(self) -> int:
+        return len({f.path for f in self.findings})
+
+    @property
+    def errors(self) -> List[Problem]:
+        return [p for p in self.problems if p.fatal]
+
+    @property
+    def warnings(self) -> List[Problem]:
+        return [p for p in self.problems if not p.fatal]
+
+    def by_code(self) -> Dict[str, int]:
+        return dict(sorted(Counter(f.code for f in self.findings).items()))

@@ -17,7 +17,7 @@ import pytest
 
 from boundary_lint.pipeline import check_python_source
 from boundary_lint.adapters.config_file import registry_from_mapping
-from boundary_lint.report.formats import RunResult
+from boundary_lint.model import RunResult
 from boundary_lint.filters.run_filters import expire
 from project import make_project
 

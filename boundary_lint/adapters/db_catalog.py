@@ -4,7 +4,8 @@ The only module that imports psycopg (inside :func:`read_catalog`, so the rest
 of boundary-lint never needs it). It runs catalog queries only, inside
 ``BEGIN READ ONLY`` + ``SET TRANSACTION READ ONLY``, checks that the session
 really is read-only before reading anything, rolls back and returns plain
-frozen values that :mod:`boundary_lint.db_audit.rules` judges without I/O.
+frozen values (:mod:`boundary_lint.db_audit.catalog`) that
+:mod:`boundary_lint.db_audit.rules` judges without I/O.
 
 System schemas (``pg_*``, ``information_schema``), partitions (their parent
 stands for them) and objects that belong to an extension are left out.
@@ -13,9 +14,17 @@ stands for them) and objects that belong to an extension are left out.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Mapping, Optional, Sequence
 
+from boundary_lint.db_audit.catalog import (
+    RELATION_KINDS,
+    Catalog,
+    CatalogError,
+    ForeignKey,
+    Relation,
+    RolePrivileges,
+    ViewRead,
+)
 from boundary_lint.db_audit.location import (
     database_location,
     hide_quoted_fragments,
@@ -24,92 +33,8 @@ from boundary_lint.db_audit.location import (
     secrets_of,
 )
 
-RELATION_KINDS = {
-    "r": "table",
-    "p": "partitioned table",
-    "f": "foreign table",
-    "v": "view",
-    "m": "materialized view",
-}
-WRITE_PRIVILEGES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
 STATEMENT_TIMEOUT = "60s"
 CONNECT_TIMEOUT_S = 10
-
-
-class CatalogError(Exception):
-    """The catalog could not be read; the message is safe to print (no password)."""
-
-
-@dataclass(frozen=True, order=True)
-class Relation:
-    """A table, view, materialized view or foreign table."""
-
-    schema: str
-    name: str
-    kind: str = "table"  # a value of RELATION_KINDS
-
-    @property
-    def qualified(self) -> str:
-        return f"{self.schema}.{self.name}"
-
-
-@dataclass(frozen=True, order=True)
-class ForeignKey:
-    """Constraint ``constraint`` on ``schema.table`` references ``ref_schema.ref_table``."""
-
-    schema: str
-    table: str
-    constraint: str
-    ref_schema: str
-    ref_table: str
-
-
-@dataclass(frozen=True, order=True)
-class ViewRead:
-    """View ``schema.view`` (of ``kind``) reads relation ``ref_schema.ref_name`` directly."""
-
-    schema: str
-    view: str
-    ref_schema: str
-    ref_name: str
-    kind: str = "view"
-
-
-@dataclass(frozen=True, order=True)
-class RolePrivileges:
-    """What ``role`` may do to a relation, as ``has_*_privilege`` sees it: direct
-    grants, grants to PUBLIC or to roles it inherits from, ownership, superuser."""
-
-    role: str
-    schema: str
-    name: str
-    kind: str
-    privileges: Tuple[str, ...]  # among SELECT, INSERT, UPDATE, DELETE, TRUNCATE
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """What one audit read from the database.
-
-    Attributes:
-        location: ``postgresql://host:port/dbname`` (never a password).
-        database: the database's name.
-        schemas: every non-system schema of the database, whatever ``--schema`` says.
-        roles: the roles asked about that exist in the cluster.
-        relations, foreign_keys, view_reads, privileges: limited to the audited
-            schemas (a view's or a constraint's own schema; what they reference may be anywhere).
-        transaction_read_only: ``SHOW transaction_read_only`` inside the audit's transaction.
-    """
-
-    location: str
-    database: str = ""
-    schemas: Tuple[str, ...] = ()
-    roles: Tuple[str, ...] = ()
-    relations: Tuple[Relation, ...] = ()
-    foreign_keys: Tuple[ForeignKey, ...] = ()
-    view_reads: Tuple[ViewRead, ...] = ()
-    privileges: Tuple[RolePrivileges, ...] = ()
-    transaction_read_only: bool = True
 
 
 _NOT_SYSTEM = "({ns}.nspname !~ '^pg_' AND {ns}.nspname <> 'information_schema')"

@@ -18,7 +18,7 @@ from boundary_lint.pipeline import FileResult, check_bytes, read_source, unreada
 from boundary_lint.adapters.files import DEFAULT_EXCLUDES, iter_files, iter_other_files
 from boundary_lint.model import Problem
 from boundary_lint.registry import Registry, glob_to_regex
-from boundary_lint.report.formats import RunResult
+from boundary_lint.model import RunResult
 
 MIN_FILES_PER_JOB = 8  # below this, starting workers costs more than it saves
 

@@ -34,7 +34,8 @@ from boundary_lint.registry import ConfigError, Registry
 from boundary_lint.codemod import reasons
 from boundary_lint.codemod.calls import ClientSpec, client_specs
 from boundary_lint.codemod.client_methods import client_class, module_path, package_root
-from boundary_lint.codemod.plan import CallRewrite, FilePlan, KnownClient, MissingMethod, Planner, plan_source
+from boundary_lint.codemod.decisions import CallRewrite, FilePlan, KnownClient, MissingMethod
+from boundary_lint.codemod.plan import Planner, plan_source
 from boundary_lint.codemod.reasons import Refusal
 
 MAX_PASSES = 3

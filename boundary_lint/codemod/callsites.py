@@ -18,7 +18,8 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 from boundary_lint.sites.literal_positions import char_column
 from boundary_lint.model import Position, SqlSite
 from boundary_lint.sites.bindings import Scopes as _Scopes
-from boundary_lint.sites.python import SINK_METHODS, _callee_name, _Composer, _sql_argument, build_site
+from boundary_lint.sites.ast_calls import callee_name
+from boundary_lint.sites.python import SINK_METHODS, Composer, _sql_argument, build_site
 from boundary_lint.codemod import reasons
 
 Span = Tuple[int, int, int, int]
@@ -131,13 +132,13 @@ def call_sites(index: ModuleIndex, extra_sinks: Sequence[str] = ()) -> List[Call
     sinks = (SINK_METHODS | frozenset(extra_sinks)) - WRAPPERS
     found = []
     for node in ast.walk(index.tree):
-        if not isinstance(node, ast.Call) or _callee_name(node.func) not in sinks:
+        if not isinstance(node, ast.Call) or callee_name(node.func) not in sinks:
             continue
         argument = _sql_argument(node)
         if argument is None:
             continue
         stack = index.scope_stack(node)
-        composer = _Composer(index.lines, index.scopes, stack)
+        composer = Composer(index.lines, index.scopes, stack)
         pieces = composer.compose(argument, 0)
         if not pieces or not any(p.text for p in pieces):
             continue
@@ -150,7 +151,7 @@ def call_sites(index: ModuleIndex, extra_sinks: Sequence[str] = ()) -> List[Call
                 statement = index.assignments.get(id(bound)) if bound is not None else None
                 if statement is not None:
                     names.append((sub, statement))
-        found.append(CallSite(node, _callee_name(node.func), site, holes, tuple(names),
+        found.append(CallSite(node, callee_name(node.func), site, holes, tuple(names),
                               frozenset(site.positions)))
     found.sort(key=lambda c: (c.call.lineno, c.call.col_offset))
     return found

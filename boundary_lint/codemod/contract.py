@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from boundary_lint.codemod.apply import FixRun
-from boundary_lint.codemod.plan import ClientSpec
+from boundary_lint.codemod.calls import ClientSpec
 
 _WS = re.compile(r"\s+")
 

@@ -14,13 +14,12 @@ import ast
 from typing import Callable, Dict, List, Set, Tuple
 
 from boundary_lint.codemod.callsites import CallSite, ModuleIndex, Span
+from boundary_lint.codemod.decisions import CallRewrite
 
 
 def remove_leftovers(plan, sites: List[CallSite], outcome: Dict[int, object], module: ModuleIndex,
                      exported: Callable[[str], bool]) -> Dict[str, str]:
     """Fill ``plan.removals`` and ``plan.dropped_imports``; returns kept SQL names -> why."""
-    from boundary_lint.codemod.plan import CallRewrite
-
     rewritten = [s for s in sites if isinstance(outcome.get(id(s)), CallRewrite)]
     if not rewritten:
         return {}

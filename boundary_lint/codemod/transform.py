@@ -21,7 +21,8 @@ from boundary_lint.registry import Registry
 from boundary_lint.codemod import imports, layout
 from boundary_lint.codemod.callsites import Span
 from boundary_lint.codemod.follow import Edit
-from boundary_lint.codemod.plan import CallRewrite, FilePlan, Planner, plan_source
+from boundary_lint.codemod.decisions import CallRewrite, FilePlan
+from boundary_lint.codemod.plan import Planner, plan_source
 
 _ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.SimpleString, cst.ConcatenatedString,
           cst.FormattedString, cst.Integer, cst.Float, cst.Imaginary, cst.List, cst.Dict, cst.Set, cst.Tuple)

@@ -15,7 +15,7 @@ Every finding's ``path`` is the database location, ``line`` and ``column``
 are 0 (a database object has no line), and the message names the object.
 
 >>> from boundary_lint.adapters.config_file import registry_from_mapping
->>> from boundary_lint.adapters.db_catalog import Catalog, ForeignKey, Relation
+>>> from boundary_lint.db_audit.catalog import Catalog, ForeignKey, Relation
 >>> registry = registry_from_mapping({"services": {
 ...     "orders": {"owns": ["orders.*"]}, "algo": {"owns": ["public.strategies"]}}})
 >>> catalog = Catalog("postgresql://db:5432/app", schemas=("orders", "public"),
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from boundary_lint.codes import format_message
-from boundary_lint.adapters.db_catalog import WRITE_PRIVILEGES, Catalog
+from boundary_lint.db_audit.catalog import WRITE_PRIVILEGES, Catalog
 from boundary_lint.model import Finding
 from boundary_lint.registry import Registry, normalize_name, split_entry
 

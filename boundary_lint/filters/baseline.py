@@ -32,7 +32,14 @@ from typing import Callable, Collection, Dict, Iterable, List, Optional, Tuple
 from boundary_lint.codes import RULES, unknown_code_message
 from boundary_lint.model import Finding
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+LEGACY = "v1:"
+"""Prefix of a fingerprint read from a version-1 file. Version 1 hashed ORM and migration
+constructs without lower-casing them; version 2 has one fingerprint for everything
+(:func:`boundary_lint.model.fingerprint`). A legacy entry accepts a finding whose
+fingerprint it spells, else one of the same file, code and table: an old baseline keeps
+accepting what it accepted, and the next ``--write-baseline`` writes today's keys."""
 Key = Tuple[str, str, str, str]  # path, code, table, fingerprint
 
 
@@ -139,21 +146,18 @@ def match(
     known: List[Finding] = []
     expired: List[Tuple[Finding, BaselineEntry]] = []
     excepted: List[Tuple[Finding, BaselineEntry]] = []
-    for finding in sorted(findings):
-        key = finding_key(finding, path_of)
-        entry = about.get(key)
-        if budget.get(key, 0) > 0:
-            budget[key] -= 1
-            if entry is not None and today is not None and entry.until \
-                    and datetime.date.fromisoformat(entry.until) < today:
-                new.append(finding)
-                expired.append((finding, entry))
-                continue
+    for finding, key in _draw(sorted(findings), budget, path_of):
+        entry = about.get(key) if key is not None else None
+        if key is None:
+            new.append(finding)
+        elif entry is not None and today is not None and entry.until \
+                and datetime.date.fromisoformat(entry.until) < today:
+            new.append(finding)
+            expired.append((finding, entry))
+        else:
             known.append(finding)
             if entry is not None and entry.is_exception:
                 excepted.append((finding, entry))
-        else:
-            new.append(finding)
     checked = set(checked_paths)
     stale = sorted(
         BaselineEntry(*key, count=left)
@@ -161,6 +165,32 @@ def match(
         if left > 0 and key[0] in checked and keep(key[1])
     )
     return BaselineMatch(new, known, stale, expired, excepted)
+
+
+def _draw(findings: List[Finding], budget: Dict[Key, int], path_of) -> List[Tuple[Finding, Optional[Key]]]:
+    """The entry each finding draws on (None: new), taking the counts off ``budget``.
+
+    First its own key, or a version-1 entry spelling its fingerprint; then, for what is
+    left, any version-1 entry of its file, code and table (ORM fingerprints changed).
+    """
+    keys = [finding_key(f, path_of) for f in findings]
+    drawn: List[Optional[Key]] = []
+    for key in keys:
+        spelled = key[:3] + (LEGACY + key[3],)
+        got = next((k for k in (key, spelled) if budget.get(k, 0) > 0), None)
+        if got is not None:
+            budget[got] -= 1
+        drawn.append(got)
+    legacy: Dict[Tuple[str, str, str], List[Key]] = defaultdict(list)
+    for key in sorted(k for k in budget if k[3].startswith(LEGACY)):
+        legacy[key[:3]].append(key)
+    for i, key in enumerate(keys):
+        if drawn[i] is None:
+            got = next((k for k in legacy.get(key[:3], ()) if budget[k] > 0), None)
+            if got is not None:
+                budget[got] -= 1
+                drawn[i] = got
+    return list(zip(findings, drawn))
 
 
 def without_stale(entries: Iterable[BaselineEntry], stale: Iterable[BaselineEntry]) -> List[BaselineEntry]:
@@ -244,16 +274,17 @@ def load(path: Path) -> List[BaselineEntry]:
     except ValueError as exc:
         raise BaselineError(f"{path}: not valid JSON ({exc}); regenerate it with --write-baseline") from None
     entries_raw = raw.get("entries") if isinstance(raw, dict) else None
-    if not isinstance(raw, dict) or raw.get("version") != FORMAT_VERSION or not isinstance(entries_raw, list):
+    if not isinstance(raw, dict) or raw.get("version") not in READABLE_VERSIONS or not isinstance(entries_raw, list):
         raise BaselineError(
             f"{path}: not a boundary-lint baseline of version {FORMAT_VERSION}; "
             "regenerate it with --write-baseline"
         )
+    prefix = LEGACY if raw["version"] == 1 else ""
     entries = []
     for index, item in enumerate(raw["entries"]):
         try:
             entry = BaselineEntry(
-                str(item["path"]), str(item["code"]), str(item["table"]), str(item.get("fingerprint", "")),
+                str(item["path"]), str(item["code"]), str(item["table"]), prefix + str(item.get("fingerprint", "")),
                 int(item.get("count", 1)),
             )
             extra = {name: str(item.get(name) or "") for name in ("ticket", "until", "reason")}

@@ -1,8 +1,8 @@
 """``--diff-base REF``: which lines changed since a git ref, so CI reports only those.
 
 :func:`parse_unified_diff` is pure (the hunks of ``git diff -U0`` -> changed
-lines per file); :func:`git_changed_lines` runs git, the only I/O here. Files
-git does not track yet count as changed on every line.
+lines per file); :func:`boundary_lint.adapters.git.git_changed_lines` runs git.
+Files git does not track yet count as changed on every line.
 
 >>> diff = '''diff --git a/app/x.py b/app/x.py
 ... --- a/app/x.py
@@ -20,10 +20,8 @@ git does not track yet count as changed on every line.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-from typing import Callable, Dict, Iterable, Optional, Set
+from typing import Dict, Iterable, Optional, Set
 
 ALL_LINES: Optional[Set[int]] = None
 """The value for a file whose every line counts as changed (new, untracked)."""
@@ -101,67 +99,3 @@ def is_changed(changed: Changed, path: str, lines: Iterable[int]) -> bool:
         return False
     got = changed[path]
     return got is None or any(line in got for line in lines)
-
-
-# -- the edge: running git ------------------------------------------------------------------
-
-
-def _git(args, cwd: str) -> str:
-    try:
-        proc = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=cwd, capture_output=True, text=True, encoding="utf-8", errors="surrogateescape",
-            timeout=120,
-        )
-    except FileNotFoundError:
-        raise DiffError("git is not installed (needed by --diff-base)") from None
-    except subprocess.TimeoutExpired:
-        raise DiffError(f"git {' '.join(args)} took longer than 120 s") from None
-    if proc.returncode != 0:
-        message = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
-        raise DiffError(f"git {args[0]} failed: {message}")
-    return proc.stdout
-
-
-def repo_root(cwd: str = ".") -> str:
-    return _git(["rev-parse", "--show-toplevel"], cwd).strip()
-
-
-def git_changed_lines(ref: str, cwd: str = ".") -> Changed:
-    """Lines changed in the working tree since ``ref`` forked, keyed by repo-relative path.
-
-    The diff is taken from the merge base of ``ref`` and ``HEAD`` (what a pull
-    request changed), uncommitted edits included. Untracked files (not
-    ignored) count as changed on every line.
-    """
-    if ref.startswith("-"):
-        raise DiffError(f"{ref!r} is not a git ref")
-    try:
-        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
-    except DiffError:
-        raise DiffError(f"unknown git ref {ref!r} (in CI, fetch it first: fetch-depth: 0)") from None
-    try:  # a pull request's own changes: since it forked from REF, not REF's later commits
-        base = _git(["merge-base", ref, "HEAD"], cwd).strip()
-    except DiffError:  # no common history (shallow clone): the best we have is REF itself
-        base = ref
-    diff = _git(
-        ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/",
-         base, "--"],
-        cwd,
-    )
-    changed: Changed = dict(parse_unified_diff(diff))
-    untracked = _git(["ls-files", "--others", "--exclude-standard", "--full-name", "-z"], cwd)
-    for path in filter(None, untracked.split("\0")):
-        changed[path] = ALL_LINES
-    return changed
-
-
-def repo_relative(root: str) -> Callable[[str], str]:
-    """Map a finding's path (relative to the cwd, or absolute) to the repo-relative form git uses."""
-    real_root = os.path.realpath(root)
-
-    def path_of(path: str) -> str:
-        rel = os.path.relpath(os.path.realpath(path), real_root)
-        return rel.replace(os.sep, "/")
-
-    return path_of

@@ -6,7 +6,7 @@ or without a ticket (``settings.require_ticket``), the baseline takes off
 accepted findings and names the stale entries, ``--diff-base`` keeps only
 findings on changed lines, and comments that suppressed nothing become
 warnings (errors with ``--strict-suppressions``). Each step is a pure function
-from one :class:`~boundary_lint.report.formats.RunResult` to another; today's date,
+from one :class:`~boundary_lint.model.RunResult` to another; today's date,
 reading the baseline and running git happen in the CLI.
 """
 
@@ -19,7 +19,7 @@ from typing import Callable, Collection, Dict, Iterable, List, Optional, Tuple
 from boundary_lint.filters import baseline
 from boundary_lint.filters.changed_lines import Changed, is_changed
 from boundary_lint.model import Finding, Problem, SuppressedFinding, UnusedSuppression
-from boundary_lint.report.formats import UNUSED, RunResult
+from boundary_lint.model import UNUSED, RunResult
 
 
 TODAY_ENV = "BOUNDARY_LINT_TODAY"

@@ -7,12 +7,10 @@ findings (with ``--show-suppressed``) as ``::notice``, then the plain summary.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, List
+from typing import Callable, List
 
-from boundary_lint.model import Finding
-
-if TYPE_CHECKING:  # pragma: no cover
-    from boundary_lint.report.formats import RunResult
+from boundary_lint.model import Finding, RunResult
+from boundary_lint.report.text import summary_line
 
 
 def escape_data(text: str) -> str:
@@ -46,11 +44,9 @@ def finding_command(finding: Finding, level: str = "error", suffix: str = "",
     )
 
 
-def format_github(result: "RunResult", path_of: Callable[[str], str] = lambda path: path) -> str:
+def format_github(result: RunResult, path_of: Callable[[str], str] = lambda path: path) -> str:
     """``path_of`` maps a path as displayed to the repository-relative one GitHub matches
     against the diff (the CLI passes it; the workflow may run from a subfolder)."""
-    from boundary_lint.report.formats import summary_line  # reporters imports this module
-
     lines: List[str] = [finding_command(f, path_of=path_of) for f in result.findings]
     for item in result.suppressed:
         why = f" (suppressed: {item.reason})" if item.reason else " (suppressed without a reason)"

@@ -16,27 +16,24 @@ import json
 import os
 from collections import Counter
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Dict, List, Optional
+from typing import Dict, List, Optional
 from urllib.parse import quote
 
 from boundary_lint import __version__
 from boundary_lint.codes import RULES, explain
-from boundary_lint.model import Finding, Problem
+from boundary_lint.model import Finding, Problem, RunResult
 from boundary_lint.report.rule_docs import rule_markdown
-
-if TYPE_CHECKING:  # pragma: no cover
-    from boundary_lint.report.formats import RunResult
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "boundaryLintStatement/v1"
 SRCROOT = "%SRCROOT%"
 
 
-def format_sarif(result: "RunResult") -> str:
+def format_sarif(result: RunResult) -> str:
     return json.dumps(sarif_document(result), indent=2, ensure_ascii=False) + "\n"
 
 
-def sarif_document(result: "RunResult", cwd: Optional[str] = None) -> dict:
+def sarif_document(result: RunResult, cwd: Optional[str] = None) -> dict:
     """The SARIF log for one run (a single ``run`` object)."""
     rule_ids = list(RULES)
     results = [_result(f, rule_ids, fp) for f, fp in _with_fingerprints(result.findings)]

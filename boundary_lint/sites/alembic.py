@@ -18,15 +18,23 @@ variable is left alone.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Dict, Set, Tuple
+from typing import Any, Dict, Optional, Protocol, Set, Tuple
 
 from boundary_lint.sites.bindings import walk_statements
 from boundary_lint.model import Operation
-from boundary_lint.sites.orm import argument as _arg
-from boundary_lint.sites.orm import call_name as _call_name
+from boundary_lint.sites.ast_calls import argument as _arg
+from boundary_lint.sites.ast_calls import callee_name as _call_name
 
-if TYPE_CHECKING:  # pragma: no cover
-    from boundary_lint.sites.orm import OrmFinder
+
+class OrmFinder(Protocol):
+    """What the Alembic reader asks of :class:`boundary_lint.sites.orm.OrmFinder`, which owns it."""
+
+    scopes: Any
+    stack: Tuple
+
+    def next_construct(self) -> None: ...
+    def add_named(self, construct: ast.AST, name_expr: Optional[ast.expr], *args, **kwargs) -> None: ...
+
 
 # op name -> (position of the table-name argument, its keyword names)
 DDL_OPS: Dict[str, Tuple[int, Tuple[str, ...]]] = {
@@ -52,7 +60,7 @@ DDL_OPS: Dict[str, Tuple[int, Tuple[str, ...]]] = {
 class AlembicOps:
     """Recognises ``op.*`` calls of a module that imports Alembic's ``op``."""
 
-    def __init__(self, finder: "OrmFinder", tree: ast.AST) -> None:
+    def __init__(self, finder: OrmFinder, tree: ast.AST) -> None:
         self.finder = finder
         self.op_names: Set[str] = set()
         self.batch_names: Set[str] = set()

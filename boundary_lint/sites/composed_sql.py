@@ -24,15 +24,28 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Protocol, Sequence, Tuple
 
+from boundary_lint.sites.ast_calls import callee_name
 from boundary_lint.sites.literal_positions import LiteralPiece, node_position
 from boundary_lint.model import Position
 
-if TYPE_CHECKING:  # pragma: no cover
-    from boundary_lint.sites.python import _Composer
-
 Pieces = List[LiteralPiece]
+
+
+class Composer(Protocol):
+    """What these functions ask of :class:`boundary_lint.sites.python.Composer`, which calls them."""
+
+    lines: Sequence[str]
+    scopes: Any
+    stack: Tuple
+    env: Dict
+
+    def compose(self, expr: ast.expr, depth: int) -> Optional[Pieces]: ...
+    def lookup(self, name: str) -> Optional[ast.expr]: ...
+    def in_context(self, stack: Tuple, env: Dict, compute): ...
+    def hole(self, expr: ast.expr) -> LiteralPiece: ...
+
 
 PSYCOPG_TEXT = frozenset({"SQL", "Composed"})
 """psycopg ``sql`` objects that carry SQL text: a composition rooted in one is SQL."""
@@ -46,12 +59,6 @@ _STATEMENT = re.compile(
 )
 
 
-def callee(func: ast.expr) -> str:
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
-
-
 def is_composed_sql(expr: ast.expr, lookup, depth: int = 0) -> bool:
     """Is ``expr`` a ``psycopg.sql`` composition holding SQL text (``SQL(...)``,
     ``.format``/``.join`` on one, ``Composed``, ``+`` of those)?
@@ -61,7 +68,7 @@ def is_composed_sql(expr: ast.expr, lookup, depth: int = 0) -> bool:
     if depth > 6:
         return False
     if isinstance(expr, ast.Call):
-        name = callee(expr.func)
+        name = callee_name(expr.func)
         if name in PSYCOPG_TEXT:
             return True
         if isinstance(expr.func, ast.Attribute) and name in ("format", "join", "as_string"):
@@ -82,10 +89,10 @@ def looks_like_statement(text: str) -> bool:
     return _STATEMENT.match(text) is not None
 
 
-def compose_call(composer: "_Composer", call: ast.Call, depth: int) -> Optional[Pieces]:
+def compose_call(composer: Composer, call: ast.Call, depth: int) -> Optional[Pieces]:
     """Pieces for the calls this module knows; ``None`` when ``call`` is none of them."""
     func = call.func
-    name = callee(func)
+    name = callee_name(func)
     if isinstance(func, ast.Attribute) and name == "format":
         base = composer.compose(func.value, depth + 1)
         return None if base is None else format_fields(composer, base, call, depth)
@@ -98,12 +105,12 @@ def compose_call(composer: "_Composer", call: ast.Call, depth: int) -> Optional[
     if name == "Composed" and len(call.args) == 1:
         parts = _sequence(composer, call.args[0])
         if parts is None:
-            return [composer._hole(call)]
+            return [composer.hole(call)]
         return [piece for part in parts for piece in _part(composer, part, depth)]
     if name == "Identifier":
         return _identifier(composer, call, depth)
     if name == "Literal":
-        return [composer._hole(call)]
+        return [composer.hole(call)]
     if name == "Placeholder":
         return _placeholder(composer, call)
     if isinstance(func, ast.Name):
@@ -111,7 +118,7 @@ def compose_call(composer: "_Composer", call: ast.Call, depth: int) -> Optional[
     return None
 
 
-def substitute(composer: "_Composer", expr: ast.expr, at: Position, depth: int) -> Optional[Pieces]:
+def substitute(composer: Composer, expr: ast.expr, at: Position, depth: int) -> Optional[Pieces]:
     """``expr``'s pieces when it is built from constants (holes allowed), for a field at ``at``.
 
     Text written right there (a literal, an ``Identifier("s", "t")``, a helper's
@@ -140,13 +147,11 @@ def _in_place(expr: ast.expr) -> bool:
     """Is the text of ``expr`` written where it stands (not fetched from elsewhere)?"""
     if isinstance(expr, (ast.Constant, ast.JoinedStr)):
         return True
-    return isinstance(expr, ast.Call) and callee(expr.func) in _IN_PLACE_CALLS
+    return isinstance(expr, ast.Call) and callee_name(expr.func) in _IN_PLACE_CALLS
 
 
-def format_fields(composer: "_Composer", base: Pieces, call: ast.Call, depth: int) -> Pieces:
+def format_fields(composer: Composer, base: Pieces, call: ast.Call, depth: int) -> Pieces:
     """``base.format(*args, **kwargs)``: each ``{field}`` by its argument, ``{{``/``}}`` as braces."""
-    from boundary_lint.sites.python import _brace_spans
-
     starred = any(isinstance(a, ast.Starred) for a in call.args)
     args = [] if starred else list(call.args)
     keywords: Dict[str, ast.expr] = {k.arg: k.value for k in call.keywords if k.arg}
@@ -157,7 +162,7 @@ def format_fields(composer: "_Composer", base: Pieces, call: ast.Call, depth: in
             out.append(piece)
             continue
         last = 0
-        for start, end, replacement in _brace_spans(piece.text):
+        for start, end, replacement in brace_spans(piece.text):
             if start > last:
                 out.append(LiteralPiece(piece.text[last:start], piece.positions[last:start]))
             last = end
@@ -186,7 +191,7 @@ def format_fields(composer: "_Composer", base: Pieces, call: ast.Call, depth: in
 _PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?([#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?)([diouxXeEfFgGcrsab%])")
 
 
-def percent_fields(composer: "_Composer", base: Pieces, right: ast.expr, depth: int) -> Pieces:
+def percent_fields(composer: Composer, base: Pieces, right: ast.expr, depth: int) -> Pieces:
     """``base % args``: a plain ``%s`` / ``%(key)s`` takes its argument's text when that is
     built from constants; any other conversion is a run-time value; ``%%`` is a percent sign."""
     if isinstance(right, ast.Name):
@@ -234,7 +239,7 @@ def percent_fields(composer: "_Composer", base: Pieces, right: ast.expr, depth: 
     return out
 
 
-def _sequence(composer: "_Composer", expr: ast.expr) -> Optional[Sequence[ast.expr]]:
+def _sequence(composer: Composer, expr: ast.expr) -> Optional[Sequence[ast.expr]]:
     """The elements of a list/tuple display (or a name bound to one)."""
     if isinstance(expr, ast.Name) and composer.scopes is not None:
         expr = composer.lookup(expr.id) or expr
@@ -243,12 +248,12 @@ def _sequence(composer: "_Composer", expr: ast.expr) -> Optional[Sequence[ast.ex
     return None
 
 
-def _part(composer: "_Composer", expr: ast.expr, depth: int) -> Pieces:
+def _part(composer: Composer, expr: ast.expr, depth: int) -> Pieces:
     pieces = substitute(composer, expr, node_position(expr, composer.lines), depth)
-    return pieces if pieces is not None else [composer._hole(expr)]
+    return pieces if pieces is not None else [composer.hole(expr)]
 
 
-def _join(composer: "_Composer", call: ast.Call, depth: int) -> Optional[Pieces]:
+def _join(composer: Composer, call: ast.Call, depth: int) -> Optional[Pieces]:
     """``sep.join([a, b])`` with a list display; any other iterable is one hole."""
     func = call.func
     assert isinstance(func, ast.Attribute)
@@ -257,7 +262,7 @@ def _join(composer: "_Composer", call: ast.Call, depth: int) -> Optional[Pieces]
         return None
     parts = _sequence(composer, call.args[0])
     if parts is None:
-        return [composer._hole(call.args[0])]
+        return [composer.hole(call.args[0])]
     out: Pieces = []
     for index, part in enumerate(parts):
         if index:
@@ -266,17 +271,17 @@ def _join(composer: "_Composer", call: ast.Call, depth: int) -> Optional[Pieces]
     return out
 
 
-def _identifier(composer: "_Composer", call: ast.Call, depth: int) -> Pieces:
+def _identifier(composer: Composer, call: ast.Call, depth: int) -> Pieces:
     """``Identifier("s", "t")`` -> ``"s"."t"``; a part not built from constants is a hole."""
     if not call.args or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
-        return [composer._hole(call)]
+        return [composer.hole(call)]
     out: Pieces = []
     for index, arg in enumerate(call.args):
         pieces = substitute(composer, arg, node_position(arg, composer.lines), depth)
         if index:
             out.append(LiteralPiece(".", (out[-1].positions[-1],)))
         if pieces is None or any(p.hole is not None or not p.text for p in pieces):
-            out.append(composer._hole(arg))
+            out.append(composer.hole(arg))
             continue
         text = "".join(p.text for p in pieces)
         where = [pos for p in pieces for pos in p.positions]
@@ -288,7 +293,7 @@ def _identifier(composer: "_Composer", call: ast.Call, depth: int) -> Pieces:
     return out
 
 
-def _placeholder(composer: "_Composer", call: ast.Call) -> Pieces:
+def _placeholder(composer: Composer, call: ast.Call) -> Pieces:
     at = node_position(call, composer.lines)
     name = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "name"), None)
     if name is None:
@@ -296,11 +301,11 @@ def _placeholder(composer: "_Composer", call: ast.Call) -> Pieces:
     elif isinstance(name, ast.Constant) and isinstance(name.value, str):
         text = f"%({name.value})s"
     else:
-        return [composer._hole(call)]
+        return [composer.hole(call)]
     return [LiteralPiece(text, (at,) * len(text))]
 
 
-def _helper(composer: "_Composer", call: ast.Call, name: str, depth: int) -> Optional[Pieces]:
+def _helper(composer: Composer, call: ast.Call, name: str, depth: int) -> Optional[Pieces]:
     """A module function ending in ``return <string expression>``, composed for this call."""
     scopes = composer.scopes
     if scopes is None or depth > 4:
@@ -351,3 +356,24 @@ def _bind_arguments(
         if extra is not None:
             bound[extra.arg] = (None, False)
     return bound
+
+
+def brace_spans(text: str) -> List[Tuple[int, int, Optional[str]]]:
+    """The ``{field}`` spans of a format string (replacement None) and its ``{{``/``}}`` escapes (a brace)."""
+    spans: List[Tuple[int, int, Optional[str]]] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c in "{}" and text.startswith(c * 2, i):
+            spans.append((i, i + 2, c))
+            i += 2
+        elif c == "{":
+            depth, j = 1, i + 1
+            while j < len(text) and depth:
+                depth += {"{": 1, "}": -1}.get(text[j], 0)
+                j += 1
+            spans.append((i, j, None))
+            i = j
+        else:
+            i += 1
+    return spans

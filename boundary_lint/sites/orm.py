@@ -28,18 +28,17 @@ from __future__ import annotations
 
 import ast
 import bisect
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
+from boundary_lint.sites.ast_calls import argument, callee_name
 from boundary_lint.sites.literal_positions import node_position
-from boundary_lint.model import HOLE_PREFIX, Operation, Position, Reference, TableName
+from boundary_lint.model import HOLE_PREFIX, Operation, Position, Reference, TableName, fingerprint
 from boundary_lint.sites.bindings import Scopes as _Scopes
 from boundary_lint.sites.bindings import walk_statements
-from boundary_lint.sites.python import _Composer, build_site
+from boundary_lint.sites.python import Composer, build_site
 
-_WS = re.compile(r"\s+")
 _QUOTED_PARTS = re.compile(r'"(?:[^"]|"")*"|[^."]+')
 ALEMBIC_CALLS = frozenset(
     "create_table drop_table add_column drop_column alter_column rename_table create_table_comment "
@@ -84,29 +83,9 @@ def orm_references(
 
 
 def fingerprint_of(node: ast.AST, lines: Sequence[str]) -> str:
-    """Stable short hash of a construct's source text, whitespace collapsed (for baselines)."""
+    """The baseline key of a construct: :func:`boundary_lint.model.fingerprint` of its source text."""
     first, last = node.lineno, getattr(node, "end_lineno", None) or node.lineno
-    text = _WS.sub(" ", "".join(lines[first - 1 : last])).strip()
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def call_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return ""
-
-
-def argument(call: ast.Call, index: int, *keywords: str) -> Optional[ast.expr]:
-    """Positional argument ``index`` or the first of ``keywords`` given."""
-    for keyword in call.keywords:
-        if keyword.arg in keywords:
-            return keyword.value
-    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    if len(positional) == len(call.args) and index < len(positional):
-        return positional[index]
-    return None
+    return fingerprint("".join(lines[first - 1 : last]))
 
 
 def split_qualified(text: str) -> List[str]:
@@ -200,7 +179,7 @@ class OrmFinder(ast.NodeVisitor):
         ``registry(metadata=...)``, ``SQLAlchemy(metadata=...)`` and names bound to those.
         """
         if isinstance(expr, ast.Call):
-            name = call_name(expr.func)
+            name = callee_name(expr.func)
             if name == "MetaData":
                 return argument(expr, 99, "schema")
             if name in ("declarative_base", "registry", "SQLAlchemy", "as_declarative"):
@@ -272,7 +251,7 @@ class OrmFinder(ast.NodeVisitor):
         self.stack.pop()
 
     def visit_Call(self, node: ast.Call) -> None:
-        name = call_name(node.func)
+        name = callee_name(node.func)
         if name == "ForeignKey":
             self._foreign_key(node)
         elif name == "ForeignKeyConstraint":
@@ -295,7 +274,7 @@ class OrmFinder(ast.NodeVisitor):
         """The string ``expr`` stands for, rebuilt from constants; None when it is no string."""
         if expr is None:
             return None
-        pieces = _Composer(self.lines, self.scopes, tuple(self.stack)).compose(expr, 0)
+        pieces = Composer(self.lines, self.scopes, tuple(self.stack)).compose(expr, 0)
         if not pieces:
             return None
         site = build_site(pieces, from_sink=False)
@@ -443,7 +422,7 @@ class OrmFinder(ast.NodeVisitor):
         else:
             # sqlalchemy.sql.table("name", column("a"), ..., schema=...)
             if not (rest or schema) or not all(
-                isinstance(a, ast.Call) and call_name(a.func) == "column" for a in rest
+                isinstance(a, ast.Call) and callee_name(a.func) == "column" for a in rest
             ):
                 return False
             metadata = _NO_METADATA
@@ -597,6 +576,6 @@ def _schema_in_table_args(
         for key, value in zip(args.keys, args.values):
             if isinstance(key, ast.Constant) and key.value == "schema":
                 return value
-    if isinstance(args, ast.Call) and call_name(args.func) == "dict":
+    if isinstance(args, ast.Call) and callee_name(args.func) == "dict":
         return argument(args, 99, "schema")
     return None

@@ -13,6 +13,8 @@ import re
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from boundary_lint.sites import composed_sql
+from boundary_lint.sites.composed_sql import brace_spans
+from boundary_lint.sites.ast_calls import callee_name
 from boundary_lint.sites.literal_positions import LiteralPiece, literal_pieces, node_position
 from boundary_lint.sites.bindings import Scopes as _Scopes
 from boundary_lint.prefilter.lines import touches
@@ -146,7 +148,7 @@ class _SiteFinder(ast.NodeVisitor):
         self.excluded -= 1
 
     def visit_Call(self, node: ast.Call) -> None:
-        name = _callee_name(node.func)
+        name = callee_name(node.func)
         if name in self.sinks or (name == "raw" and _is_manager_raw(node.func)):
             argument = _sql_argument(node)
             if argument is not None:
@@ -185,12 +187,12 @@ class _SiteFinder(ast.NodeVisitor):
         """Add the site ``expr`` composes to; ``from_sink=None``: a psycopg composition,
         a sink when it reads as a whole statement. Returns the nodes it used."""
         scopes = scopes if scopes is not None else tuple(self.scope_stack)
-        composer = _Composer(self.lines, self.scopes, scopes)
+        composer = Composer(self.lines, self.scopes, scopes)
         pieces = composer.compose(expr, 0)
         if pieces is None or not any(p.text for p in pieces):
             return composer.used
         if from_sink is None:
-            if isinstance(expr, ast.Call) and _callee_name(expr.func) == "SQL":
+            if isinstance(expr, ast.Call) and callee_name(expr.func) == "SQL":
                 pieces = _brace_format(pieces)  # a template whose fields are filled elsewhere
             text = "".join(p.text for p in pieces)
             from_sink = composed_sql.looks_like_statement(text)
@@ -210,7 +212,7 @@ class _SiteFinder(ast.NodeVisitor):
         for node, scopes in self.composed_roots:
             if id(node) in self.used_by_sink:
                 continue
-            composer = _Composer(self.lines, self.scopes, scopes)
+            composer = Composer(self.lines, self.scopes, scopes)
             composer.compose(node, 0)
             roots.append((node, scopes))
             for used in composer.used:
@@ -230,7 +232,7 @@ class _SiteFinder(ast.NodeVisitor):
         return [self.sites[k] for k in sorted(self.sites)]
 
 
-class _Composer:
+class Composer:
     """Rebuild a string expression from its constant parts, holes for the rest.
 
     ``env`` binds the parameters of a helper function being composed for one
@@ -290,9 +292,9 @@ class _Composer:
             return None
         out: List[LiteralPiece] = []
         if first:
-            out.append(self._hole(operands[0] if first == 1 else spine[first - 2]))
+            out.append(self.hole(operands[0] if first == 1 else spine[first - 2]))
         for operand, pieces in zip(operands[first:], composed[first:]):
-            out.extend(pieces if pieces is not None else [self._hole(operand)])
+            out.extend(pieces if pieces is not None else [self.hole(operand)])
         return out
 
     def lookup(self, name: str) -> Optional[ast.expr]:
@@ -311,7 +313,7 @@ class _Composer:
 
     def _call(self, call: ast.Call, depth: int) -> Optional[List[LiteralPiece]]:
         func = call.func
-        if _callee_name(func) in ("text", "dedent", "strip", "str") and call.args:
+        if callee_name(func) in ("text", "dedent", "strip", "str") and call.args:
             return self.compose(call.args[0], depth + 1)
         if isinstance(func, ast.Attribute) and func.attr in ("strip", "lstrip", "rstrip"):
             return self.compose(func.value, depth + 1)
@@ -352,7 +354,7 @@ class _Composer:
                 out.append(LiteralPiece("", (start,), value.value))
         return out
 
-    def _hole(self, expr: ast.expr) -> LiteralPiece:
+    def hole(self, expr: ast.expr) -> LiteralPiece:
         return LiteralPiece("", (node_position(expr, self.lines),), expr)
 
 
@@ -397,28 +399,8 @@ def _brace_format(pieces: List[LiteralPiece]) -> List[LiteralPiece]:
         if piece.hole is not None or not piece.text:
             out.append(piece)
             continue
-        out.extend(_split_piece(piece, _brace_spans(piece.text)))
+        out.extend(_split_piece(piece, brace_spans(piece.text)))
     return out
-
-
-def _brace_spans(text: str) -> List[Tuple[int, int, Optional[str]]]:
-    spans: List[Tuple[int, int, Optional[str]]] = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c in "{}" and text.startswith(c * 2, i):
-            spans.append((i, i + 2, c))
-            i += 2
-        elif c == "{":
-            depth, j = 1, i + 1
-            while j < len(text) and depth:
-                depth += {"{": 1, "}": -1}.get(text[j], 0)
-                j += 1
-            spans.append((i, j, None))
-            i = j
-        else:
-            i += 1
-    return spans
 
 
 def _is_docstring(node: ast.AST) -> bool:
@@ -444,14 +426,6 @@ def _is_string_expr(node: ast.AST) -> bool:
             node = rights.pop()
         else:
             return False
-
-
-def _callee_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return ""
 
 
 def _is_manager_raw(func: ast.expr) -> bool:

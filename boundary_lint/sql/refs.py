@@ -16,7 +16,6 @@ When sqlglot cannot read a statement, a token scan (``sql_scan``) stands in.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import time
@@ -26,7 +25,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import sqlglot
 from sqlglot import exp
 
-from boundary_lint.model import HOLE_PREFIX, Operation, TableName, TableRef
+from boundary_lint.model import HOLE_PREFIX, Operation, TableName, TableRef, fingerprint
 from boundary_lint.sql.scan import scan_tables
 from boundary_lint.sql.split import (
     blank_into_targets,
@@ -100,7 +99,6 @@ class SqlBudget:
 
 _LETTER = re.compile(r"[A-Za-z]")
 _HEAD = re.compile(r"\s*([A-Za-z]+)(?:\s+([A-Za-z]+))?(?:\s+([A-Za-z]+))?(?:\s+([A-Za-z]+))?")
-_WS = re.compile(r"\s+")
 _EXPLAIN = re.compile(r"\s*EXPLAIN\b(?:\s*\([^)]*\))?(?:\s+(?:ANALY[SZ]E|VERBOSE)\b)*\s*"
                       r"|\s*PREPARE\s+\w+\s*(?:\([^)]*\))?\s*AS\b\s*"
                       r"|\s*DECLARE\s+\w+\b[\w\s]*?\bCURSOR\b[\w\s]*?\bFOR\b\s*", re.I)
@@ -125,12 +123,6 @@ _NOT_TABLES = (exp.Lock, exp.UserDefinedFunction, exp.AlterRename, exp.Analyze)
 _WITH_KEY = next(k for k in exp.Select.arg_types if k.startswith("with"))  # "with_" since 28
 
 _dialects: Dict[str, object] = {}
-
-
-def fingerprint(statement: str) -> str:
-    """Stable short hash of a statement: whitespace collapsed, lower-cased."""
-    text = _WS.sub(" ", statement).strip().lower()
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 class _QuietSqlglot(logging.Filter):

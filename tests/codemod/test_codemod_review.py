@@ -12,7 +12,8 @@ from libcst.codemod import CodemodTest
 
 from boundary_lint.codemod.calls import ClientSpec
 from boundary_lint.codemod.client_methods import ClientClass, Signature
-from boundary_lint.codemod.plan import KnownClient, Planner
+from boundary_lint.codemod.decisions import KnownClient
+from boundary_lint.codemod.plan import Planner
 from boundary_lint.codemod.transform import RewriteSqlToClientCalls
 from codemod.support import REGISTRY, SERVICE
 

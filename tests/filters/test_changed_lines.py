@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint.filters.changed_lines import (
-    ALL_LINES,
-    DiffError,
-    git_changed_lines,
-    is_changed,
-    parse_unified_diff,
-)
+from boundary_lint.adapters.git import git_changed_lines
+from boundary_lint.filters.changed_lines import ALL_LINES, DiffError, is_changed, parse_unified_diff
 from project import APP, make_project
 
 DIFF = """\

@@ -9,13 +9,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Optional, TextIO
 
+from boundary_lint.codes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
 from boundary_lint.codemod import reasons as reasons_module
 from boundary_lint.registry import ConfigError, Registry
-from boundary_lint.report.formats import format_problem
+from boundary_lint.report.text import format_problem
 from boundary_lint.codemod.apply import FixRun, fix_paths
 from boundary_lint.codemod.contract import build_contract, contract_json, contract_markdown
-
-EXIT_DONE, EXIT_WOULD_CHANGE, EXIT_USAGE = 0, 1, 2
 
 
 def format_left(run: FixRun) -> str:
@@ -148,7 +147,7 @@ def run_fix_command(args: argparse.Namespace, registry: Registry, out: Optional[
     err.write(format_summary(run))
     if generated is not None:
         err.write(format_generated(generated, handlers))
-    return EXIT_WOULD_CHANGE if args.diff and run.changed else EXIT_DONE
+    return EXIT_FINDINGS if args.diff and run.changed else EXIT_CLEAN
 
 
 def format_generated(generated, handlers: Optional[str]) -> str:

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from boundary_lint.codes import EXIT_CLEAN, EXIT_USAGE
 from boundary_lint.pipeline import MAX_FILE_BYTES, PYTHON_SUFFIXES, decode_source, read_source, source_references
 from boundary_lint.adapters.files import iter_files
 from boundary_lint.sites.model_index import build_index
 from boundary_lint.model import Reference
 from boundary_lint.registry import SYSTEM_SCHEMAS, ConfigError, Settings
 
-EXIT_CLEAN, EXIT_USAGE = 0, 2
 Table = Tuple[str, str]  # schema, name
 _STRENGTH = ("ddl", "model", "write", "map", "read", "fk")  # what makes a folder the likely owner, strongest first
 

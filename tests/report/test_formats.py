@@ -8,7 +8,7 @@ from boundary_lint.report.github import command, format_github
 from boundary_lint.model import Finding, Problem, SuppressedFinding
 from boundary_lint.report.owners import by_owner, owner_lines
 from boundary_lint.adapters.progress import Progress
-from boundary_lint.report.formats import RunResult
+from boundary_lint.model import RunResult
 
 
 def test_github_format_is_one_workflow_command_per_finding(run_cli):

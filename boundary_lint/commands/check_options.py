@@ -17,9 +17,10 @@ from typing import Callable, List, Optional, TextIO
 
 from boundary_lint.filters import baseline, run_filters
 from boundary_lint.filters.run_filters import TODAY_ENV
-from boundary_lint.filters.changed_lines import Changed, DiffError, git_changed_lines, repo_relative, repo_root
+from boundary_lint.adapters.git import git_changed_lines, repo_relative, repo_root
+from boundary_lint.filters.changed_lines import Changed, DiffError
 from boundary_lint.registry import Registry
-from boundary_lint.report.formats import RunResult
+from boundary_lint.model import RunResult
 
 _FROM_SETTINGS = "\0settings.baseline"
 

@@ -15,14 +15,13 @@ import os
 from collections import Counter
 from typing import TYPE_CHECKING, Callable, Dict, Mapping, Optional, TextIO
 
+from boundary_lint.codes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
 from boundary_lint.db_audit.location import scrub, secrets_of
 from boundary_lint.report.owners import by_owner, owner_lines
 from boundary_lint.registry import Registry
 
 if TYPE_CHECKING:  # pragma: no cover
     from boundary_lint.db_audit.rules import AuditResult
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -199,3 +199,45 @@ def test_option_mistakes_are_usage_errors(run_cli, tmp_path, args, message):
     make_project(tmp_path)
     result = run_cli("check", *args, cwd=tmp_path)
     assert result.code == 2 and message in result.err
+
+
+# -- version 1 files (ORM and migration constructs were hashed without lower-casing) ---------
+
+V1_BASELINE = Path(__file__).parents[1] / "data" / "baseline_v1_orm_project.json"  # written by version-1 code
+ORM_PROJECT = Path(__file__).parents[1] / "fixtures" / "orm_project"
+
+
+def test_a_version_1_baseline_still_accepts_what_it_accepted(run_cli, tmp_path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(ORM_PROJECT, project)
+    shutil.copy(V1_BASELINE, project / "bl.json")
+    accepted = sum(e["count"] for e in json.loads(V1_BASELINE.read_text())["entries"])
+    run = run_cli("check", "--baseline", "bl.json", "--format", "json", cwd=project)
+    assert run.code == 0, run.out
+    assert run.json["findings"] == [] and run.json["summary"]["baselined"] == accepted
+    assert run.json["stale_baseline"] == []
+
+    # The count still bounds it: a second read of a baselined table in the same file is new.
+    dynamic = project / "orders" / "dynamic.py"
+    dynamic.write_text(dynamic.read_text() + "\n\ndef more():\n    return Invoice.objects.filter(paid=True)\n")
+    grown = run_cli("check", "--baseline", "bl.json", "--format", "json", cwd=project)
+    assert grown.code == 1
+    assert [(f["path"], f["code"], f["table"]) for f in grown.json["findings"]] == [
+        ("orders/dynamic.py", "BND100", "billing.invoices")]
+
+    # Writing it again gives today's format and keys, with the same findings accepted.
+    dynamic.write_text(dynamic.read_text().rsplit("\n\ndef more", 1)[0] + "\n")
+    rewritten = run_cli("check", "--write-baseline", "bl.json", cwd=project)
+    assert rewritten.code == 0, rewritten.err
+    document = json.loads((project / "bl.json").read_text())
+    assert document["version"] == baseline.FORMAT_VERSION == 2
+    assert not any(e["fingerprint"].startswith(baseline.LEGACY) for e in document["entries"])
+    assert sum(e["count"] for e in document["entries"]) == accepted
+
+
+def test_a_version_1_entry_prefers_the_statement_it_spells():
+    sql_entry = BaselineEntry("a.py", "BND100", "public.strategy", baseline.LEGACY + "f1", 1)
+    m = baseline.match([finding(3, fp="f2"), finding(9, fp="f1")], [sql_entry], checked_paths={"a.py"})
+    assert [f.line for f in m.known] == [9] and [f.line for f in m.new] == [3] and m.stale == []
