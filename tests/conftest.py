@@ -43,6 +43,15 @@ NEEDS_POSTGRES = (
 )
 POSTGRES_FIXTURES = {"legacy_database", "sandbox"}  # tests/test_example_migrations_pg.py, test_db_audit_pg.py
 NEEDS_NETWORK = ("tests/test_precommit_hook.py",)  # pre-commit builds the hook's environment with pip
+SLOW = (  # whole tools run end to end, or hypothesis's random inputs (the long profile: minutes each)
+    "tests/test_precommit_hook.py",
+    "tests/codemod/test_codemod_golden.py",
+    "tests/codemod/test_owner_run_both.py",
+    "tests/codemod/test_behaviour_generated_owner.py",
+    "tests/codemod/test_codemod_safety.py",
+    "tests/test_fuzz_checker.py",
+    "tests/test_fuzz_registry.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -52,6 +61,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.postgres)
         if node.startswith(NEEDS_NETWORK):
             item.add_marker(pytest.mark.network)
+        if node.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
