@@ -41,9 +41,10 @@ class Operation(enum.IntEnum):
         return self.name.lower()
 
 
-COVERAGE_KEYS = ("sql_sites", "parsed", "token_scanned", "dynamic", "orm_references")
+COVERAGE_KEYS = ("sql_sites", "parsed", "token_scanned", "dynamic", "orm_references", "not_read")
 """How much database access a check judged: SQL sites read, of them parsed by sqlglot or
-token-scanned, of them with a table name built at run time; ORM and migration references."""
+token-scanned, of them with a table name built at run time; ORM and migration references;
+files of a host language (Go, TypeScript...) found but not read, their parser missing."""
 
 
 @dataclass(frozen=True, order=True)

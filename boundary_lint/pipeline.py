@@ -40,6 +40,7 @@ from boundary_lint.rules import findings_for
 from boundary_lint.sites.orm import orm_references
 from boundary_lint.sites.python import python_sql_sites
 from boundary_lint.sites.sql_files import sql_file_site
+from boundary_lint.languages import host_language
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 SQL_SUFFIXES = (".sql",)
@@ -404,6 +405,14 @@ def _check_bytes(
     if b"\0" in data:
         message = "skipped: binary content (NUL bytes); exclude it"
         return FileResult(display, service, problems=[Problem(display, 1, message)])
+    host = host_language(path.suffix)
+    if host is not None:  # Go, TypeScript, Java, shell, Prisma: their finders load only now
+        text, problem = decode_source(data, display, False)
+        if problem is not None:
+            return FileResult(display, service, problems=[problem])
+        from boundary_lint.sites.host_check import check_host_source
+
+        return check_host_source(host, data, text, display, registry, service, str(path))
     is_python = path.suffix in PYTHON_SUFFIXES
     interesting = context = None
     if is_python and prefilter:

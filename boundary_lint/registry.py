@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 from boundary_lint.model import TableName
+from boundary_lint.languages import LANGUAGE_NAMES
 
 SYSTEM_SCHEMAS = frozenset(
     {
@@ -96,6 +97,7 @@ class Settings:
     baseline: Optional[str] = None  # baseline file, relative to the registry file
     isolation: str = "schema"  # "database": statements across owners are BND107
     require_ticket: bool = False  # a suppression comment without a ticket does not count
+    languages: Tuple[str, ...] = LANGUAGE_NAMES  # the file types a run reads (boundary_lint.languages)
 
 
 @dataclass(frozen=True)

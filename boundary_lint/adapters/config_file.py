@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from boundary_lint.adapters.files import DEFAULT_EXCLUDES
+from boundary_lint.languages import LANGUAGE_NAMES
 from boundary_lint.codes import is_known_code, unknown_code_message
 from boundary_lint.registry import (
     ISOLATIONS,
@@ -44,6 +45,7 @@ SETTINGS_KEYS = {
     "baseline": "str",
     "isolation": "str",
     "require_ticket": "bool",
+    "languages": "list",
 }
 SERVICE_KEYS = {
     "owns": "list",
@@ -178,11 +180,24 @@ def registry_from_mapping(
         baseline=settings_raw.get("baseline"),
         isolation=settings_raw.get("isolation", "schema"),
         require_ticket=settings_raw.get("require_ticket", False),
+        languages=_check_languages(settings_raw.get("languages", LANGUAGE_NAMES), where,
+                                   f"{key_prefix}settings.languages"),
     )
     _check_isolation(settings.isolation, where, f"{key_prefix}settings.isolation")
     _check_dialect(settings.dialect, where, f"{key_prefix}settings.dialect")
     _check_ignore(settings.ignore, where, f"{key_prefix}settings.ignore")
     return Registry(services=services, settings=settings, root=root, source=source)
+
+
+def _check_languages(names: Sequence[str], where: str, key: str) -> Tuple[str, ...]:
+    """``settings.languages``: names of :data:`~boundary_lint.languages.LANGUAGE_NAMES`."""
+    for name in names:
+        if name not in LANGUAGE_NAMES:
+            hint = difflib.get_close_matches(name, LANGUAGE_NAMES, n=1)
+            did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise ConfigError(f"{where}: {key}: unknown language {name!r}{did_you_mean} "
+                              f"(known: {', '.join(LANGUAGE_NAMES)})")
+    return tuple(names)
 
 
 def _check_table(table: Mapping[str, Any], schema: Mapping[str, str], where: str, key: str) -> None:

@@ -49,13 +49,14 @@ def _matcher(patterns: Tuple[str, ...]):
 
 def iter_files(
     paths: Iterable[str], excludes: Sequence[str] = (), defaults: Sequence[str] = DEFAULT_EXCLUDES,
-    skipped: Optional[List[str]] = None,
+    skipped: Optional[List[str]] = None, suffixes: Tuple[str, ...] = CHECKED_SUFFIXES,
 ) -> Iterator[Tuple[Path, str]]:
     """``(path, display)`` for every file to check, in a stable order.
 
     A file named explicitly is always checked; folders are walked without
     following symlinks (so a symlink loop cannot hang the run). Folders matching
-    ``defaults`` or ``excludes`` are not entered; ``skipped`` collects them.
+    ``defaults`` or ``excludes`` are not entered; ``skipped`` collects them. ``suffixes``:
+    the files read in a folder (``settings.languages``; Python and SQL by default).
     """
     patterns = tuple(defaults) + tuple(excludes)
     seen = set()
@@ -78,7 +79,7 @@ def iter_files(
             dirs[:] = kept
             for name in files:
                 display = os.path.join(folder, name)
-                if name.endswith(CHECKED_SUFFIXES) and not is_excluded(display, patterns[len(defaults):]):
+                if name.endswith(suffixes) and not is_excluded(display, patterns[len(defaults):]):
                     found.append((Path(display), os.path.normpath(display)))
         for path, display in sorted(found, key=lambda item: item[1]):
             if path not in seen:

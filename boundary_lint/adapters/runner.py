@@ -19,6 +19,7 @@ from boundary_lint.adapters.files import DEFAULT_EXCLUDES, iter_files, iter_othe
 from boundary_lint.model import Problem
 from boundary_lint.registry import Registry, glob_to_regex
 from boundary_lint.model import RunResult
+from boundary_lint.languages import NOT_READ, suffixes_for
 
 MIN_FILES_PER_JOB = 8  # below this, starting workers costs more than it saves
 
@@ -95,7 +96,8 @@ def run_paths(
     """
     skipped: List[str] = []
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
-                            defaults=default_excludes(registry), skipped=skipped))
+                            defaults=default_excludes(registry), skipped=skipped,
+                            suffixes=suffixes_for(registry.settings.languages)))
     models = _model_index(registry, use_cache, jobs or default_jobs())
     key = registry_key(registry, service, models.digest() if models.models else "")
     cache = ResultCache(cache_folder(registry), key) if use_cache else None
@@ -125,11 +127,16 @@ def run_paths(
     results.extend(checked)
     if cache is not None:
         for (_, display, _, digest), result in zip(todo, checked):
-            cache.put(display, digest, result)
+            if not result.coverage.get(NOT_READ):  # read once its parser is installed
+                cache.put(display, digest, result)
         cache.save()
     run = gather(results, code_filter(select, ignore))
     run.excluded_folders = skipped
     run.problems = sorted(run.problems + unmatched_path_problems(registry, paths, [p for p, _ in files]))
+    if run.coverage.get(NOT_READ):  # said once, however many files: the gate did not read them
+        from boundary_lint.sites.host_check import not_read_problem
+
+        run.problems = sorted(run.problems + [not_read_problem(run.coverage[NOT_READ], registry_display(registry))])
     return run
 
 

@@ -29,8 +29,10 @@ from boundary_lint.adapters.files import iter_files
 from boundary_lint.sites.model_index import build_index
 from boundary_lint.model import Reference
 from boundary_lint.registry import SYSTEM_SCHEMAS, ConfigError, Settings
+from boundary_lint.languages import INSTALL_HINT, host_language, suffixes_for, LANGUAGE_NAMES
 
 Table = Tuple[str, str]  # schema, name
+ALL_SUFFIXES = suffixes_for(LANGUAGE_NAMES)
 _STRENGTH = ("ddl", "model", "write", "map", "read", "fk")  # what makes a folder the likely owner, strongest first
 
 
@@ -107,11 +109,11 @@ def run(args: argparse.Namespace) -> int:
 def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path) -> Tuple[List[Group], int]:
     """How each top-level folder under ``paths`` uses each table; and how many files were read."""
     groups: Dict[str, Group] = {}
-    files = 0
+    files = not_read = 0
     for given in paths:
         root = Path(given) if Path(given).is_dir() else Path(given).parent
         models = build_index(root)  # the same model index as check: Django apps and their tables
-        for path, display in iter_files([given]):
+        for path, display in iter_files([given], suffixes=ALL_SUFFIXES):
             try:
                 data = read_source(path)  # never a FIFO, never more than MAX_FILE_BYTES + 1
             except OSError:
@@ -122,8 +124,13 @@ def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path) 
             text, problem = decode_source(data, display, is_python)
             if problem is not None:
                 continue
+            host = host_language(path.suffix)
             try:
-                refs, _ = source_references(display, text, is_python, settings)
+                refs = host_usage(host, data, text, display, settings, str(path)) if host else \
+                    source_references(display, text, is_python, settings)[0]
+                if refs is None:
+                    not_read += 1
+                    continue
                 if is_python and models.models:
                     refs = refs + orm_usage(text, path, root, models)
             except Exception:  # a bug of ours on one file must not stop the draft
@@ -133,8 +140,23 @@ def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path) 
             group = groups.setdefault(glob, Group(glob, ""))
             group.files += 1
             add_refs(group, refs, settings.search_path[0] if settings.search_path else None)
+    if not_read:
+        print(f"boundary-lint: {not_read} file{'s' if not_read != 1 else ''} of other languages (Go, TypeScript, "
+              f"Java, shell...) not read: their parsers are not installed; {INSTALL_HINT}", file=sys.stderr)
     named = name_groups(list(groups.values()), registry_dir)
     return sorted(named, key=lambda g: g.glob), files
+
+
+def host_usage(host, data: bytes, text: str, display: str, settings, file_path: str) -> Optional[List[Reference]]:
+    """A host-language file's references (Prisma models and JPA entities count as models);
+    None when its parser is not installed."""
+    from boundary_lint.sites.host_check import host_references
+    from boundary_lint.sites.host_tree_sitter import MissingGrammar
+
+    try:
+        return host_references(host, data, text, display, settings, file_path=file_path)[0]
+    except MissingGrammar:
+        return None
 
 
 def orm_usage(text: str, path: Path, root: Path, models) -> List[Reference]:

@@ -6,6 +6,7 @@ from typing import Dict
 
 from boundary_lint.model import COVERAGE_KEYS, UNUSED, Problem, RunResult, SuppressedFinding
 from boundary_lint.report.owners import owner_lines
+from boundary_lint.languages import NOT_READ
 
 
 def format_text(result: RunResult) -> str:
@@ -43,14 +44,16 @@ def _count(n: int, word: str) -> str:
 
 
 def coverage_json(counts: Dict[str, int]) -> Dict[str, int]:
-    return {key: counts.get(key, 0) for key in COVERAGE_KEYS}
+    """Every count, but ``not_read`` (host-language files whose parser is missing) only when some were."""
+    return {key: counts.get(key, 0) for key in COVERAGE_KEYS if key != NOT_READ or counts.get(key)}
 
 
 def coverage_counts(found: Dict[str, int]) -> str:
     counts = coverage_json(found)
     return (f"{_count(counts['sql_sites'], 'SQL site')} read ({counts['parsed']} parsed, "
             f"{counts['token_scanned']} token-scanned; {counts['dynamic']} with a table name built at run time), "
-            f"{_count(counts['orm_references'], 'ORM and migration reference')}")
+            f"{_count(counts['orm_references'], 'ORM and migration reference')}"
+            + (f", {_count(counts[NOT_READ], 'file')} not read (no parser installed)" if counts.get(NOT_READ) else ""))
 
 
 def coverage_line(result: RunResult) -> str:

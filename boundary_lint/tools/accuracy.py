@@ -2,9 +2,10 @@
 
     python -m boundary_lint.tools.accuracy [CORPUS_DIR] [--json] [--config FILE]
 
-Every ``.py`` and ``.sql`` file of the corpus declares the findings it must
-give in trailing comment lines, ``# expect: LINE CODE TABLE`` (``-- expect:``
-in SQL); a file without such lines must give nothing. The checker runs
+Every file of the corpus (Python, SQL, or a host language) declares the findings it
+must give in trailing comment lines, ``# expect: LINE CODE TABLE`` (``-- expect:`` in
+SQL, ``// expect:`` in Go, TypeScript, Java and Prisma files); a file without such lines
+must give nothing. The checker runs
 in-process on every file (no cache), its findings are compared with the
 labels as ``(path, line, code, table)``, and each category (the first folder
 under the corpus) gets a row:
@@ -37,9 +38,10 @@ from boundary_lint.pipeline import check_file
 from boundary_lint.adapters.config_file import load_registry
 from boundary_lint.adapters.files import iter_files
 from boundary_lint.registry import ConfigError
+from boundary_lint.languages import HOST_LANGUAGES
 
-EXPECT = re.compile(r"^\s*(?:#|--)\s*expect:\s*(\d+)\s+(BND\d+)\s+(\S+)\s*$")
-SUFFIXES = (".py", ".sql")
+EXPECT = re.compile(r"^\s*(?:#|--|//)\s*expect:\s*(\d+)\s+(BND\d+)\s+(\S+)\s*$")
+SUFFIXES = (".py", ".sql") + tuple(s for h in HOST_LANGUAGES for s in h.suffixes)
 MIN_PRECISION, MIN_RECALL = 0.98, 0.95
 ROOT_CATEGORY = "(root)"
 
@@ -160,7 +162,7 @@ def evaluate_all(
     registry = load_registry(config or corpus / "boundaries.toml")
     by_category: Dict[str, Score] = defaultdict(Score)
     by_code: Dict[str, Score] = defaultdict(Score)
-    for path, _display in iter_files([str(corpus)], registry.settings.exclude):
+    for path, _display in iter_files([str(corpus)], registry.settings.exclude, suffixes=SUFFIXES):
         if path.suffix not in SUFFIXES:
             continue
         relative = path.relative_to(corpus).as_posix()
