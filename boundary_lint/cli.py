@@ -11,8 +11,8 @@ import os
 import sys
 from typing import List, Optional, Sequence
 
-from boundary_lint import __version__
-from boundary_lint.adapters.commands import check_options as adoption, db_audit as db_audit_cli, init as init_registry
+from boundary_lint import __version__, map_cli
+from boundary_lint.commands import check_options as adoption, db_audit as db_audit_cli, init as init_registry
 from boundary_lint.codes import RULES, explain, first_unknown_code, unknown_code_message
 from boundary_lint.adapters.config_file import check_service_name, load_for
 from boundary_lint.registry import ConfigError, Registry
@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--allow-non-atomic", action="store_true",
                      help="move writes out of their transaction too (each is listed as no longer atomic)")
 
+    map_cmd = commands.add_parser("map", help="draw which services reach into whose tables (mermaid, dot, html)")
+    map_cli.add_arguments(map_cmd)
+
+    commands.add_parser("server", help="a Language Server over stdio for editors (pip install 'boundary-lint[lsp]')")
+
     db_audit = commands.add_parser("db-audit", help="check a live PostgreSQL catalog against the registry")
     db_audit_cli.add_arguments(db_audit)
 
@@ -106,6 +111,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return run_fix(args)
     if args.command == "db-audit":
         return run_db_audit(args)
+    if args.command == "server":
+        return run_server()
+    if args.command == "map":
+        registry = _registry_for(args)
+        return map_cli.run(args, registry, sys.stdout, sys.stderr) if registry is not None else EXIT_USAGE
     return run_check(args)
 
 
@@ -216,9 +226,19 @@ def run_fix(args: argparse.Namespace) -> int:
     if missing:
         print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    from boundary_lint.adapters.commands.fix import run_fix_command
+    from boundary_lint.commands.fix import run_fix_command
 
     return run_fix_command(args, registry)
+
+
+def run_server() -> int:
+    """The Language Server; pygls (the ``lsp`` extra) is imported only here."""
+    try:
+        from boundary_lint.lsp.server import main as serve
+    except ImportError as exc:
+        print(f"boundary-lint: the server needs pygls ({exc}): pip install 'boundary-lint[lsp]'", file=sys.stderr)
+        return EXIT_USAGE
+    return serve()
 
 
 def run_db_audit(args: argparse.Namespace) -> int:
