@@ -231,27 +231,7 @@ def _fix_file(path: Path, display: str, registry: Registry, service: str, planne
         run.problems.append(Problem(display, 1, f"cannot read or decode ({exc}); not rewritten"))
         return outcome
     text = source.text
-    if "\r" in text.replace("\r\n", ""):
-        run.problems.append(Problem(display, 1, "lone carriage returns (old Mac newlines); not rewritten", False))
-        return outcome
-    plan, result = plan_source(display, text.replace("\r\n", "\n"), registry, service, planner)
-    run.problems.extend(result.problems)
-    first = plan
-    new_text = text
-    for _ in range(MAX_PASSES):
-        if not plan.rewrites:
-            break
-        outcome.rewrites.extend(plan.rewrites)
-        outcome.notes.extend(plan.notes)
-        new_text = _transform(new_text, plan, planner, display, run)
-        if new_text is None:
-            return FileOutcome(display, left=first.left, missing=first.missing)
-        plan, result = plan_source(display, new_text.replace("\r\n", "\n"), registry, service, planner)
-    else:
-        run.problems.append(Problem(display, 1, f"still changing after {MAX_PASSES} passes; not rewritten"))
-        return FileOutcome(display, left=first.left, missing=first.missing)
-    outcome.missing = list(plan.missing)  # as the final text has them
-    outcome.left = _reasons_from(first, plan, on_disk=not write)
+    new_text, outcome = fix_text(text, display, registry, service, planner, run, on_disk=not write)
     if new_text == text:
         return outcome
     outcome.rewrites = _new_lines(outcome.rewrites, new_text)
@@ -264,6 +244,36 @@ def _fix_file(path: Path, display: str, registry: Registry, service: str, planne
         write_atomic(path, encode(source, new_text))
         outcome.written = True
     return outcome
+
+
+def fix_text(text: str, display: str, registry: Registry, service: str, planner: Planner, run: FixRun,
+             on_disk: bool = True) -> Tuple[str, FileOutcome]:
+    """The rewritten text of one Python file and what was done (the text unchanged when
+    nothing is rewritten); ``run.problems`` gets what went wrong. An editor's unsaved
+    buffer is fixed by this too, so it gets exactly the rewrite ``fix`` would write."""
+    outcome = FileOutcome(display)
+    if "\r" in text.replace("\r\n", ""):
+        run.problems.append(Problem(display, 1, "lone carriage returns (old Mac newlines); not rewritten", False))
+        return text, outcome
+    plan, result = plan_source(display, text.replace("\r\n", "\n"), registry, service, planner)
+    run.problems.extend(result.problems)
+    first = plan
+    new_text = text
+    for _ in range(MAX_PASSES):
+        if not plan.rewrites:
+            break
+        outcome.rewrites.extend(plan.rewrites)
+        outcome.notes.extend(plan.notes)
+        new_text = _transform(new_text, plan, planner, display, run)
+        if new_text is None:
+            return text, FileOutcome(display, left=first.left, missing=first.missing)
+        plan, result = plan_source(display, new_text.replace("\r\n", "\n"), registry, service, planner)
+    else:
+        run.problems.append(Problem(display, 1, f"still changing after {MAX_PASSES} passes; not rewritten"))
+        return text, FileOutcome(display, left=first.left, missing=first.missing)
+    outcome.missing = list(plan.missing)  # as the final text has them
+    outcome.left = _reasons_from(first, plan, on_disk=on_disk)
+    return new_text, outcome
 
 
 def _transform(text: str, plan: FilePlan, planner: Planner, display: str, run: FixRun) -> Optional[str]:

@@ -62,12 +62,17 @@ def owner_lines(findings: Iterable[Finding]) -> List[str]:
     """``order_service -> algo_engine: 12 reads, 3 writes, 2 FKs``, one line per pair."""
     lines = []
     for row in by_owner(findings):
-        parts = []
-        for op in OPERATIONS:
-            n = row[op]
-            if n:
-                one, many = _WORDS[op]
-                parts.append(f"{n} {one if n == 1 else many}")
         owner = row["owner"] or (RUN_TIME if row["dynamic"] else NO_OWNER)
-        lines.append(f"{row['service']} -> {owner}: {', '.join(parts)}")
+        lines.append(f"{row['service']} -> {owner}: {counts_text(row)}")
     return lines
+
+
+def counts_text(counts: Dict[str, int]) -> str:
+    """``12 reads, 3 writes, 2 FKs``: the nonzero operation counts of a row, in OPERATIONS order."""
+    parts = []
+    for op in OPERATIONS:
+        n = counts.get(op, 0)
+        if n:
+            one, many = _WORDS[op]
+            parts.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(parts)

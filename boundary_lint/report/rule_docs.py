@@ -39,7 +39,7 @@ def _sample_message(rule: Rule) -> str:
 
 def rules_markdown() -> str:
     """The whole ``docs/rules.md`` page."""
-    index = "\n".join(f"| [{r.code}](#{_anchor(r)}) | {r.title} |" for r in RULES.values())
+    index = "\n".join(f"| [{r.code}](#{rule_anchor(r)}) | {r.title} |" for r in RULES.values())
     body = "\n".join(rule_markdown(r) for r in RULES.values())
     return (
         "# boundary-lint rules\n\n"
@@ -52,7 +52,7 @@ def rules_markdown() -> str:
     )
 
 
-def _anchor(rule: Rule) -> str:
+def rule_anchor(rule: Rule) -> str:
     """GitHub's heading anchor for ``## BND100: cross-service read``."""
     text = f"{rule.code}: {rule.title}".lower()
     return "".join(c if c.isalnum() or c in "-_ " else "" for c in text).replace(" ", "-")

@@ -29,9 +29,9 @@ for _language in HOST_LANGUAGES:
         pytest.importorskip(_language.grammar[0], reason=f"the {_language.name} grammar of boundary-lint[polyglot] "
                             "is not installed")
 
-FIXTURES = Path(__file__).parent / "fixtures" / "polyglot"
-CORPUS = Path(__file__).parent / "corpus_polyglot"
-REPO = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "polyglot"
+CORPUS = Path(__file__).parents[1] / "corpus_polyglot"
+REPO = Path(__file__).parents[2]
 
 # (file, needle, code, table): the finding stands where "|" is in the needle (else at its start)
 EXPECTED = [
