@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Callable, Dict, Mapping, Optional, TextIO
 from boundary_lint.codes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
 from boundary_lint.db_audit.location import scrub, secrets_of
 from boundary_lint.report.owners import by_owner, owner_lines
-from boundary_lint.registry import Registry
+from boundary_lint.adapters.config_file import load_for
+from boundary_lint.registry import ConfigError, Registry
 
 if TYPE_CHECKING:  # pragma: no cover
     from boundary_lint.db_audit.rules import AuditResult
@@ -36,7 +37,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def run(
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The live-database audit; psycopg is imported only once it connects."""
+    try:
+        registry, _ = load_for([], args.config)
+    except ConfigError as exc:
+        print(f"boundary-lint: {exc}", file=err)
+        return EXIT_USAGE
+    return audit_database(args, registry, out, err)
+
+
+def audit_database(
     args: argparse.Namespace,
     registry: Registry,
     out: TextIO,

@@ -17,11 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from boundary_lint.codes import EXIT_CLEAN, EXIT_USAGE
 from boundary_lint.pipeline import MAX_FILE_BYTES, PYTHON_SUFFIXES, decode_source, read_source, source_references
@@ -55,22 +54,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="schema an unqualified table name is taken to be in (default: public)")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     output = Path(args.output)
     if output.exists():
         print(f"boundary-lint: {output} already exists; init never overwrites it: edit it, "
-              "or pass --output NEW_FILE for a fresh draft", file=sys.stderr)
+              "or pass --output NEW_FILE for a fresh draft", file=err)
         return EXIT_USAGE
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
-        print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=err)
         return EXIT_USAGE
     try:
         from boundary_lint.adapters.config_file import _check_dialect
 
         _check_dialect(args.dialect, "--dialect", "--dialect")
     except ConfigError as exc:
-        print(f"boundary-lint: {exc}", file=sys.stderr)
+        print(f"boundary-lint: {exc}", file=err)
         return EXIT_USAGE
     settings = Settings(dialect=args.dialect, search_path=(args.search_path,))
     groups, files = collect_usage(args.paths, settings, output.parent)
@@ -78,26 +77,26 @@ def run(args: argparse.Namespace) -> int:
         print(f"boundary-lint: no SQL or ORM table use found in {files} Python/SQL "
               f"file{'s' if files != 1 else ''} under {', '.join(args.paths)}; wrote nothing. Run init on the "
               "folder that holds the services' code, or write boundaries.toml by hand (see README)",
-              file=sys.stderr)
+              file=err)
         return EXIT_USAGE
     text = draft_registry(groups, files, args.paths, settings)
     try:
         with open(output, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
             handle.write(text)
     except FileExistsError:
-        print(f"boundary-lint: {output} appeared meanwhile; not overwritten", file=sys.stderr)
+        print(f"boundary-lint: {output} appeared meanwhile; not overwritten", file=err)
         return EXIT_USAGE
     except OSError as exc:
-        print(f"boundary-lint: cannot write {output} ({exc.strerror or exc})", file=sys.stderr)
+        print(f"boundary-lint: cannot write {output} ({exc.strerror or exc})", file=err)
         return EXIT_USAGE
     tables = len({t for g in groups for t in g.tables})
     outside = [g.glob for g in groups if g.glob.startswith(("../", "/"))]
     if outside:
         print(f"boundary-lint: warning: {outside[0]} is outside {output}'s folder, so it can never match; "
-              "write the draft at the project root (--output) instead", file=sys.stderr)
+              "write the draft at the project root (--output) instead", file=err)
     print(f"boundary-lint: wrote {output}: {len(groups)} service{'s' if len(groups) != 1 else ''}, "
           f"{tables} table{'s' if tables != 1 else ''} from {files} file{'s' if files != 1 else ''}; "
-          "review it, then run `boundary-lint check`", file=sys.stderr)
+          "review it, then run `boundary-lint check`", file=err)
     return EXIT_CLEAN
 
 

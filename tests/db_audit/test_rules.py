@@ -13,7 +13,7 @@ import pytest
 
 from boundary_lint.adapters.config_file import registry_from_mapping
 from boundary_lint.db_audit.rules import audit, normalize_schemas
-from boundary_lint.commands.db_audit import format_json, format_text, run
+from boundary_lint.commands.db_audit import audit_database, format_json, format_text
 from boundary_lint.db_audit.catalog import Catalog, CatalogError, ForeignKey, Relation, RolePrivileges, ViewRead
 
 LOCATION = "postgresql://db:5432/app"
@@ -204,13 +204,13 @@ def test_run_exit_codes_and_scrubbed_errors_with_a_fake_reader():
 
     for reader, expected in ((clean, 0), (dirty, 1), (failing, 2)):
         out, err = io.StringIO(), io.StringIO()
-        code = run(_args(), REGISTRY, out, err, env={"PGPASSWORD": "s3cret"}, read=reader)
+        code = audit_database(_args(), REGISTRY, out, err, env={"PGPASSWORD": "s3cret"}, read=reader)
         assert code == expected
         assert "hunter2" not in out.getvalue() + err.getvalue()
         assert "s3cret" not in out.getvalue() + err.getvalue()
     assert "cannot connect: server said *** and ***" in err.getvalue()
     out, err = io.StringIO(), io.StringIO()
-    assert run(_args(schema=["nope"]), REGISTRY, out, err, env={}, read=clean) == 2
+    assert audit_database(_args(schema=["nope"]), REGISTRY, out, err, env={}, read=clean) == 2
     assert "--schema nope" in err.getvalue() and out.getvalue() == ""
 
 

@@ -115,6 +115,6 @@ def test_no_progress_when_not_a_terminal_or_for_a_short_run():
 
 def test_cli_passes_progress_to_the_run(run_cli, monkeypatch):
     calls = []
-    monkeypatch.setattr("boundary_lint.cli.Progress.__call__", lambda self, done, total: calls.append((done, total)))
+    monkeypatch.setattr("boundary_lint.commands.check.Progress.__call__", lambda self, done, total: calls.append((done, total)))
     run_cli("check", "--no-cache", "order_service/app")
     assert calls and calls[-1][0] == calls[-1][1]

@@ -1,0 +1,32 @@
+"""What several commands share: the run's registry, the paths that do not exist, code lists."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import List, Optional, Sequence, TextIO
+
+from boundary_lint.adapters.config_file import check_service_name, load_for
+from boundary_lint.registry import ConfigError, Registry
+
+
+def codes_of(option: Optional[str]) -> List[str]:
+    """``--select BND100,bnd101`` -> ``["BND100", "BND101"]``."""
+    return [c.strip().upper() for c in (option or "").split(",") if c.strip()]
+
+
+def registry_for(args: argparse.Namespace, err: TextIO) -> Optional[Registry]:
+    """The run's registry, checked against ``--service``; None (said on ``err``) when unusable."""
+    try:
+        registry, _ = load_for(getattr(args, "paths", []), args.config)
+        if getattr(args, "service", None):
+            check_service_name(registry, args.service)
+    except ConfigError as exc:
+        print(f"boundary-lint: {exc}", file=err)
+        return None
+    return registry
+
+
+def missing_paths(paths: Sequence[str]) -> List[str]:
+    """The paths given that name no file or folder (a typo is said, never skipped in silence)."""
+    return [p for p in paths if not os.path.exists(p)]
