@@ -22,7 +22,8 @@ from boundary_lint.pipeline import check_python_source, orm_context
 from boundary_lint.filters.run_filters import TODAY_ENV, split_expired
 from boundary_lint.codes import is_known_code, unknown_code_message
 from boundary_lint.prefilter.lines import trigger_lines
-from boundary_lint.adapters.config_file import check_service_name, load_for
+from boundary_lint.adapters.config_file import load_for
+from boundary_lint.registry_schema import check_service_name
 from boundary_lint.registry import ConfigError, NoRegistry, Registry
 
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import FIXTURES
 from expectations import as_tuples, at, expected_under, python_findings
 
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.registry import ConfigError
 
 SPLIT = FIXTURES / "split"

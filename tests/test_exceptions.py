@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from boundary_lint.pipeline import check_python_source
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.model import RunResult
 from boundary_lint.filters.run_filters import expire
 from project import make_project

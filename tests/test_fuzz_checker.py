@@ -18,7 +18,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from boundary_lint.pipeline import INTERNAL_ERROR, FileResult, check_bytes
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.sql.refs import analyze_sql
 
 REGISTRY = registry_from_mapping({

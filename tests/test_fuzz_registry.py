@@ -10,7 +10,8 @@ from fuzz_strategies import ENTRIES, REGISTRY, toml_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boundary_lint.adapters.config_file import load_registry, registry_from_mapping
+from boundary_lint.adapters.config_file import load_registry
+from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.registry import ConfigError, Registry
 
 SCALE = settings.default.max_examples

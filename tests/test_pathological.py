@@ -13,7 +13,7 @@ import pytest
 from boundary_lint.sql import refs as sql_refs
 from boundary_lint.sites.ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions, max_expression_depth
 from boundary_lint.pipeline import INTERNAL_ERROR, check_bytes, check_python_source
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.registry import Registry, Service
 from boundary_lint.sites.python import python_sql_sites
 from boundary_lint.sites.literal_positions import source_lines

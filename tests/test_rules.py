@@ -7,7 +7,7 @@ granted to ``orders`` by ``may_read``, and ``public.events`` ignored.
 
 import pytest
 
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.model import Operation, Position, Reference, TableName
 from boundary_lint.rules import findings_for
 

@@ -6,7 +6,8 @@ import argparse
 import os
 from typing import List, Optional, Sequence, TextIO
 
-from boundary_lint.adapters.config_file import check_service_name, load_for
+from boundary_lint.adapters.config_file import load_for
+from boundary_lint.registry_schema import check_service_name
 from boundary_lint.registry import ConfigError, Registry
 
 

@@ -28,6 +28,7 @@ from boundary_lint.adapters.files import iter_files
 from boundary_lint.sites.model_index import build_index
 from boundary_lint.model import Reference
 from boundary_lint.registry import SYSTEM_SCHEMAS, ConfigError, Settings
+from boundary_lint.registry_schema import check_dialect
 from boundary_lint.languages import INSTALL_HINT, host_language, suffixes_for, LANGUAGE_NAMES
 
 Table = Tuple[str, str]  # schema, name
@@ -67,14 +68,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=err)
         return EXIT_USAGE
     try:
-        from boundary_lint.adapters.config_file import _check_dialect
-
-        _check_dialect(args.dialect, "--dialect", "--dialect")
+        check_dialect(args.dialect, "--dialect", "--dialect")
     except ConfigError as exc:
         print(f"boundary-lint: {exc}", file=err)
         return EXIT_USAGE
     settings = Settings(dialect=args.dialect, search_path=(args.search_path,))
-    groups, files = collect_usage(args.paths, settings, output.parent)
+    groups, files = collect_usage(args.paths, settings, output.parent, err)
     if not any(g.tables for g in groups):  # a draft with no table would be rejected by check
         print(f"boundary-lint: no SQL or ORM table use found in {files} Python/SQL "
               f"file{'s' if files != 1 else ''} under {', '.join(args.paths)}; wrote nothing. Run init on the "
@@ -105,7 +104,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # -- reading the code (I/O) ---------------------------------------------------------------
 
 
-def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path) -> Tuple[List[Group], int]:
+def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path,
+                  err: TextIO) -> Tuple[List[Group], int]:
     """How each top-level folder under ``paths`` uses each table; and how many files were read."""
     groups: Dict[str, Group] = {}
     files = not_read = 0
@@ -141,7 +141,7 @@ def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path) 
             add_refs(group, refs, settings.search_path[0] if settings.search_path else None)
     if not_read:
         print(f"boundary-lint: {not_read} file{'s' if not_read != 1 else ''} of other languages (Go, TypeScript, "
-              f"Java, shell...) not read: their parsers are not installed; {INSTALL_HINT}", file=sys.stderr)
+              f"Java, shell...) not read: their parsers are not installed; {INSTALL_HINT}", file=err)
     named = name_groups(list(groups.values()), registry_dir)
     return sorted(named, key=lambda g: g.glob), files
 

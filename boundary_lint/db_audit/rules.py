@@ -14,7 +14,7 @@ The same codes as ``check``, decided by the same registry lookups:
 Every finding's ``path`` is the database location, ``line`` and ``column``
 are 0 (a database object has no line), and the message names the object.
 
->>> from boundary_lint.adapters.config_file import registry_from_mapping
+>>> from boundary_lint.registry_schema import registry_from_mapping
 >>> from boundary_lint.db_audit.catalog import Catalog, ForeignKey, Relation
 >>> registry = registry_from_mapping({"services": {
 ...     "orders": {"owns": ["orders.*"]}, "algo": {"owns": ["public.strategies"]}}})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import List, Tuple
 
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 
 if sys.version_info >= (3, 11):
     import tomllib

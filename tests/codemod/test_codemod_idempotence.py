@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from boundary_lint.codemod.apply import fix_paths
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 
 if sys.version_info >= (3, 11):
     import tomllib

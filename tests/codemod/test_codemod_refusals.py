@@ -429,7 +429,7 @@ class NameRefusals(RefusalTest):
 
     def test_one_derived_name_for_tables_of_two_schemas(self) -> None:
         """Should leave the second of two tables whose derived method names would be the same."""
-        from boundary_lint.adapters.config_file import registry_from_mapping
+        from boundary_lint.registry_schema import registry_from_mapping
 
         registry = registry_from_mapping({"services": {
             "order_service": {"owns": ["order_service.*"]},
@@ -453,7 +453,7 @@ class NameRefusals(RefusalTest):
 
     def test_one_method_name_for_two_statements(self) -> None:
         """Should leave calls of a method the registry gives to two different statements."""
-        from boundary_lint.adapters.config_file import registry_from_mapping
+        from boundary_lint.registry_schema import registry_from_mapping
 
         registry = registry_from_mapping({"services": {
             "order_service": {"owns": ["order_service.*"]},

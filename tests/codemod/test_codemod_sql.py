@@ -11,7 +11,7 @@ from boundary_lint.codemod import reasons
 from boundary_lint.codemod.derive import derive
 from boundary_lint.codemod.rewrites import RewriteIndex, canonical
 from boundary_lint.codemod.statement import resolve_statement
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.registry import ConfigError
 from boundary_lint.sql.refs import parse_statement
 from codemod.support import REGISTRY, SERVICE

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.db_audit.rules import audit, normalize_schemas
 from boundary_lint.commands.db_audit import audit_database, format_json, format_text
 from boundary_lint.db_audit.catalog import Catalog, CatalogError, ForeignKey, Relation, RolePrivileges, ViewRead

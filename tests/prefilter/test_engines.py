@@ -12,7 +12,7 @@ from hypothesis import given, settings
 
 from boundary_lint.prefilter import lines as prefilter
 from boundary_lint.pipeline import check_bytes
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(

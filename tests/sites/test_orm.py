@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 from expectations import at, python_findings
 from boundary_lint.model import Operation
 from boundary_lint.sites.orm import ORM_STATEMENT, orm_references, split_qualified

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from boundary_lint.sites import model_index
-from boundary_lint.adapters.config_file import load_registry, registry_from_mapping
+from boundary_lint.adapters.config_file import load_registry
+from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.sites.model_index import ModelIndex, build_index
 from boundary_lint.prefilter.lines import trigger_lines
 from conftest import FIXTURES

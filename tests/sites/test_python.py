@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from boundary_lint.pipeline import check_python_source
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 from expectations import at, python_findings
 
 REGISTRY = registry_from_mapping(

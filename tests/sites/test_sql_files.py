@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from boundary_lint.pipeline import check_sql_source
-from boundary_lint.adapters.config_file import registry_from_mapping
+from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.sites.sql_files import blank_meta_commands
 
 REGISTRY = registry_from_mapping(
