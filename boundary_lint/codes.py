@@ -113,6 +113,17 @@ RULES: Dict[str, Rule] = {
     )
 }
 
+NOTICES: Dict[str, str] = {
+    "BND900": "boundary-lint could not fully read part of this file: SQL it could not parse (read by "
+              "the token scan instead), a statement over the parse budget, an expression nested too deeply",
+    "BND901": "boundary-lint could not vouch for this file: an internal error of ours (please report it), "
+              "or input it could not read",
+    "BND902": "a suppression comment that suppresses nothing (as ruff's RUF100), or names an unknown code",
+}
+"""Codes about the check itself, not about a table, reported by the flake8 plugin only (the CLI
+prints the same messages on stderr as ``path:line: warning: ...``). As pyflakes' and
+flake8-bugbear's, they are ordinary flake8 codes: ``--extend-ignore BND900`` hides them."""
+
 VERBS = {"read": "reads", "write": "writes", "fk": "has a foreign key to", "ddl": "changes", "map": "maps"}
 
 
@@ -150,14 +161,18 @@ def code_range() -> str:
     return codes[0] if len(codes) == 1 else f"{codes[0]}-{codes[-1]}"
 
 
-def is_known_code(code: str) -> bool:
-    """A code, or a prefix of one (``BND``, ``BND10``), as flake8 matches them.
+def is_known_code(code: str, notices: bool = False) -> bool:
+    """A code, or a prefix of one (``BND``, ``BND10``), as flake8 matches them; with ``notices``,
+    the flake8 plugin's :data:`NOTICES` too (the CLI reports none of them as findings).
 
     >>> is_known_code("BND101"), is_known_code("BND1"), is_known_code("BND1O1"), is_known_code("E501")
     (True, True, False, False)
+    >>> is_known_code("BND900"), is_known_code("BND900", notices=True)
+    (False, True)
     """
     code = code.strip().upper()
-    return bool(code) and any(known.startswith(code) for known in RULES)
+    known = list(RULES) + (list(NOTICES) if notices else [])
+    return bool(code) and any(k.startswith(code) for k in known)
 
 
 def unknown_code_message(code: str) -> str:

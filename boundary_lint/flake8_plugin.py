@@ -1,7 +1,9 @@
 """flake8 adapter: the same checker, fed the tree flake8 already parsed.
 
 flake8 hands plugins Python files only: ``.sql`` migrations are checked by the
-CLI or the pre-commit hook, never here.
+CLI or the pre-commit hook, never here. What the CLI prints on stderr about a file
+(SQL it could not parse, an internal error, a suppression that suppresses nothing) is
+reported as a ``BND9xx`` notice (:data:`boundary_lint.codes.NOTICES`).
 
 Options are stored on the class and the registry is loaded once per process
 (flake8 ``--jobs`` forks workers; each loads it once).
@@ -19,8 +21,9 @@ from typing import Any, Iterator, List, Optional, Tuple, Type
 
 from boundary_lint import __version__
 from boundary_lint.pipeline import check_python_source, orm_context
-from boundary_lint.filters.run_filters import TODAY_ENV, split_expired
+from boundary_lint.filters.run_filters import TODAY_ENV, split_expired, unused_problem
 from boundary_lint.codes import is_known_code, unknown_code_message
+from boundary_lint.model import UNUSED, Problem
 from boundary_lint.prefilter.lines import trigger_lines
 from boundary_lint.adapters.config_file import load_for
 from boundary_lint.registry_schema import check_service_name
@@ -95,7 +98,7 @@ class BoundaryLintPlugin:
             words = value if isinstance(value, (list, tuple)) else [value]
             for word in words:
                 for code in re.findall(r"(?<![\w/.*-])BND[0-9][A-Z0-9]*\b", str(word).upper()):
-                    if not is_known_code(code):
+                    if not is_known_code(code, notices=True):
                         flag = "--" + option.replace("_", "-")
                         raise _execution_error(f"boundary-lint: {flag}: {unknown_code_message(code)}")
 
@@ -138,6 +141,8 @@ class BoundaryLintPlugin:
         )
         for finding in sorted(result.findings + self.back(result.suppressed, registry)):
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
+        for problem in result.problems + [unused_problem(u) for u in result.unused]:
+            yield problem.line, 0, f"{notice_code(problem)} {problem.message}", type(self)
 
     @staticmethod
     def back(suppressed, registry: Registry) -> list:
@@ -148,6 +153,13 @@ class BoundaryLintPlugin:
         if registry.settings.require_ticket:
             back += [s.finding for s in holding if not s.ticket]
         return back
+
+
+def notice_code(problem: Problem) -> str:
+    """The :data:`boundary_lint.codes.NOTICES` code of what the CLI would print on stderr."""
+    if problem.kind == UNUSED or problem.usage:
+        return "BND902"
+    return "BND901" if problem.fatal else "BND900"
 
 
 def _execution_error(message: str) -> Exception:

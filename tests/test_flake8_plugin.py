@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -23,10 +24,11 @@ def flake8(*args: str, cwd: Path = PLATFORM) -> subprocess.CompletedProcess:
     )
 
 
-def parse(output: str) -> set:
+def parse(output: str, notices: bool = False) -> set:
+    """flake8's BND lines; the BND9xx notices (about the check, not a table) only with ``notices``."""
     return {
         (m["path"], int(m["line"]), int(m["col"]), m["code"], m["message"])
-        for m in map(LINE.match, output.splitlines()) if m
+        for m in map(LINE.match, output.splitlines()) if m and notices == m["code"].startswith("BND9")
     }
 
 
@@ -100,3 +102,42 @@ def test_flake8_without_a_registry_says_so_once(tmp_path):
     proc = flake8("--jobs", "2", "x.py", "y.py", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout == "", proc.stderr
     assert proc.stderr.count("boundary-lint: no boundaries.toml found") == 1, proc.stderr
+
+
+def test_flake8_reports_what_the_cli_warns_about_as_notices(run_cli, tmp_path):
+    (tmp_path / "boundaries.toml").write_text(
+        '[services.orders]\nowns = ["orders.*"]\npaths = ["orders/**"]\n'
+        '[services.algo]\nowns = ["public.strategy"]\npaths = ["algo/**"]\n')
+    (tmp_path / "orders").mkdir()
+    (tmp_path / "orders" / "app.py").write_text(
+        "def f(cur):\n"
+        '    cur.execute("SELECT name FROM public.strategy WHERE ((id = 1")  # unbalanced: token-scanned\n'
+        "\n\n"
+        "def g(cur):\n"
+        '    cur.execute("SELECT 1")  # boundary: allow BND100 -- nothing to suppress here\n'
+    )
+    proc = flake8("--select", "BND", ".", cwd=tmp_path)
+    notices = {(p[1], p[3]) for p in parse(proc.stdout, notices=True)}
+    assert notices == {(2, "BND900"), (6, "BND902")}, proc.stdout
+    assert {(p[1], p[3]) for p in parse(proc.stdout)} == {(2, "BND100")}  # the finding still stands
+    cli = run_cli("check", ".", cwd=tmp_path)
+    assert "orders/app.py:2: warning:" in cli.err and "orders/app.py:6: warning: unused suppression" in cli.err
+    quiet = flake8("--select", "BND", "--extend-ignore", "BND900,BND902", ".", cwd=tmp_path)
+    assert parse(quiet.stdout, notices=True) == set() and quiet.returncode == 1, quiet.stderr
+
+
+def test_flake8_reports_an_internal_error_as_bnd901(tmp_path):
+    (tmp_path / "boundaries.toml").write_text('[services.orders]\nowns = ["orders.*"]\npaths = ["orders/**"]\n')
+    (tmp_path / "orders").mkdir()
+    (tmp_path / "orders" / "app.py").write_text('def f(cur):\n    cur.execute("SELECT * FROM public.strategy")\n')
+    (tmp_path / "break_rules.py").write_text(  # a bug of ours, simulated inside the flake8 process
+        "import boundary_lint.pipeline as p\n"
+        "def boom(*a, **k):\n    raise RuntimeError('simulated bug')\n"
+        "p.findings_for = boom\n")
+    runner = "import sys, break_rules; from flake8.main.cli import main; sys.exit(main(['--select', 'BND', 'orders']))"
+    path = os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])
+    proc = subprocess.run([sys.executable, "-c", runner], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": path})
+    found = parse(proc.stdout, notices=True)
+    assert [(p[1], p[3]) for p in found] == [(1, "BND901")], proc.stdout + proc.stderr
+    assert "internal error (RuntimeError: simulated bug)" in next(iter(found))[4]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from boundary_lint.codes import RULES, Rule, format_message
+from boundary_lint.codes import NOTICES, RULES, Rule, format_message
 
 
 def rule_markdown(rule: Rule, level: int = 2) -> str:
@@ -48,7 +48,19 @@ def rules_markdown() -> str:
         "Every code boundary-lint reports. Codes are stable: CI configuration, baselines and "
         "suppression comments refer to them. `boundary-lint explain CODE` prints the same text.\n\n"
         "| code | rule |\n|---|---|\n"
-        f"{index}\n\n{body}"
+        f"{index}\n\n{body}\n{notices_markdown()}"
+    )
+
+
+def notices_markdown() -> str:
+    """The flake8 plugin's codes about the check itself."""
+    rows = "\n".join(f"| {code} | {text} |" for code, text in NOTICES.items())
+    return (
+        "## Notices (flake8 only)\n\n"
+        "What the CLI prints on stderr about a file, the flake8 plugin reports with one of these codes, "
+        "at the line concerned. They name no table and are never findings of `check`; "
+        "`--extend-ignore BND900` hides them.\n\n"
+        f"| code | meaning |\n|---|---|\n{rows}\n"
     )
 
 
