@@ -3,14 +3,15 @@
 Pure functions, no I/O. One finding per table per statement, with the
 strongest operation (ddl > write > fk > read); and, when the registry says
 services move to separate databases, one BND107 per statement touching the
-tables of two or more owners.
+tables of two or more owners; BND108 (a transaction writing two owners' tables)
+comes from :mod:`boundary_lint.transactions`, given the file's transactions.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from boundary_lint.codes import format_message, owners_text
 from boundary_lint.model import HOLE_PREFIX, Finding, Operation, Reference, TableName
@@ -37,9 +38,11 @@ def display_name(schema: Optional[str], name: str) -> str:
 
 
 def findings_for(
-    refs: Iterable[Reference], registry: Registry, service: str, path: str
+    refs: Iterable[Reference], registry: Registry, service: str, path: str, transactions: Sequence = ()
 ) -> List[Finding]:
-    """Decide which references cross the service's boundary."""
+    """Decide which references cross the service's boundary (``transactions``: the file's
+    transaction spans, for BND108; see :mod:`boundary_lint.transactions`)."""
+    refs = list(refs)
     strongest: Dict[Tuple, Reference] = {}
     resolved: Dict[Tuple, Tuple[Optional[str], str]] = {}
     for ref in refs:
@@ -58,6 +61,10 @@ def findings_for(
             findings.append(finding)
     if registry.splits_databases:
         findings.extend(cross_owner_findings(refs, registry, service, path))
+    if transactions:
+        from boundary_lint.transactions import transaction_findings
+
+        findings.extend(transaction_findings(refs, transactions, registry, service, path))
     return sorted(findings)
 
 
@@ -82,23 +89,28 @@ def cross_owner_findings(
     for members in statements.values():
         first: Dict[str, Tuple[Reference, str]] = {}  # owner -> its first table, in text order
         for ref in sorted(members, key=lambda r: (r.position, r.table)):
-            target = _resolve(ref.table, registry, service)
-            if target is None:
-                continue
-            if ref.table.is_dynamic:
-                owner = _owner_of_dynamic(ref.table, registry, service)
-            else:
-                owner = registry.owner_of(*target)
+            owner, table = owner_and_table(ref, registry, service)
             if owner is not None and owner not in first:
-                first[owner] = (ref, display_name(*target))
+                first[owner] = (ref, table)
         if len(first) < 2 or not any(registry.isolation_of(o) == "database" for o in first):
             continue
         owners = list(first)
         ref, table = first[owners[1]]
-        finding = _finding(ref, path, "BND107", service, table, owners[1], "statement")
+        finding = finding_at(ref, path, "BND107", service, table, owners[1], "statement")
         findings.append(replace(finding, owners=tuple(owners), message=format_message(
             "BND107", service, table, owners[1], "statement", owners_text(owners))))
     return findings
+
+
+def owner_and_table(ref: Reference, registry: Registry, service: str) -> Tuple[Optional[str], str]:
+    """Who owns the table a reference names, and the table as shown; owner ``None`` for a
+    system or ignored table, a table of no owner, a run-time name whose owner is unknown."""
+    target = _resolve(ref.table, registry, service)
+    if target is None:
+        return None, ""
+    if ref.table.is_dynamic:
+        return _owner_of_dynamic(ref.table, registry, service), display_name(*target)
+    return registry.owner_of(*target), display_name(*target)
 
 
 def _stronger(ref: Reference, best: Reference) -> bool:
@@ -134,11 +146,11 @@ def _decide(
         if owner == service:
             return None
         if owner is None:
-            return _finding(ref, path, "BND105", service, table, "", operation)
+            return finding_at(ref, path, "BND105", service, table, "", operation)
     else:
         owner = registry.owner_of(schema, name)
         if owner is None:
-            return _finding(ref, path, "BND104", service, table, "", operation)
+            return finding_at(ref, path, "BND104", service, table, "", operation)
     if owner == service:
         return None
     if ref.operation == Operation.FK and ref.source is not None and not ref.source.is_dynamic:
@@ -146,10 +158,10 @@ def _decide(
         if registry.owner_of(source_schema, source_name) == owner:
             return None  # between two tables of one other service: its own key (the mapping is BND106)
     if ref.mapping:
-        return _finding(ref, path, "BND106", service, table, owner, "map")
+        return finding_at(ref, path, "BND106", service, table, owner, "map")
     if ref.operation == Operation.READ and schema and registry.may_read(service, schema, name):
         return None
-    return _finding(ref, path, CODE_FOR_OPERATION[ref.operation], service, table, owner, operation)
+    return finding_at(ref, path, CODE_FOR_OPERATION[ref.operation], service, table, owner, operation)
 
 
 def _owner_of_dynamic(table: TableName, registry: Registry, service: str) -> Optional[str]:
@@ -167,7 +179,7 @@ def _owner_of_dynamic(table: TableName, registry: Registry, service: str) -> Opt
     return None
 
 
-def _finding(
+def finding_at(
     ref: Reference, path: str, code: str, service: str, table: str, owner: str, operation: str
 ) -> Finding:
     return Finding(
