@@ -18,7 +18,7 @@ would change files), usage or configuration error. Stable: scripts and CI rely o
 class Rule:
     code: str
     title: str
-    template: str  # fields: service, table, owner, verb, owners
+    template: str  # fields: service, table, owner, verb, owners, other
     why: str
     example: str
     fix: str
@@ -110,6 +110,24 @@ RULES: Dict[str, Rule] = {
             "Split the statement: read your own tables in SQL and the other owner's rows through its "
             "client (or a replicated read model you own), and join them in code.",
         ),
+        Rule(
+            "BND108",
+            "transaction across owners",
+            "{service} writes {table}, owned by {owner}, in one transaction with {other}: "
+            "a service call cannot be part of a database transaction",
+            "One transaction (a `with session.begin():`, `with conn.transaction():`, `with conn:` of a "
+            "DB-API connection, `transaction.atomic`, a session's writes up to its `commit()`, "
+            "`BEGIN ... COMMIT` in SQL, a migration) that writes the tables of two or more owners, the "
+            "service's own included, commits them together. Once either write becomes a call to the "
+            "owner's API, or the tables move to separate databases, that atomicity is gone, whatever "
+            "the isolation setting: a failure between the two leaves one written and not the other.",
+            "async with session.begin():\n"
+            "    await session.execute(text(\"INSERT INTO order_service.orders ...\"))\n"
+            "    await session.execute(text(\"INSERT INTO public.portfolio ...\"))   # algo_engine's",
+            "Write your own tables in the transaction and ask the owner to make its change through its "
+            "API: after your commit (an outbox row you own, sent on commit), with an idempotent call "
+            "and a compensating step when one side fails.",
+        ),
     )
 }
 
@@ -127,11 +145,15 @@ flake8-bugbear's, they are ordinary flake8 codes: ``--extend-ignore BND900`` hid
 VERBS = {"read": "reads", "write": "writes", "fk": "has a foreign key to", "ddl": "changes", "map": "maps"}
 
 
-def format_message(code: str, service: str, table: str, owner: str, operation: str, owners: str = "") -> str:
+def format_message(
+    code: str, service: str, table: str, owner: str, operation: str, owners: str = "", other: str = ""
+) -> str:
     """The human message for a finding (without the code); ``owners`` names every owner of a
-    BND107 statement (``order_service and algo_engine``)."""
+    BND107 statement or BND108 transaction (``order_service and algo_engine``); ``other``: the
+    BND108 transaction's write to the first owner (``order_service.orders (line 12, owned by ...)``)."""
     return RULES[code].template.format(
-        service=service, table=table, owner=owner, verb=VERBS.get(operation, operation), owners=owners or owner
+        service=service, table=table, owner=owner, verb=VERBS.get(operation, operation), owners=owners or owner,
+        other=other or "another owner's table",
     )
 
 

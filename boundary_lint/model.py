@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from collections import Counter
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -271,3 +271,46 @@ class RunResult:
 
     def by_code(self) -> Dict[str, int]:
         return dict(sorted(Counter(f.code for f in self.findings).items()))
+
+
+TextSpan = Tuple[Position, Position]
+
+
+@dataclass(frozen=True, order=True)
+class Transaction:
+    """What runs as one transaction: the ``spans`` of text it runs (its block first, then the
+    module-level constants the block names: ``INSERT_SQL = "..."`` used inside it), opened at
+    ``line`` (the ``with``, the decorated function, the ``commit()``, the ``BEGIN``); ``kind``
+    says how (``block``, ``decorator``, ``commit``, ``migration``, ``sql``)."""
+
+    spans: Tuple[TextSpan, ...]
+    line: int
+    kind: str
+
+    @property
+    def start(self) -> Position:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> Position:
+        return self.spans[0][1]
+
+    def holds(self, position: Position) -> bool:
+        return any(start <= position <= end for start, end in self.spans)
+
+    def within(self, other: "Transaction") -> bool:
+        """Opened inside ``other`` (a savepoint, a block in a function that commits): part of it."""
+        return other != self and any(start <= self.start and self.end <= end for start, end in other.spans)
+
+
+def outermost(transactions: Sequence[Transaction], position: Position) -> List[Transaction]:
+    """The transactions holding ``position`` that no other one holding it encloses (a constant
+    two functions use belongs to both).
+
+    >>> a = Transaction(((Position(1, 0), Position(9, 99)),), 1, "block")
+    >>> b = Transaction(((Position(3, 0), Position(4, 99)),), 3, "block")
+    >>> outermost([b, a], Position(3, 5)) == [a], outermost([b, a], Position(12, 1))
+    (True, [])
+    """
+    holding = [t for t in transactions if t.holds(position)]
+    return [t for t in holding if not any(t.within(other) for other in holding)]

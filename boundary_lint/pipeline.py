@@ -157,7 +157,7 @@ def check_python_source(
                 return FileResult(path, service, problems=[problem])
         stats = new_stats()
         refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context, stats)
-        findings = findings_for(refs, registry, service, path)
+        findings = findings_for(refs, registry, service, path, file_transactions(refs, registry, service, tree))
         suppressed: List[SuppressedFinding] = []
         unused: List[UnusedSuppression] = []
         if findings or may_suppress(source):
@@ -168,6 +168,21 @@ def check_python_source(
         return internal_error(path, service, exc)
     return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)),
                       orm_unresolved=stats["orm_unresolved"], unused=unused, coverage=coverage_of(stats))
+
+
+def file_transactions(refs, registry: Registry, service: str, tree: Optional[ast.AST] = None, site=None) -> tuple:
+    """The file's transaction spans (BND108), found only when its writes touch two owners."""
+    from boundary_lint.rules.transactions import may_cross
+
+    if not may_cross(refs, registry, service):
+        return ()
+    if site is not None:
+        from boundary_lint.sql.transactions import sql_transactions
+
+        return sql_transactions(site.text, site)
+    from boundary_lint.sites.transactions import python_transactions
+
+    return python_transactions(tree)
 
 
 @dataclass(frozen=True)
@@ -257,7 +272,7 @@ def check_sql_source(path: str, source: str, registry: Registry, service: str) -
         site = sql_file_site(source)
         stats = new_stats()
         refs, problems = site_references([site], registry.settings.dialect, path, stats)
-        findings = findings_for(refs, registry, service, path)
+        findings = findings_for(refs, registry, service, path, file_transactions(refs, registry, service, site=site))
         suppressed: List[SuppressedFinding] = []
         unused: List[UnusedSuppression] = []
         if findings or may_suppress(source):

@@ -8,6 +8,7 @@ Regenerate the golden file after a deliberate change with
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -54,6 +55,27 @@ def test_clean_modules_give_nothing():
     for clean in ("order_book_service.py", "gtt_order_service.py", "models.py"):
         assert clean not in flagged
     assert not any("/clients/" in r["path"] for r in rows)
+
+
+def test_the_split_codes_report_what_the_readme_says(run_cli, tmp_path):
+    """No BND108 (the one-session writes are one owner's, or committed by the caller); BND107 only
+    once the registry says the services head to separate databases, at the four statements named."""
+    copy = tmp_path / "order_service"
+    shutil.copytree(ROOT / EXAMPLE, copy, ignore=shutil.ignore_patterns("tests"))
+    today = run_cli("check", "--no-cache", "--format", "json", ".", cwd=copy)
+    registry = copy / "boundaries.toml"
+    registry.write_text(registry.read_text().replace("[settings]\n", '[settings]\nisolation = "database"\n', 1))
+    split = run_cli("check", "--no-cache", "--format", "json", ".", cwd=copy)
+    assert today.code == split.code == 1
+    assert not [f for f in today.json["findings"] + split.json["findings"] if f["code"] == "BND108"]
+    assert not [f for f in today.json["findings"] if f["code"] == "BND107"]
+    assert {(f["path"], f["line"], f["table"]) for f in split.json["findings"] if f["code"] == "BND107"} == {
+        ("app/services/position_service.py", 32, "public.instrument_registry"),
+        ("migrations/006_add_strategy_foreign_keys.sql", 9, "public.strategies"),
+        ("migrations/006_add_strategy_foreign_keys.sql", 22, "public.strategies"),
+        ("migrations/006_add_strategy_foreign_keys.sql", 32, "public.strategies")}
+    readme = (ROOT / EXAMPLE / "README.md").read_text()
+    assert "BND108 (transactions across owners) reports nothing" in readme and "it reports 4 statements" in readme
 
 
 def test_flake8_gives_the_same_python_findings():

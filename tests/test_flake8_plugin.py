@@ -13,6 +13,7 @@ import pytest
 from boundary_lint.codes import RULES
 
 from conftest import FIXTURES, PLATFORM
+from expectations import expected_under
 
 LINE = re.compile(r"^(?:\./)?(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>BND\d+) (?P<message>.*)$")
 
@@ -47,16 +48,19 @@ def test_flake8_matches_cli_on_the_fixture_platform(run_cli, jobs):
     assert parse(proc.stdout) == cli_python_findings(run_cli, "--exclude", "broken.py", ".")
 
 
-def test_flake8_reports_statements_across_owners_as_the_cli_does(run_cli):
+def test_flake8_reports_statements_and_transactions_across_owners_as_the_cli_does(run_cli):
     split = FIXTURES / "split"
     proc = flake8(".", cwd=split)
     found = parse(proc.stdout)
-    assert {(p[0], p[1], p[3]) for p in found if p[3] == "BND107"} == {
-        ("order_service/reports.py", 6, "BND107"), ("order_service/reports.py", 17, "BND107")}, proc.stderr
+    labelled = {(path, line, code) for path, line, code, _ in expected_under(split, split)
+                if code in ("BND107", "BND108") and path.endswith(".py")}
+    assert {(p[0], p[1], p[3]) for p in found if p[3] in ("BND107", "BND108")} == labelled, proc.stderr
+    assert ("order_service/reports.py", 6, "BND107") in labelled and any(c == "BND108" for *_, c in labelled)
     cli = run_cli("check", "--format", "json", ".", cwd=split).json["findings"]
     assert found == {(f["path"], f["line"], f["column"], f["code"], f["message"])
                      for f in cli if f["path"].endswith(".py")}
     assert flake8("--select", "BND107", ".", cwd=split).returncode == 1
+    assert flake8("--select", "BND108", ".", cwd=split).returncode == 1
 
 
 def test_flake8_noqa_works(run_cli):

@@ -12,6 +12,8 @@ import ast
 import re
 from typing import Iterator, List, Optional, Sequence, Tuple
 
+from boundary_lint.model import Position
+from boundary_lint.sites.transactions import is_migration, is_transaction_block, python_transactions
 from boundary_lint.codemod import reasons
 from boundary_lint.codemod.callsites import CallSite, ModuleIndex
 
@@ -25,17 +27,6 @@ def in_migration(site: CallSite, index: ModuleIndex) -> bool:
     receiver = func.value if isinstance(func, ast.Attribute) else None
     name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", None)
     return name in MIGRATION_RECEIVERS or is_migration(index.tree)
-
-
-def is_migration(tree: ast.Module) -> bool:
-    """An Alembic or Django migration module (it imports alembic / django.db.migrations)."""
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module in ("alembic", "django.db"):
-            if node.module == "alembic" or any(a.name == "migrations" for a in node.names):
-                return True
-        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "alembic" for a in node.names):
-            return True
-    return False
 
 
 def name_taken(index: ModuleIndex, node: ast.AST, name: str, module: str) -> bool:
@@ -79,8 +70,6 @@ def _binds(node: ast.AST, name: str, module: str) -> bool:
     return False
 
 
-TRANSACTION_METHODS = frozenset({"begin", "begin_nested", "transaction", "atomic"})
-"""``with x.begin():``, ``async with conn.transaction():``, ``with transaction.atomic():``."""
 ORM_WRITES = frozenset({"add", "add_all", "merge", "delete", "bulk_save_objects", "save", "bulk_create"})
 _WRITE_SQL = re.compile(r"\b(INSERT\s+INTO|UPDATE\s+[\w\"]|DELETE\s+FROM|MERGE\s+INTO|TRUNCATE|COPY\s+[\w\"])",
                         re.I)
@@ -102,9 +91,10 @@ def transaction_problem(site: CallSite, index: ModuleIndex, sites: Sequence[Call
     """Why moving this write to a service call would break a transaction, or None:
     a transaction block that writes through SQL or the ORM besides it, another write
     through the same session in the function, or a ``commit()`` after it in the
-    function (the write is part of what is committed)."""
+    function (the write is part of what is committed). What a transaction is, is
+    :mod:`boundary_lint.sites.transactions`' answer, as for BND108."""
     for block in index.ancestors(site.call):
-        if not _transaction_block(block):
+        if not is_transaction_block(block):
             continue
         inside = set(map(id, ast.walk(block)))
         for other in sites:
@@ -127,11 +117,13 @@ def transaction_problem(site: CallSite, index: ModuleIndex, sites: Sequence[Call
             if (other is not site and id(other.call) in in_scope and _receiver(other.call) == receiver
                     and _WRITE_SQL.search(other.site.text)):
                 return reasons.NOT_ATOMIC, f"line {other.line} writes through {receiver} too: one transaction"
-    after = (site.call.end_lineno, site.call.end_col_offset)
-    for node in ast.walk(scope):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
-                and (node.lineno, node.col_offset) >= after):
-            return reasons.COMMITTED_AFTER, f"line {node.lineno}: {ast.unparse(node)[:40]}"
+    where = Position(site.call.end_lineno or site.call.lineno, 0)
+    for span in python_transactions(index.tree):
+        if span.kind == "commit" and span.holds(where):
+            commit = next((n for n in ast.walk(index.tree) if isinstance(n, ast.Call) and n.lineno == span.line
+                           and isinstance(n.func, ast.Attribute) and n.func.attr == "commit"), None)
+            text = ast.unparse(commit)[:40] if commit is not None else "commit()"
+            return reasons.COMMITTED_AFTER, f"line {span.line}: {text}"
     return None
 
 
@@ -140,35 +132,3 @@ def _receiver(call: ast.Call) -> Optional[str]:
     connection between two commits are one transaction."""
     func = call.func
     return ast.unparse(func.value) if isinstance(func, ast.Attribute) else None
-
-
-def _transaction_block(block: ast.AST) -> bool:
-    """A ``with`` of a transaction, ``with conn:`` of a DB-API connection used in the block
-    (psycopg commits on leaving it, rolls back on an exception), or a function decorated
-    ``@transaction.atomic`` / ``@atomic``."""
-    if isinstance(block, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return any(_is_transaction(d) or _name_of(d) == "atomic" for d in block.decorator_list)
-    if not isinstance(block, (ast.With, ast.AsyncWith)):
-        return False
-    for item in block.items:
-        if _is_transaction(item.context_expr):
-            return True
-        held = item.context_expr
-        if isinstance(held, (ast.Name, ast.Attribute)) and item.optional_vars is None:
-            written = ast.unparse(held)
-            if any(isinstance(n, ast.Attribute) and n.attr in ("cursor", "execute", "executemany")
-                   and ast.unparse(n.value) == written for s in block.body for n in ast.walk(s)):
-                return True
-    return False
-
-
-def _name_of(expr: ast.expr) -> str:
-    return expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
-
-
-def _is_transaction(expr: ast.expr) -> bool:
-    if not isinstance(expr, ast.Call):
-        return False
-    func = expr.func
-    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name in TRANSACTION_METHODS

@@ -46,6 +46,9 @@ from boundary_lint.codemod.shapes import shape_of_annotation
 from boundary_lint.codemod.usage import Usage, usage_of
 
 DATA_CODES = frozenset({"BND100", "BND101"})
+WHOLE_CODES = frozenset({"BND107", "BND108"})
+"""Codes about a whole statement or transaction, not one table access: no rewrite answers them
+(a write in a transaction is judged by the transaction guard, at the write's own finding)."""
 _HOLE = re.compile(re.escape(HOLE_PREFIX) + r"(\d+)")
 _FINDING_REASONS = {"BND104": reasons.UNOWNED_TABLE, "BND105": reasons.DYNAMIC_TABLE}
 
@@ -76,6 +79,7 @@ class Planner:
 
     def plan(self, path: str, source: str, tree: ast.Module, findings: Sequence[Finding], service: str) -> FilePlan:
         plan = FilePlan(path, service)
+        findings = [f for f in findings if f.code not in WHOLE_CODES]
         if not findings:
             return plan
         lines = source_lines(source)

@@ -15,7 +15,7 @@ from typing import Dict, Iterable, List, Tuple
 
 from boundary_lint.model import Finding
 
-OPERATIONS = ("read", "write", "fk", "ddl", "map", "statement")
+OPERATIONS = ("read", "write", "fk", "ddl", "map", "statement", "transaction")
 _WORDS = {
     "read": ("read", "reads"),
     "write": ("write", "writes"),
@@ -23,6 +23,7 @@ _WORDS = {
     "ddl": ("schema change", "schema changes"),
     "map": ("ORM mapping", "ORM mappings"),
     "statement": ("statement across owners", "statements across owners"),  # BND107
+    "transaction": ("transaction across owners", "transactions across owners"),  # BND108
 }
 NO_OWNER = "(no owner)"
 RUN_TIME = "(table name built at run time)"
@@ -34,8 +35,9 @@ def by_owner(findings: Iterable[Finding]) -> List[dict]:
     marked ``"dynamic": true``: their owner is unknown, not missing.
 
     Each row counts the findings by operation (``read``, ``write``, ``fk``,
-    ``ddl``, ``map``, and ``statement`` for BND107: a statement touching the
-    owner's tables and another's) and in ``total``.
+    ``ddl``, ``map``, ``statement`` for BND107: a statement touching the
+    owner's tables and another's, and ``transaction`` for BND108: a transaction
+    writing them and another's) and in ``total``.
     """
     counts: Dict[Tuple[str, str, bool], Counter] = {}
     for finding in findings:

@@ -32,9 +32,10 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
 
 def _sample_message(rule: Rule) -> str:
     operation = {"BND101": "write", "BND102": "fk", "BND103": "ddl", "BND106": "map",
-                 "BND107": "statement"}.get(rule.code, "read")
-    owners = "<service> and <owner>" if rule.code == "BND107" else ""
-    return format_message(rule.code, "<service>", "<schema.table>", "<owner>", operation, owners)
+                 "BND107": "statement", "BND108": "transaction"}.get(rule.code, "read")
+    owners = "<service> and <owner>" if rule.code in ("BND107", "BND108") else ""
+    other = "<schema.table> (line <n>, owned by <service>)" if rule.code == "BND108" else ""
+    return format_message(rule.code, "<service>", "<schema.table>", "<owner>", operation, owners, other)
 
 
 def rules_markdown() -> str:

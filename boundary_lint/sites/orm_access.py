@@ -123,6 +123,7 @@ class AccessFinder:
         self.refs: List[Reference] = []
         self.unresolved = 0
         self.constructs = 0
+        self.chains: Dict[int, int] = {}  # id of a call chain's top -> its statement number
         self.parents: Dict[int, ast.AST] = {}
         self.done: Set[int] = set()
         self.aliases: Dict[int, Dict[str, Optional[ModelInfo]]] = {}  # function id -> name -> model
@@ -289,18 +290,25 @@ class AccessFinder:
     # -- references ---------------------------------------------------------------------
 
     def add(self, where: Position, model: ModelInfo, operation: Operation, construct: ast.AST,
-            fresh: bool = True, source: Optional[ModelInfo] = None) -> None:
+            fresh: bool = True, source: Optional[ModelInfo] = None, chain: Optional[ast.AST] = None) -> None:
+        """A reference; ``fresh`` starts a statement of its own, unless ``chain`` (the top of a
+        call chain: ``select(A).join(B)``) already has one: a chain is one statement."""
         if not model.table:
             return
-        if fresh:
-            self.constructs += 1
+        if chain is not None and id(chain) in self.chains:
+            number = self.chains[id(chain)]
+        else:
+            self.constructs += fresh
+            number = self.constructs
+            if chain is not None:
+                self.chains[id(chain)] = number
         from boundary_lint.sites.orm import fingerprint_of
 
         self.refs.append(Reference(
             position=where,
             table=TableName(model.schema, model.table),
             operation=operation,
-            statement=(ACCESS_STATEMENT, self.constructs),
+            statement=(ACCESS_STATEMENT, number),
             statement_line=getattr(construct, "lineno", where.line),
             fingerprint=fingerprint_of(construct, self.lines),
             source=TableName(source.schema, source.table) if source is not None and source.table else None,
@@ -577,7 +585,7 @@ class AccessFinder:
         for arg in node.args:
             model, at = self._entity(arg, node)
             if model is not None:
-                self.add(self.name_position(at), model, operation, top, fresh=fresh)
+                self.add(self.name_position(at), model, operation, top, fresh=fresh, chain=top)
                 fresh = False
 
     def _sa_write(self, node: ast.Call) -> None:

@@ -58,7 +58,7 @@ def test_by_owner_counts_each_pair_by_operation():
         "order_service -> (no owner): 1 read",
     ]
     assert by_owner(rows)[0] == {"service": "order_service", "owner": "algo_engine", "read": 12, "write": 3,
-                                 "fk": 2, "ddl": 0, "map": 0, "statement": 0, "total": 17, "dynamic": False}
+                                 "fk": 2, "ddl": 0, "map": 0, "statement": 0, "transaction": 0, "total": 17, "dynamic": False}
 
 
 def test_text_output_has_the_summary_after_the_findings(run_cli):
@@ -76,7 +76,7 @@ def test_text_output_has_the_summary_after_the_findings(run_cli):
 def test_json_summary_by_owner(run_cli):
     summary = run_cli("check", "--format", "json", "order_service/app/reads.py").json["summary"]
     assert summary["by_owner"][0] == {"service": "order_service", "owner": "algo_engine", "read": 2, "write": 0,
-                                      "fk": 0, "ddl": 0, "map": 0, "statement": 0, "total": 2, "dynamic": False}
+                                      "fk": 0, "ddl": 0, "map": 0, "statement": 0, "transaction": 0, "total": 2, "dynamic": False}
     assert sum(row["total"] for row in summary["by_owner"]) == summary["findings"]
 
 

@@ -47,7 +47,7 @@ def test_platform_run_is_valid_sarif(run_cli):
     document = json.loads(result.out)
     validate(document)
     run = document["runs"][0]
-    split = json.loads(run_cli("check", "--format", "sarif", ".", cwd=FIXTURES / "split").out)  # BND107
+    split = json.loads(run_cli("check", "--format", "sarif", ".", cwd=FIXTURES / "split").out)  # BND107, BND108
     validate(split)
     found = {r["ruleId"] for r in run["results"]} | {r["ruleId"] for r in split["runs"][0]["results"]}
     assert found == set(RULES)
@@ -64,6 +64,8 @@ def test_rules_carry_the_explain_text(run_cli):
     assert bnd102["shortDescription"]["text"] == RULES["BND102"].title
     bnd107 = next(r for r in rules if r["id"] == "BND107")
     assert bnd107["help"]["text"] == explain("BND107") and "separate databases" in bnd107["fullDescription"]["text"]
+    bnd108 = next(r for r in rules if r["id"] == "BND108")
+    assert bnd108["help"]["text"] == explain("BND108") and "transaction" in bnd108["fullDescription"]["text"]
     assert RULES["BND102"].fix in bnd102["help"]["markdown"]
 
 

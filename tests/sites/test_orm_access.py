@@ -80,7 +80,7 @@ def test_each_orm_finding_points_at_a_name_of_the_model_or_its_instance(run_cli)
     findings = run_cli("check", "--no-cache", "--format", "json", ".", cwd=PROJECT).json["findings"]
     allowed = ("Invoice", "Inv", "bm", "Receipt", "OpenInvoice", "Refund", "Payment", "Ledger", "refund_log",
                "PayoutBatch", "invoice", "found", "item", "payment", "old", "receipt", "billing.", "settings",
-               "SELECT", "billing", "AUTH_USER_MODEL")
+               "SELECT", "billing", "AUTH_USER_MODEL", "Order")  # Order: the own write of a BND108
     for finding in findings:
         if finding["code"] == "BND105":
             continue
@@ -98,7 +98,7 @@ def test_coverage_counts_what_cannot_be_known(run_cli):
     text = run_cli("check", "--no-cache", "orders/dynamic.py", cwd=PROJECT).out
     assert "3 ORM uses of an unknown model not checked" in text
     assert [f["code"] for f in result.json["findings"] if f["path"].endswith("0002_backfill.py")] == [
-        "BND101", "BND105", "BND102"]
+        "BND101", "BND108", "BND105", "BND102"]  # BND108: the migration writes billing's table and its own
 
 
 def test_a_warm_run_reads_no_file_for_the_index_and_a_model_change_reaches_its_users(project, run_cli,

@@ -55,3 +55,4 @@ async def strategy_names(conn: asyncpg.Connection, ids):
 # expect: 34 BND100 orders.positions
 # expect: 35 BND100 public.instrument_registry
 # expect: 48 BND100 public.strategy
+# expect: 26 BND108 tradingdb.orders

@@ -96,3 +96,4 @@ class OrderStore:
 # expect: 61 BND100 public.strategy_portfolio
 # expect: 67 BND100 tradingdb.accounts
 # expect: 86 BND100 accounts.accounts
+# expect: 45 BND108 tradingdb.order_events

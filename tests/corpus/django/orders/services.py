@@ -86,3 +86,4 @@ def subquery_annotation():
 # expect: 62 BND100 accounts.users
 # expect: 68 BND100 tradingdb.signals
 # expect: 75 BND100 public.strategy
+# expect: 56 BND108 tradingdb.balances

@@ -95,3 +95,4 @@ def upsert_order_tags(conn, order_id, tags):
 # expect: 64 BND100 public.portfolio
 # expect: 79 BND101 public.strategy_pnl_metrics
 # expect: 81 BND107 tradingdb.orders
+# expect: 43 BND108 public.strategy

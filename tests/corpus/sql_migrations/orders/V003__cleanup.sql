@@ -35,3 +35,4 @@ COMMIT;
 -- expect: 24 BND104 public.v_order_strategy
 -- expect: 25 BND104 public.portfolio_positions
 -- expect: 26 BND101 tradingdb.balances
+-- expect: 17 BND108 tradingdb.signals

@@ -59,3 +59,4 @@ def metrics(conn, strategy_id):
 # expect: 25 BND107 tradingdb.fills
 # expect: 41 BND107 public.strategy_pnl_metrics
 # expect: 47 BND107 public.strategy
+# expect: 41 BND108 public.strategy

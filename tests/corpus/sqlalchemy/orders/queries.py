@@ -107,3 +107,4 @@ def columns_typed(session: Session):
 # expect: 82 BND100 public.portfolio
 # expect: 90 BND101 tradingdb.signals
 # expect: 97 BND100 tradingdb.accounts
+# expect: 93 BND108 orders.order_notes

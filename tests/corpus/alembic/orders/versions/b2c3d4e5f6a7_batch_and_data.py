@@ -59,3 +59,4 @@ def downgrade():
 # expect: 41 BND103 public.portfolio
 # expect: 42 BND103 tradingdb.balances
 # expect: 49 BND101 tradingdb.signals
+# expect: 32 BND108 tradingdb.signals

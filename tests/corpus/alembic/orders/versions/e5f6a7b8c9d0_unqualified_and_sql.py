@@ -53,3 +53,4 @@ def downgrade():
 # expect: 38 BND101 tradingdb.quotes
 # expect: 39 BND103 tradingdb.candles
 # expect: 43 BND103 tradingdb.quotes
+# expect: 17 BND108 tradingdb.signals

@@ -41,3 +41,4 @@ class Migration(migrations.Migration):
 # expect: 29 BND100 tradingdb.signals
 # expect: 33 BND101 public.portfolio
 # expect: 34 BND101 public.portfolio
+# expect: 33 BND108 public.portfolio

@@ -34,3 +34,4 @@ class Migration(migrations.Migration):
 # expect: 10 BND101 tradingdb.accounts
 # expect: 15 BND105 {}
 # expect: 26 BND102 tradingdb.balances
+# expect: 10 BND108 tradingdb.accounts

@@ -1,0 +1,49 @@
+"""Where SQL text opens transactions: its ``BEGIN`` (``START TRANSACTION``) ... ``COMMIT``
+(``END``, ``ROLLBACK``) spans, at exact positions, for BND108."""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Tuple
+
+from boundary_lint.model import SqlSite, Transaction
+from boundary_lint.sql.split import mask, split_statements
+
+_OPENS = re.compile(r"(?:BEGIN|START\s+TRANSACTION)\b(?!\s+ATOMIC)", re.I)
+_CLOSES = re.compile(r"(?:COMMIT|END|ROLLBACK|ABORT)\b(?!\s+PREPARED)(?!\s+(?:WORK\s+|TRANSACTION\s+)?TO\b)", re.I)
+_DEFINES = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:FUNCTION|PROCEDURE)\b", re.I)
+
+
+def sql_transactions(text: str, site: SqlSite) -> Tuple[Transaction, ...]:
+    """The ``BEGIN ... COMMIT`` spans of SQL text (``site`` maps its offsets to positions);
+    a function or procedure created inside is left out (its body runs when called, not here).
+
+    >>> from boundary_lint.sites.sql_files import sql_file_site
+    >>> sql = "BEGIN;\\nINSERT INTO a VALUES (1);\\nCOMMIT;\\nINSERT INTO b VALUES (2);\\n"
+    >>> [(t.start.line, t.end.line) for t in sql_transactions(sql, sql_file_site(sql))]
+    [(1, 3)]
+    """
+    masked = mask(text)
+    found: List[Transaction] = []
+    pieces: Optional[List[Tuple[int, int]]] = None  # the open transaction's text, as offsets
+    piece = 0
+    for start, end in split_statements(text):
+        head = masked[start:end].lstrip()
+        offset = end - len(head) if head else start
+        if pieces is None:
+            if _OPENS.match(head):
+                pieces, piece = [], offset
+        elif _CLOSES.match(head):
+            found.append(_sql_transaction(site, pieces + [(piece, end)]))
+            pieces = None
+        elif _DEFINES.match(head):
+            pieces.append((piece, offset))
+            piece = end
+    if pieces is not None:  # never committed in the file: one transaction to its end
+        found.append(_sql_transaction(site, pieces + [(piece, len(text))]))
+    return tuple(found)
+
+
+def _sql_transaction(site: SqlSite, pieces: List[Tuple[int, int]]) -> Transaction:
+    spans = tuple((site.position_at(a), site.position_at(max(a, b - 1))) for a, b in pieces if b > a)
+    return Transaction(spans, spans[0][0].line, "sql")
