@@ -80,6 +80,7 @@ def site_references(
     """
     if not sites:
         return [], []
+    from boundary_lint.sql.clear_statement import is_clear_statement
     from boundary_lint.sql.refs import SqlBudget, analyze_sql  # sqlglot is imported only when there is SQL
 
     refs: List[Reference] = []
@@ -88,10 +89,12 @@ def site_references(
     for index, site in enumerate(sites):
         skipped = budget.skipped
         analysis = analyze_sql(site.text, dialect, fallback_scan=site.from_sink, budget=budget)
+        if not site.from_sink and (not analysis.parsed or not analysis.refs) and is_clear_statement(site.text):
+            analysis = analyze_sql(site.text, dialect, fallback_scan=True, budget=budget)  # SQL sqlglot cannot read
+        elif not site.from_sink and (not analysis.refs or (not analysis.parsed and not analysis.too_long)):
+            continue  # a literal that does not parse as SQL is prose, not SQL (one too long to parse is SQL)
         if budget.skipped and not skipped:
             problems.append(_budget_problem(path, site, budget))
-        if not site.from_sink and (not analysis.refs or (not analysis.parsed and not analysis.too_long)):
-            continue  # a literal that does not parse as SQL is prose, not SQL (one too long to parse is SQL)
         if stats is not None:
             stats["sql_sites"] += 1
             stats["parsed" if analysis.parsed else "token_scanned"] += 1
@@ -474,5 +477,9 @@ def decode_source(data: bytes, display: str, is_python: bool) -> Tuple[str, Opti
 
 
 def _unique(findings: Iterable[Finding]) -> List[Finding]:
-    """One finding per place, code and table (a statement reached twice is one finding)."""
-    return sorted(set(findings))
+    """One finding per place, code and table (a statement reached twice, or composed
+    from either branch of a conditional, is one finding)."""
+    kept: Dict[Tuple, Finding] = {}
+    for finding in sorted(set(findings)):
+        kept.setdefault((finding.path, finding.line, finding.column, finding.code, finding.table), finding)
+    return list(kept.values())

@@ -25,7 +25,7 @@ settings.load_profile(os.environ.get("BOUNDARY_LINT_FUZZ", "ci"))
 
 from boundary_lint.cli import main  # noqa: E402
 
-collect_ignore_glob = ["fixtures/*", "corpus/*", "corpus_holdout/*"]
+collect_ignore_glob = ["fixtures/*", "corpus/*", "corpus_holdout/*", "corpus_holdout2/*"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLATFORM = FIXTURES / "platform"

@@ -54,8 +54,12 @@ def test_the_orm_tier_per_framework(scores):
 def test_the_corpus_reads_without_errors_and_warns_only_where_sqlglot_cannot_parse(scores):
     overall = scores["overall"]
     assert overall.errors == 0
-    # Oracle-style :1 binds are the one construct of the corpus sqlglot cannot read
-    assert [w.split(": ")[0] for w in overall.warnings] == ["psycopg/orders/paramstyles_and_joins.py:49"]
+    # Oracle-style :1 binds, a two-argument sum() and a locking clause are the constructs of
+    # the corpus sqlglot cannot read (the second outside any sink: a clear statement; the
+    # third at a query helper of its module: token-scanned all the same)
+    assert sorted(w.split(": ")[0] for w in overall.warnings) == [
+        "psycopg/accounts/own_query_helpers.py:20", "psycopg/accounts/unparsable_outside_sinks.py:12",
+        "psycopg/orders/paramstyles_and_joins.py:49"]
 
 
 def test_the_prefilter_loses_nothing(scores):
@@ -147,4 +151,27 @@ def test_the_held_out_corpus_reaches_the_thresholds_too():
     assert overall.labels >= 100, report
     assert overall.precision >= accuracy.MIN_PRECISION, report
     assert overall.recall >= accuracy.MIN_RECALL, report
+    assert holdout["traps"].findings == 0, report
+
+
+HOLDOUT2 = Path(__file__).parent / "corpus_holdout2"
+
+
+def test_the_second_held_out_corpus_reaches_its_floors():
+    """Issue 21's held-out corpus: the shapes found on six real SQL-heavy trees, labelled and
+    committed before the checker was changed for them (see its README).
+
+    First run precision 0.768 / recall 0.778; after the issue's fixes 0.993 / 0.987 (left:
+    a helper imported from another module, a "+=" name returned inside a conditional
+    expression, a lower-case "delete from member" compared in a test). The floors sit a
+    little below the measured values; keep tuning on tests/corpus, not here. Its labels were
+    written before BND108 existed: scored without that code, as the first held-out corpus.
+    """
+    holdout = accuracy.evaluate(HOLDOUT2, ignore=HOLDOUT_UNLABELLED)
+    overall = holdout["overall"]
+    report = "\n" + accuracy.table(holdout) + "\n" + "\n".join(accuracy.details(overall))
+    assert overall.labels >= 150, report
+    assert overall.errors == 0, report
+    assert overall.precision >= 0.98, report
+    assert overall.recall >= 0.97, report
     assert holdout["traps"].findings == 0, report

@@ -56,6 +56,8 @@ def resolve_table(
 ) -> Optional[Tuple[Optional[str], str]]:
     """The table's ``(schema, name)``; ``None`` when it is never a finding (system, ignored)."""
     if table.is_dynamic:
+        if table.schema and not table.schema_is_dynamic and registry.is_ignored(table.schema, table.name):
+            return None  # pg_catalog.{}: a system (or ignored) schema, whatever the table
         return table.schema, table.name
     schema, name = registry.resolve(table, service)
     if registry.is_ignored(schema, name) or registry.is_ignored(table.schema, name):

@@ -74,7 +74,7 @@ class Scopes:
             elif isinstance(child, ast.AnnAssign) and child.value is not None:
                 self._bind(bindings, child.target, child.value)
             elif isinstance(child, ast.AugAssign) and isinstance(child.target, ast.Name):
-                bindings[child.target.id] = None
+                bindings[child.target.id] = _extended(bindings.get(child.target.id), child)
             elif isinstance(child, (ast.For, ast.AsyncFor)):
                 self._bind(bindings, child.target, None)
             elif isinstance(child, (ast.With, ast.AsyncWith)):
@@ -128,3 +128,12 @@ class Scopes:
             if name in bindings:
                 return bindings[name]
         return None
+
+
+def _extended(value: Optional[ast.expr], aug: ast.AugAssign) -> Optional[ast.expr]:
+    """``q = "WITH a AS (...) "`` then ``q += "SELECT ... FROM a"``: the name stands for the
+    sum of its parts, in the order written (a part added under an ``if`` included), as
+    ``q = "..." + "..."`` would; any other augmented assignment leaves no single value."""
+    if value is None or not isinstance(aug.op, ast.Add):
+        return None
+    return ast.copy_location(ast.BinOp(left=value, op=ast.Add(), right=aug.value), value)

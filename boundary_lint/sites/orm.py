@@ -36,6 +36,7 @@ from boundary_lint.sites.ast_calls import argument, callee_name
 from boundary_lint.sites.literal_positions import node_position
 from boundary_lint.model import HOLE_PREFIX, Operation, Position, Reference, TableName, fingerprint
 from boundary_lint.sites.bindings import Scopes as _Scopes
+from boundary_lint.sites.table_helpers import table_helpers
 from boundary_lint.sites.bindings import walk_statements
 from boundary_lint.sites.python import Composer, build_site
 
@@ -131,6 +132,7 @@ class OrmFinder(ast.NodeVisitor):
         self._classes: Optional[Dict[str, ast.ClassDef]] = None
         self.metadata: Dict[str, Optional[ast.expr]] = {}  # name -> schema expr of its MetaData
         self._alembic = None
+        self.table_helpers: Dict[str, tuple] = {}  # the module's functions returning a table by name
 
     @property
     def scopes(self) -> _Scopes:
@@ -233,9 +235,24 @@ class OrmFinder(ast.NodeVisitor):
         super().visit(node)
 
     def visit_Module(self, node: ast.Module) -> None:
+        self.table_helpers = table_helpers(node)
         self._scoped(node)
 
+    def _table_helper(self, node: ast.Call, helper) -> None:
+        """``table("package")`` of a module helper returning ``meta.tables[name]``: a mapping."""
+        index, schema_index, schema_name = helper
+        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        if index < len(positional) and _is_string(positional[index]):
+            schema = argument(node, 99, schema_name) if schema_name else None
+            if schema is None and schema_index is not None and schema_index < len(positional):
+                schema = positional[schema_index]
+            self.next_construct()
+            self.add_named(node, positional[index], schema, Operation.READ, mapping=True,
+                           default_schema=self._enclosing_metadata_schema())
+
     def visit_FunctionDef(self, node: ast.AST) -> None:
+        if self.stack and self.stack[-1] is self.tree and node.name in self.table_helpers:
+            return  # Table(name, ...) with a run-time name: its calls say which tables
         self._scoped(node)
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -258,6 +275,8 @@ class OrmFinder(ast.NodeVisitor):
             self._foreign_key_constraint(node)
         elif name in ("Table", "table") and self._table(node, name):
             return  # its children were visited with its MetaData schema in force
+        elif name in self.table_helpers and isinstance(node.func, ast.Name):
+            self._table_helper(node, self.table_helpers[name])
         elif name in TABLE_APIS:
             self._table_api(node, name)
         elif name == "Field" and any(k.arg == "foreign_key" for k in node.keywords):

@@ -18,6 +18,7 @@ from boundary_lint.sites.ast_calls import callee_name
 from boundary_lint.sites.literal_positions import LiteralPiece, literal_pieces, node_position
 from boundary_lint.sites.bindings import Scopes as _Scopes
 from boundary_lint.prefilter.lines import touches
+from boundary_lint.sites.sink_helpers import helper_argument, helper_of
 from boundary_lint.model import HOLE_PREFIX, Position, SqlSite
 
 SINK_METHODS = frozenset(
@@ -59,6 +60,16 @@ STATEMENT_START = re.compile(
 )
 """A SQL-looking literal starts with a statement keyword in one case (not "Select the...")."""
 
+_DEF_NAME = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
+"""A function's name where it is defined: a call of any other name is no helper of the module."""
+
+MAX_BRANCH_VARIANTS = 4
+"""A composition with ``x if c else y`` parts is also composed with each of its first
+conditionals' other branch: both are statements the code may run."""
+
+_LABEL_COLON = re.compile(r":(?!:)")
+"""After the keyword: ``"update: task_status_update_many"`` is a label, not a statement."""
+
 _MAX_DEPTH = 8
 
 
@@ -93,6 +104,8 @@ class _SiteFinder(ast.NodeVisitor):
         self.sinks = sinks
         self.scope_stack: List[ast.AST] = []
         self.scopes: Optional[_Scopes] = None
+        self.helpers: Dict[int, Optional[Tuple[int, str]]] = {}  # id(function) -> its SQL parameter
+        self.defined: Optional[frozenset] = None
         self.excluded = 0
         self.sites: Dict[Tuple, SqlSite] = {}
         self.used_by_sink: Set[int] = set()
@@ -140,7 +153,10 @@ class _SiteFinder(ast.NodeVisitor):
         self._excluded(node)
 
     def visit_Assert(self, node: ast.Assert) -> None:
-        self._excluded(node)
+        """A test's assertion holds SQL (generated SQL compared, a query run); its message is prose."""
+        self.visit(node.test)
+        if node.msg is not None:
+            self._excluded(node.msg)
 
     def _excluded(self, node: ast.AST) -> None:
         self.excluded += 1
@@ -155,10 +171,29 @@ class _SiteFinder(ast.NodeVisitor):
                 self._add_site(argument, from_sink=True)
         elif name in composed_sql.PSYCOPG_ROOTS and self._is_composed_sql(node):
             self.composed_roots.append((node, tuple(self.scope_stack)))
+        elif name and (any(_may_be_sql(a) for a in node.args) or any(_may_be_sql(k.value) for k in node.keywords)):
+            helper = self._helper(name)  # the module's own query helper
+            argument = helper_argument(node, helper) if helper is not None else None
+            if argument is not None and _starts_like_sql(argument):
+                self._add_site(argument, from_sink=True)
         if _is_excluded_call(node.func, name):
             self._excluded(node)
             return
         self.generic_visit(node)
+
+    def _helper(self, name: str) -> Optional[Tuple[int, str]]:
+        """The SQL parameter of the function ``name`` refers to here, when it is one of the
+        module's query helpers (see :mod:`boundary_lint.sites.sink_helpers`)."""
+        if self.defined is None:  # the names the module defines functions under, read once
+            self.defined = frozenset(_DEF_NAME.findall("".join(self.lines)))
+        if name not in self.defined or self.scopes is None:
+            return None
+        function = self.scopes.function(name, tuple(self.scope_stack))
+        if function is None:
+            return None
+        if id(function) not in self.helpers:
+            self.helpers[id(function)] = helper_of(function, self.sinks, _sql_argument)
+        return self.helpers[id(function)]
 
     def generic_visit(self, node: ast.AST) -> None:
         if isinstance(node, ast.BinOp) and self._is_composed_sql(node):
@@ -188,6 +223,14 @@ class _SiteFinder(ast.NodeVisitor):
         a sink when it reads as a whole statement. Returns the nodes it used."""
         scopes = scopes if scopes is not None else tuple(self.scope_stack)
         composer = Composer(self.lines, self.scopes, scopes)
+        used = self._add_variant(expr, from_sink, composer)
+        for branch in composer.branches[:MAX_BRANCH_VARIANTS]:  # x if c else y: the other branch too
+            variant = Composer(self.lines, self.scopes, scopes)
+            variant.flipped = frozenset([id(branch)])
+            used |= self._add_variant(expr, from_sink, variant)
+        return used
+
+    def _add_variant(self, expr: ast.expr, from_sink: Optional[bool], composer: Composer) -> Set[int]:
         pieces = composer.compose(expr, 0)
         if pieces is None or not any(p.text for p in pieces):
             return composer.used
@@ -246,6 +289,8 @@ class Composer:
         self.env: Dict[str, Tuple[Optional[ast.expr], Tuple]] = {}
         self.used: Set[int] = set()
         self.literal_keys: Set[Tuple[int, int]] = set()
+        self.branches: List[ast.IfExp] = []  # conditional expressions met, in order
+        self.flipped: frozenset = frozenset()  # ids of those composed from their ``else`` branch
 
     def compose(self, expr: ast.expr, depth: int) -> Optional[List[LiteralPiece]]:
         if depth > _MAX_DEPTH:
@@ -264,6 +309,10 @@ class Composer:
             return None if left is None else composed_sql.percent_fields(self, left, expr.right, depth)
         if isinstance(expr, ast.Call):
             return self._call(expr, depth)
+        if isinstance(expr, ast.IfExp):
+            if expr not in self.branches:
+                self.branches.append(expr)
+            return self.compose(expr.orelse if id(expr) in self.flipped else expr.body, depth + 1)
         if isinstance(expr, ast.Name) and expr.id in self.env:
             value, (stack, env) = self.env[expr.id]
             if value is None:
@@ -428,6 +477,12 @@ def _is_string_expr(node: ast.AST) -> bool:
             return False
 
 
+def _may_be_sql(expr: ast.expr) -> bool:
+    """An argument that may carry SQL to a helper: a string, a composition, a name."""
+    return isinstance(expr, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Name)) and not (
+        isinstance(expr, ast.Constant) and not isinstance(expr.value, str))
+
+
 def _is_manager_raw(func: ast.expr) -> bool:
     """``Model.objects.raw(...)`` (also through ``.using(...)``, ``_default_manager``):
     Django's raw query. Any other ``.raw(...)`` is an unrelated method."""
@@ -462,9 +517,21 @@ def _is_excluded_call(func: ast.expr, name: str) -> bool:
 
 
 def _looks_like_sql(node: ast.expr) -> bool:
-    """Cheap test before parsing: the first constant text starts with a statement keyword."""
+    """Cheap test before parsing: the first constant text starts with a statement keyword
+    not followed by a colon (``"update: task_status"`` is a label, not SQL)."""
     first = _first_constant(node)
-    return first is not None and STATEMENT_START.match(first) is not None
+    match = STATEMENT_START.match(first) if first is not None else None
+    return match is not None and _LABEL_COLON.match(first, match.end()) is None
+
+
+_SQL_COMMENT_FIRST = re.compile(r"\A\s*(?:--|/\*)")
+
+
+def _starts_like_sql(node: ast.expr) -> bool:
+    """A helper's argument read as SQL: its text opens with a statement keyword or a SQL
+    comment, as the byte pre-filter sees it (so a walk of every line finds no more)."""
+    first = _first_constant(node)
+    return first is not None and (_looks_like_sql(node) or _SQL_COMMENT_FIRST.match(first) is not None)
 
 
 def _first_constant(node: ast.expr) -> Optional[str]:

@@ -26,6 +26,7 @@ import sqlglot
 from sqlglot import exp
 
 from boundary_lint.model import HOLE_PREFIX, Operation, TableName, TableRef, fingerprint
+from boundary_lint.sql.nested import format_literals, nested_literals
 from boundary_lint.sql.scan import scan_tables
 from boundary_lint.sql.split import (
     blank_into_targets,
@@ -113,13 +114,15 @@ _PLACEHOLDER_TOKEN = re.compile(r"(?<![:\w%])(:[A-Za-z_]\w*|%\(\w+\)s|%s|\$\d+|\
 # (sqlglot returns an opaque Command for them): decided before parsing.
 _NO_TABLES = frozenset("""SET RESET SHOW BEGIN START COMMIT ROLLBACK END ABORT SAVEPOINT RELEASE
     CALL LISTEN NOTIFY UNLISTEN DISCARD CHECKPOINT DEALLOCATE EXECUTE VACUUM ANALYZE ANALYSE
-    CLUSTER REINDEX LOAD FETCH MOVE CLOSE IMPORT""".split())
+    CLUSTER REINDEX LOAD FETCH MOVE CLOSE IMPORT INSTALL USE""".split())  # INSTALL x FROM community: DuckDB
 _SCAN_ONLY = frozenset(["LOCK", "REFRESH"])
+_COMMENT_PARSED = frozenset("TABLE COLUMN VIEW MATERIALIZED FOREIGN".split())
+"""``COMMENT ON`` kinds sqlglot reads; the others (TRIGGER/POLICY ... ON t, EXTENSION) are scanned."""
 _SCAN_COMMANDS = frozenset("CREATE ALTER DROP COMMENT GRANT REVOKE LOCK REFRESH TRUNCATE COPY".split())
 _TABLE_KINDS = frozenset(["TABLE", "VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE"])
 _GRANT_KINDS = frozenset([None, "", "TABLE", "VIEW", "FOREIGN TABLE"])
 _DDL_PARENTS = (exp.TriggerProperties, exp.OnProperty, exp.PartitionedOfProperty, exp.InheritsProperty)
-_NOT_TABLES = (exp.Lock, exp.UserDefinedFunction, exp.AlterRename, exp.Analyze)
+_NOT_TABLES = (exp.Lock, exp.UserDefinedFunction, exp.AlterRename, exp.Analyze, exp.Opclass)  # gin_trgm_ops
 _WITH_KEY = next(k for k in exp.Select.arg_types if k.startswith("with"))  # "with_" since 28
 
 _dialects: Dict[str, object] = {}
@@ -212,12 +215,15 @@ class _Analysis:
                 if x and x.end() < len(m):
                     self.unit(s + x.end(), e, False, stmt_off, fp, masked, mbase, in_body)
                 return
+            self.nested(s, e)
             if first in _NO_TABLES:
                 return
-            if first in _SCAN_ONLY:
+            if first in _SCAN_ONLY or (first == "COMMENT" and head[2:3] and head[2] not in _COMMENT_PARSED):
                 if self.fallback_scan:
                     self.add(scan_tables(self.sql[s:e], m, s), stmt_off, fp)
                 return
+        else:
+            self.nested(s, e)
         text = self.sql[s:e]
         if in_body:  # SELECT ... INTO var: a variable, not a table
             for a, b in blank_into_targets(m):
@@ -241,10 +247,19 @@ class _Analysis:
                 self.unit(s, e, is_expr, s, fingerprint(self.sql[s:e]), body_mask, bs, True)
         for a, b in execute_literals(self.sql, bs, be):
             self.executed(a, b)
+        for a, b in format_literals(self.sql, bs, be):
+            self.executed(a, b, values=True)
 
-    def executed(self, a: int, b: int) -> None:
-        """``EXECUTE 'SQL'`` in a body: the literal's statements, quotes undoubled in place."""
-        variant = self.sql[:a] + undouble_quotes(self.sql[a:b]) + self.sql[b:]
+    def nested(self, s: int, e: int) -> None:
+        """String literals of ``sql[s:e]`` that are statements (``crosstab('SELECT ...')``)."""
+        for a, b, quoted in nested_literals(self.sql, s, e):
+            self.executed(a, b, quoted)
+
+    def executed(self, a: int, b: int, quoted: bool = True, values: bool = False) -> None:
+        """``EXECUTE 'SQL'`` in a body: the literal's statements, quotes undoubled in place
+        (``values``: a ``format()`` string, each ``%L`` a value: ``''``, the same length)."""
+        inner = undouble_quotes(self.sql[a:b]) if quoted else self.sql[a:b]
+        variant = self.sql[:a] + (inner.replace("%L", "''") if values else inner) + self.sql[b:]
         sub = _Analysis(variant, self.dialect_name, self.fallback_scan, self.max_chars, self.budget)
         lexed = lex(variant, a, b)
         masked = mask(variant, a, b, lexed[0])
@@ -294,6 +309,11 @@ class _Analysis:
             return self.add(found, stmt_off, fp)
         if quiet:
             return self.add(scan_tables(text, m, base) if self.fallback_scan else (), stmt_off, fp)
+        starts = _blank_line_starts(m)
+        if starts:  # statements without ";" between them (saved queries in a .sql file): one by one
+            for s, e in zip([0] + starts, starts + [len(text)]):
+                self.parse(text[s:e], m[s:e], base + s, base + s, fingerprint(text[s:e]))
+            return None
         self.fallback(text, m, base, stmt_off, fp, _reason(error))
 
     def fallback(self, text: str, m: str, base: int, stmt_off: int, fp: str, reason: str,
@@ -307,6 +327,23 @@ class _Analysis:
             self.notices.append("statement at offset %d %s; scanned for table names instead" % (stmt_off, what))
         else:
             self.notices.append("statement at offset %d %s; no table names reported" % (stmt_off, what))
+
+
+_BLANK_LINE_START = re.compile(
+    r"\n[ \t]*\n\s*(?=(?:SELECT|WITH|INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|COPY|GRANT|REVOKE"
+    r"|COMMENT|TABLE|VALUES)\b)", re.I)
+
+
+def _blank_line_starts(masked: str) -> List[int]:
+    """Offsets of statements that start a line after a blank one (comments are blank in
+    the mask): where a text whose statements lack ``;`` splits. None inside parentheses."""
+    starts, depth, pos = [], 0, 0
+    for match in _BLANK_LINE_START.finditer(masked):
+        depth += masked.count("(", pos, match.end()) - masked.count(")", pos, match.end())
+        pos = match.end()
+        if depth == 0:
+            starts.append(pos)
+    return starts
 
 
 def _reason(err: Optional[Exception]) -> str:
@@ -464,7 +501,7 @@ def _tree_refs(tree: exp.Expression, masked: str, base: int) -> List[Found]:
         if not isinstance(this, (exp.Identifier, exp.Placeholder, exp.Parameter)):
             continue  # CREATE SCHEMA s (no name), FROM f(x) (a function)
         op = _classify(table)
-        if op is None:
+        if op is None or _placeholder_alias(table):
             continue
         parts = table.parts
         db = parts[-2] if len(parts) > 1 else None
@@ -482,6 +519,13 @@ def _tree_refs(tree: exp.Expression, masked: str, base: int) -> List[Found]:
             start = this.meta.get("bl_offset", 0)
         found.append((base + start, TableName(schema, name, schema_dyn, name_dyn), op))
     return found
+
+
+def _placeholder_alias(table: exp.Table) -> bool:
+    """``FROM system:keyspaces`` (N1QL) reads as table ``system`` aliased by a bind
+    parameter, which no SQL has: not a table."""
+    alias = table.args.get("alias")
+    return alias is not None and isinstance(alias.this, exp.Placeholder)
 
 
 def _placeholder_offsets(masked: str) -> List[List]:

@@ -43,6 +43,10 @@ _RESERVED = frozenset("""
 _FIRST_DDL = frozenset("CREATE ALTER DROP COMMENT GRANT REVOKE".split())
 _NOT_AN_UPDATE = frozenset("DO FOR ON BEFORE AFTER OR KEY , OF".split())
 _ON_TABLE_OBJECTS = frozenset("INDEX TRIGGER POLICY RULE".split())
+_NOT_TABLE_KINDS = frozenset("""ACCESS AGGREGATE CAST COLLATION CONVERSION EVENT EXTENSION LARGE
+    OPERATOR PARAMETER POLICY PUBLICATION ROLE RULE SERVER STATISTICS SUBSCRIPTION TABLESPACE
+    TEXT TRANSFORM TRIGGER""".split())
+"""Object kinds after ``ON`` (GRANT, REVOKE, COMMENT) that are not tables."""
 
 Token = Tuple[int, str]
 
@@ -74,6 +78,8 @@ def read_name(toks: List[Token], j: int, drop_last: bool = False) -> Tuple[Optio
     while j + 1 < len(toks) and toks[j][1] == "." and _is_part(toks[j + 1][1]):
         parts.append(toks[j + 1])
         j += 2
+    if j < len(toks) and toks[j][1][0] == ":" and toks[j][1] != "::":
+        return None, j  # N1QL's system:keyspaces, not a table
     if drop_last:  # COMMENT ON COLUMN s.t.c names table s.t
         parts = parts[:-1]
         if not parts:
@@ -123,7 +129,7 @@ def _op_for(toks: List[Token], i: int, up: str, first: str, prev: str,
         return Operation.READ
     if up == "ON" and (first in ("GRANT", "REVOKE", "COMMENT")
                        or (first in _FIRST_DDL and _ON_TABLE_OBJECTS.intersection(head))):
-        return Operation.DDL
+        return None if _names_no_table(toks, i, first, head) else Operation.DDL
     if up == "COLUMN" and first == "COMMENT":
         return Operation.DDL
     if up == "COPY" and i == 0:
@@ -133,6 +139,16 @@ def _op_for(toks: List[Token], i: int, up: str, first: str, prev: str,
             if depth == 0 and t.upper() in ("FROM", "TO"):
                 return Operation.WRITE if t.upper() == "FROM" else Operation.READ
     return None
+
+
+def _names_no_table(toks: List[Token], i: int, first: str, head: List[str]) -> bool:
+    """``ON`` that does not name a table: ``COMMENT ON kind`` (the kind keyword, TABLE or
+    COLUMN, takes the name), an event trigger's event, ``ON EXTENSION``/``TABLESPACE``/..."""
+    if first == "COMMENT" and i == 1:
+        return True
+    if "EVENT" in head[:3]:
+        return True
+    return i + 1 < len(toks) and toks[i + 1][1].upper() in _NOT_TABLE_KINDS
 
 
 _MODIFIERS = frozenset("ONLY TEMP TEMPORARY UNLOGGED MATERIALIZED CONCURRENTLY".split())
@@ -145,6 +161,39 @@ def scan_tables(text: str, masked: str, base: int = 0) -> List[Tuple[int, TableN
         return []  # dropping a foreign key is the fix, never a finding
     toks: List[Token] = [(m.start(), m.group()) for m in _TOKEN.finditer(masked)]
     ups = [t.upper() for _, t in toks]
+    found = _scan(toks, ups)
+    ctes = _cte_names(toks, ups) if "WITH" in ups else ()
+    return [(o + base, t, op) for o, t, op in found if not (t.schema is None and t.name in ctes)]
+
+
+def _cte_names(toks: List[Token], ups: List[str]) -> frozenset:
+    """Names defined by ``WITH [RECURSIVE] name [(cols)] AS [NOT] [MATERIALIZED] (`` and
+    the ``, name AS (`` after them: a CTE, not a table, wherever the scan meets it."""
+    names = []
+    for i, up in enumerate(ups):
+        if up != "AS" or i < 2:
+            continue
+        j = i + 1
+        while j < len(ups) and ups[j] in ("NOT", "MATERIALIZED"):
+            j += 1
+        if j >= len(ups) or ups[j] != "(":
+            continue
+        k = i - 1
+        if ups[k] == ")":  # name (col, ...) AS (
+            depth = 0
+            while k >= 0:
+                depth += (ups[k] == ")") - (ups[k] == "(")
+                if depth == 0:
+                    break
+                k -= 1
+            k -= 1
+        if k >= 1 and _is_part(toks[k][1]) and ups[k - 1] in ("WITH", "RECURSIVE", ","):
+            names.append(_part(toks[k][1])[0])
+    return frozenset(names)
+
+
+def _scan(toks: List[Token], ups: List[str]) -> List[Tuple[int, TableName, Operation]]:
+    """Table names at the keywords that introduce them, offsets into the text."""
     head = ups[:6]
     first = ups[0] if ups else ""
     found: List[Tuple[int, TableName, Operation]] = []
@@ -174,7 +223,7 @@ def scan_tables(text: str, masked: str, base: int = 0) -> List[Tuple[int, TableN
             if op == Operation.READ and j < len(ups) and ups[j] == "(" and up != "VIEW":
                 j = _skip_parens(ups, j)  # FROM f(...) is a function call, not a table
             else:
-                found.append((ref[0] + base, ref[1], op))
+                found.append((ref[0], ref[1], op))
             if up not in _LISTS:
                 break
             # skip "*", "[AS] alias [(cols)]", continue after a comma

@@ -17,6 +17,7 @@ from boundary_lint.registry_schema import registry_from_mapping
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(
     p for root in (ROOT / "tests" / "fixtures", ROOT / "tests" / "corpus", ROOT / "tests" / "corpus_holdout",
+                   ROOT / "tests" / "corpus_holdout2",
                    ROOT / "examples", ROOT / "boundary_lint")
     for p in root.rglob("*.py") if "__pycache__" not in p.parts
 )
