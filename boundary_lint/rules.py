@@ -101,6 +101,16 @@ def cross_owner_findings(
     return findings
 
 
+def may_be_finding(table: TableName, registry: Registry, service: str) -> bool:
+    """Could a reference to ``table`` (any operation) be a finding of ``service``, alone or in
+    a statement with others (BND107)? No for system and ignored tables and the service's own."""
+    target = _resolve(table, registry, service)
+    if target is None:
+        return False
+    owner = _owner_of_dynamic(table, registry, service) if table.is_dynamic else registry.owner_of(*target)
+    return owner != service
+
+
 def _stronger(ref: Reference, best: Reference) -> bool:
     if ref.operation != best.operation:
         return ref.operation > best.operation

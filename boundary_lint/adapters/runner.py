@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
-from boundary_lint.adapters.cache import CACHE_DIR, ResultCache, content_hash, registry_key
-from boundary_lint.pipeline import FileResult, check_bytes, read_source, unreadable
+from boundary_lint.adapters.cache import CACHE_DIR, ResultCache, content_hash, file_hash, registry_key
+from boundary_lint.pipeline import MAX_FILE_BYTES, FileResult, check_bytes, read_source, unreadable
 from boundary_lint.adapters.files import DEFAULT_EXCLUDES, iter_files, iter_other_files
 from boundary_lint.model import Problem
 from boundary_lint.registry import Registry, glob_to_regex
@@ -97,10 +97,13 @@ def run_paths(
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
                             defaults=default_excludes(registry), skipped=skipped))
     models = _model_index(registry, use_cache, jobs or default_jobs())
-    key = registry_key(registry, service, models.digest() if models.models else "")
-    cache = ResultCache(cache_folder(registry), key) if use_cache else None
+    cache = None
+    if use_cache:
+        key = registry_key(registry, service, models.digest() if models.models else "")
+        cache = ResultCache(cache_folder(registry), key)
     results: List[FileResult] = []
     todo: List[Tuple[Path, str, str, str]] = []  # path, display, service, digest
+    stats = {}  # display -> os.stat_result, recorded with the result
     for path, display in files:
         owner = service or registry.service_for_path(path)
         if owner is None:
@@ -110,12 +113,17 @@ def run_paths(
             todo.append((path, display, owner, ""))
             continue
         try:
+            info = stats[display] = os.stat(path)
+            hit = cache.get_unchanged(display, info)
+            if hit is not None:  # same size and mtime as when checked: not read
+                results.append(hit)
+                continue
             data = read_source(path)
+            digest = content_hash(data) if len(data) <= MAX_FILE_BYTES else file_hash(path)
         except OSError as exc:
             results.append(unreadable(display, owner, exc, path))
             continue
-        digest = content_hash(data)
-        hit = cache.get(display, digest)
+        hit = cache.get(display, digest, info)
         if hit is not None:
             results.append(hit)
         else:
@@ -125,7 +133,7 @@ def run_paths(
     results.extend(checked)
     if cache is not None:
         for (_, display, _, digest), result in zip(todo, checked):
-            cache.put(display, digest, result)
+            cache.put(display, digest, result, stats.get(display))
         cache.save()
     run = gather(results, code_filter(select, ignore))
     run.excluded_folders = skipped
