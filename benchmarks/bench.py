@@ -1,12 +1,16 @@
-"""Benchmark boundary-lint against the floor of any AST linter, measured in the same run.
+r"""Benchmark boundary-lint against the floor of any AST linter, measured in the same run.
 
     python benchmarks/bench.py                 # Django 5.1, ckan, pgspecial (downloaded once, cached)
     python benchmarks/bench.py --smoke         # the repository's own small trees, no download
     python benchmarks/bench.py --trees django --json out.json
+    python benchmarks/bench.py --trees procrastinate,service,dump4,dump10   # SQL-heavy
 
 Every time is reported as a ratio to the floor: reading every Python file and
-``ast.parse``-ing it in one process. Ratios, not seconds, are comparable across
-machines and runs; the seconds are printed too.
+``ast.parse``-ing it, and reading every word of every ``.sql`` file once
+(``re.findall(r"\w+", text)``), in one process. Ratios, not seconds, are comparable
+across machines and runs; the seconds are printed too. ``sql_words`` is the check of
+the ``.sql`` files alone (each checked as by the run, no model index) against their
+word floor; ``start_s`` a whole process on a folder with a registry and nothing to read.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import ast
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -28,15 +33,23 @@ from typing import Callable, Dict, List, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from boundary_lint.adapters.source_files import check_file  # noqa: E402
 from boundary_lint.adapters.config_file import load_registry  # noqa: E402
 from boundary_lint.flake8_plugin import BoundaryLintPlugin  # noqa: E402
 from boundary_lint.prefilter.lines import engine  # noqa: E402
 from boundary_lint.adapters.runner import default_jobs, run_paths  # noqa: E402
+from sql_trees import write_dump, write_service  # noqa: E402
 
 SDISTS = {
     "django": "django==5.1",
     "ckan": "ckan==2.10.4",
     "pgspecial": "pgspecial==2.1.2",
+    "procrastinate": "procrastinate==3.10.0",
+}
+GENERATED = {  # name -> how to make it in an empty folder
+    "service": lambda root: write_service(root),
+    "dump4": lambda root: write_dump(root / "dump.sql", 4_000_000).parent,
+    "dump10": lambda root: write_dump(root / "dump.sql", 10_000_000).parent,
 }
 REGISTRY = """\
 [settings]
@@ -54,10 +67,12 @@ TARGETS = {
     "cold_1_job": 0.5,
     "cold_jobs": 0.35,
     "warm": 0.1,
+    "sql_words": 5.0,
     "precommit_10_files_s": 0.3,
     "flake8_plugin_ms_per_file": 0.3,
     "peak_rss_mb": 150,
 }
+START_TARGET_S = 0.1  # a whole process with its registry loaded and nothing to read
 
 
 def fetch(name: str, spec: str, cache: Path) -> Path:
@@ -83,8 +98,29 @@ def fetch(name: str, spec: str, cache: Path) -> Path:
     return target
 
 
+def generate(name: str, cache: Path) -> Path:
+    """A generated tree, made once (same text every time: seeded)."""
+    target = cache / "generated" / name
+    if not target.exists():
+        staging = Path(tempfile.mkdtemp(dir=cache))
+        GENERATED[name](staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging.rename(target)
+    return target
+
+
 def python_files(tree: Path) -> List[Path]:
     return sorted(p for p in tree.rglob("*.py") if ".boundary_lint_cache" not in p.parts)
+
+
+def sql_files(tree: Path) -> List[Path]:
+    return sorted(p for p in tree.rglob("*.sql") if ".boundary_lint_cache" not in p.parts)
+
+
+def word_floor(files: List[Path]) -> None:
+    """The least work that looks at all of a ``.sql`` file: every word once."""
+    for path in files:
+        re.findall(r"\w+", path.read_text(encoding="utf-8", errors="replace"))
 
 
 def timed(action: Callable[[], object], repeat: int = 1) -> float:
@@ -143,24 +179,42 @@ def subprocess_check(args: List[str], cwd: Path) -> Dict[str, float]:
     return {"wall_s": wall, "peak_rss_mb": rss_kb / 1024}
 
 
-def bench_tree(name: str, tree: Path, jobs: int) -> Dict[str, object]:
+def start_cost() -> Dict[str, float]:
+    """A whole ``check`` process with its registry loaded and nothing to read, and the bare
+    interpreter (``python -c pass``) measured alike: best of five each."""
+    with tempfile.TemporaryDirectory(prefix="boundary-lint-start-") as work:
+        (Path(work) / "boundaries.toml").write_text(REGISTRY)
+        (Path(work) / "empty").mkdir()
+        check = min(subprocess_check(["check", "--no-cache", "empty"], Path(work))["wall_s"] for _ in range(5))
+    python = min(timed(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True)) for _ in range(5))
+    return {"start_s": check, "python_s": python}
+
+
+def bench_tree(name: str, tree: Path, jobs: int, repeat: int = 2) -> Dict[str, object]:
     (tree / "boundaries.toml").write_text(REGISTRY)
     registry = load_registry(tree / "boundaries.toml")
     files = python_files(tree)
-    floor_s = timed(lambda: floor(files), repeat=2)
-    cold_1 = timed(lambda: run_paths([str(tree)], registry, jobs=1, use_cache=False), repeat=2)
-    cold_n = timed(lambda: run_paths([str(tree)], registry, jobs=jobs, use_cache=False), repeat=2)
+    sqls = sql_files(tree)
+    py_floor = timed(lambda: floor(files), repeat=2)
+    sql_floor = timed(lambda: word_floor(sqls), repeat=2)
+    floor_s = py_floor + sql_floor
+    cold_1 = timed(lambda: run_paths([str(tree)], registry, jobs=1, use_cache=False), repeat=repeat)
+    cold_n = timed(lambda: run_paths([str(tree)], registry, jobs=jobs, use_cache=False), repeat=repeat)
+    sql_only = timed(lambda: [check_file(p, p.name, registry) for p in sqls], repeat=repeat) if sqls else 0.0
     run_paths([str(tree)], registry, jobs=jobs, use_cache=True)  # fill the cache
     warm = timed(lambda: run_paths([str(tree)], registry, jobs=jobs, use_cache=True), repeat=2)
     findings = len(run_paths([str(tree)], registry, jobs=jobs, use_cache=True).findings)
-    sample = random.Random(0).sample(files, min(10, len(files)))
+    sample = random.Random(0).sample(files + sqls, min(10, len(files) + len(sqls)))
     precommit = subprocess_check(["check", "--no-cache", *[str(p.relative_to(tree)) for p in sample]], tree)
     whole = subprocess_check(["check", "--no-cache", "--jobs", "1", "."], tree)
     return {
         "tree": name,
         "files": len(files),
+        "sql_files": len(sqls),
         "findings": findings,
         "floor_s": floor_s,
+        "sql_floor_s": sql_floor,
+        "sql_words": sql_only / sql_floor if sqls and sql_floor else 0.0,
         "cold_1_job_s": cold_1,
         "cold_jobs_s": cold_n,
         "warm_s": warm,
@@ -183,21 +237,23 @@ def installed_engines() -> Dict[str, str]:
 
 
 def print_table(rows: List[Dict[str, object]]) -> None:
-    columns = ["files", "floor_s", "cold_1_job", "cold_jobs", "warm", "precommit_10_files_s",
-               "flake8_plugin_ms_per_file", "peak_rss_mb", "findings"]
+    columns = ["files", "sql_files", "floor_s", "cold_1_job", "cold_jobs", "warm", "sql_words",
+               "precommit_10_files_s", "flake8_plugin_ms_per_file", "peak_rss_mb", "findings"]
     print("| tree | " + " | ".join(columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
     for row in rows:
         cells = [f"{row[c]:.3f}" if isinstance(row[c], float) else str(row[c]) for c in columns]
         print(f"| {row['tree']} | " + " | ".join(cells) + " |")
-    print("| target | | | " + " | ".join(
-        f"<= {TARGETS[c]}" for c in columns[2:8]) + " | |")
+    print("| target | | | | " + " | ".join(
+        f"<= {TARGETS[c]}" for c in columns[3:10]) + " | |")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="the bundled example only, no download (CI)")
-    parser.add_argument("--trees", default=",".join(SDISTS), help="comma-separated: " + ", ".join(SDISTS))
+    parser.add_argument("--trees", default="django,ckan,pgspecial",
+                        help="comma-separated: " + ", ".join(list(SDISTS) + list(GENERATED)))
+    parser.add_argument("--repeat", type=int, default=2, help="cold runs per tree (the best is kept)")
     parser.add_argument("--cache", default=str(Path.home() / ".cache" / "boundary-lint-bench"))
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--json", dest="json_path", help="also write the results here")
@@ -209,12 +265,17 @@ def main(argv: Optional[List[str]] = None) -> int:
             for name, source in (("example", ROOT / "examples" / "order_service"),):
                 target = Path(work) / name
                 shutil.copytree(source, target, ignore=shutil.ignore_patterns(".boundary_lint_cache", "__pycache__"))
-                rows.append(bench_tree(name, target, args.jobs))
+                rows.append(bench_tree(name, target, args.jobs, args.repeat))
     else:
         for name in args.trees.split(","):
-            rows.append(bench_tree(name, fetch(name, SDISTS[name], cache), args.jobs))
+            tree = generate(name, cache) if name in GENERATED else fetch(name, SDISTS[name], cache)
+            rows.append(bench_tree(name, tree, args.jobs, args.repeat))
     setup = installed_engines()
-    print(f"pre-filter engine: {setup['prefilter']}; sqlglot: {setup['sqlglot']}; jobs: {args.jobs}")
+    start = start_cost()
+    setup.update({k: f"{v:.3f}" for k, v in start.items()})
+    print(f"pre-filter engine: {setup['prefilter']}; sqlglot: {setup['sqlglot']}; jobs: {args.jobs}; "
+          f"process start (registry, nothing to read): {setup['start_s']} s (target <= {START_TARGET_S} s; "
+          f"python -c pass: {setup['python_s']} s)")
     print_table(rows)
     if args.json_path:
         Path(args.json_path).write_text(json.dumps({"setup": setup, "targets": TARGETS, "results": rows},

@@ -71,6 +71,8 @@ class SqlSite:
     positions: Tuple[Position, ...] = ()
     from_sink: bool = True  # passed to a known SQL sink, or a whole .sql file
     line_starts: Tuple[int, ...] = ()
+    first_line: int = 1  # a piece of a large .sql file read in pieces: where it starts
+    first_column: int = 1
 
     @property
     def start(self) -> Position:
@@ -79,7 +81,8 @@ class SqlSite:
     def position_at(self, offset: int) -> Position:
         if self.line_starts:
             index = bisect.bisect_right(self.line_starts, offset) - 1
-            return Position(index + 1, offset - self.line_starts[index] + 1)
+            column = offset - self.line_starts[index] + (self.first_column if index == 0 else 1)
+            return Position(index + self.first_line, column)
         if not self.positions:
             return Position(1, 1)
         return self.positions[max(0, min(offset, len(self.positions) - 1))]

@@ -8,11 +8,8 @@ plugin already has the tree and calls :func:`check_python_source`.
 from __future__ import annotations
 
 import ast
-import errno
 import io
-import os
 import re
-import stat
 import tokenize
 import warnings
 from dataclasses import dataclass, field
@@ -71,9 +68,14 @@ def coverage_of(stats: Dict[str, int]) -> Dict[str, int]:
 
 
 def site_references(
-    sites: Sequence[SqlSite], dialect: str, path: str, stats: Optional[Dict[str, int]] = None
+    sites: Sequence[SqlSite], dialect: str, path: str, stats: Optional[Dict[str, int]] = None,
+    may_find=None, budget=None,
 ) -> Tuple[List[Reference], List[Problem]]:
     """Analyse each site's SQL and locate its table references in the file.
+
+    ``may_find`` (:mod:`~boundary_lint.rules.statement_filter`): a statement of a sink's SQL it
+    says cannot give a finding is not parsed (a literal passed to no sink is parsed: that decides whether it is SQL).
+    ``budget``: one shared with other calls for the same file (a large file read in pieces).
 
     The file's sites share one :class:`~boundary_lint.sql.refs.SqlBudget`: past it,
     statements are token-scanned instead of parsed, and one warning says from where.
@@ -85,10 +87,11 @@ def site_references(
 
     refs: List[Reference] = []
     problems: List[Problem] = []
-    budget = SqlBudget()
+    budget = budget if budget is not None else SqlBudget()
     for index, site in enumerate(sites):
         skipped = budget.skipped
-        analysis = analyze_sql(site.text, dialect, fallback_scan=site.from_sink, budget=budget)
+        analysis = analyze_sql(site.text, dialect, fallback_scan=site.from_sink, budget=budget,
+                               may_find=may_find if site.from_sink else None)
         if not site.from_sink and (not analysis.parsed or not analysis.refs) and is_clear_statement(site.text):
             analysis = analyze_sql(site.text, dialect, fallback_scan=True, budget=budget)  # SQL sqlglot cannot read
         elif not site.from_sink and (not analysis.refs or (not analysis.parsed and not analysis.too_long)):
@@ -143,12 +146,14 @@ def check_python_source(
     models: Optional[ModelIndex] = None,
     file_path: Optional[Path] = None,
     orm: Optional["OrmContext"] = None,
+    prove: bool = True,
 ) -> FileResult:
     """Check Python source of a known service (``tree`` when the caller parsed it;
     ``interesting``: the lines that may hold SQL, when the caller found them; ``models``:
     the project's model index, else the one of the registry's folder; ``file_path``: where
     the file is, when ``path`` is only how it is shown; ``orm``: its ORM context, when the
-    caller made it already)."""
+    caller made it already; ``prove``: leave out the statements that cannot give a finding,
+    see :mod:`boundary_lint.rules.statement_filter`)."""
     try:
         lines = lines if lines is not None else source_lines(source)
         context = orm if orm is not None else orm_context(str(file_path or path), registry, service, models)
@@ -159,7 +164,13 @@ def check_python_source(
             if problem is not None:
                 return FileResult(path, service, problems=[problem])
         stats = new_stats()
-        refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context, stats)
+        proof = statement_proof(registry, service, prove)
+        refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context, stats,
+                                           proof)
+        if proof is not None and writes_elsewhere(refs, registry, service):  # BND108 counts its own writes too
+            stats = new_stats()
+            refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context,
+                                               stats)
         findings = findings_for(refs, registry, service, path, file_transactions(refs, registry, service, tree))
         suppressed: List[SuppressedFinding] = []
         unused: List[UnusedSuppression] = []
@@ -169,7 +180,7 @@ def check_python_source(
             problems = problems + more
     except Exception as exc:  # a bug of ours must not stop the run; the fuzz tests look for this message
         return internal_error(path, service, exc)
-    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)),
+    return FileResult(path, service, unique_findings(findings), problems, suppressed=sorted(set(suppressed)),
                       orm_unresolved=stats["orm_unresolved"], unused=unused, coverage=coverage_of(stats))
 
 
@@ -269,12 +280,36 @@ def internal_error(path: str, service: Optional[str], exc: BaseException) -> Fil
     return FileResult(path, service, problems=[Problem(path, 1, message)])
 
 
-def check_sql_source(path: str, source: str, registry: Registry, service: str) -> FileResult:
-    """Check a ``.sql`` file of a known service."""
+def writes_elsewhere(refs, registry: Registry, service: str) -> bool:
+    """Does the file write a table another service owns (or none does)? Then the statements the
+    proof skipped must be read after all: they may hold the service's own writes, and a
+    transaction writing both is BND108."""
+    from boundary_lint.rules.tables import owner_and_table
+    from boundary_lint.rules.transactions import is_write
+
+    return any(is_write(r) and owner_and_table(r, registry, service)[0] != service for r in refs)
+
+
+def statement_proof(registry: Registry, service: str, prove: bool):
+    """``may_find`` of the statements of ``service``'s files, or None to parse them all."""
+    if not prove:
+        return None
+    from boundary_lint.rules.statement_filter import statement_filter
+
+    proof = statement_filter(registry, service)
+    return proof.may_find if proof is not None else None
+
+
+def check_sql_source(path: str, source: str, registry: Registry, service: str, prove: bool = True) -> FileResult:
+    """Check a ``.sql`` file of a known service (``prove``: see :func:`check_python_source`)."""
     try:
         site = sql_file_site(source)
         stats = new_stats()
-        refs, problems = site_references([site], registry.settings.dialect, path, stats)
+        proof = statement_proof(registry, service, prove)
+        refs, problems = site_references([site], registry.settings.dialect, path, stats, proof)
+        if proof is not None and writes_elsewhere(refs, registry, service):  # BND108 counts its own writes too
+            stats = new_stats()
+            refs, problems = site_references([site], registry.settings.dialect, path, stats)
         findings = findings_for(refs, registry, service, path, file_transactions(refs, registry, service, site=site))
         suppressed: List[SuppressedFinding] = []
         unused: List[UnusedSuppression] = []
@@ -284,8 +319,8 @@ def check_sql_source(path: str, source: str, registry: Registry, service: str) -
             problems = problems + more
     except Exception as exc:  # a bug of ours must not stop the run
         return internal_error(path, service, exc)
-    return FileResult(path, service, _unique(findings), problems, suppressed=sorted(set(suppressed)), unused=unused,
-                      coverage=coverage_of(stats))
+    return FileResult(path, service, unique_findings(findings), problems, suppressed=sorted(set(suppressed)),
+                      unused=unused, coverage=coverage_of(stats))
 
 
 def source_references(path: str, source: str, is_python: bool, settings) -> Tuple[List[Reference], List[Problem]]:
@@ -303,7 +338,7 @@ def source_references(path: str, source: str, is_python: bool, settings) -> Tupl
 
 def python_references(
     path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines] = None,
-    orm: Optional[OrmContext] = None, stats: Optional[dict] = None,
+    orm: Optional[OrmContext] = None, stats: Optional[dict] = None, may_find=None,
 ) -> Tuple[List[Reference], List[Problem]]:
     """SQL sites, ORM mappings, foreign keys and Alembic ops of a parsed module.
 
@@ -313,12 +348,12 @@ def python_references(
     hundred times) is cut from a fresh parse, and the rest of the file is still read.
     """
     try:
-        return _python_references(path, source, tree, lines, settings, interesting, orm, stats)
+        return _python_references(path, source, tree, lines, settings, interesting, orm, stats, may_find)
     except RecursionError:
         pass
     tree, _ = parse_python(source, path)  # our own copy: a caller's (flake8's) tree stays intact
     cut = cut_deep_expressions(tree)
-    refs, problems = _python_references(path, source, tree, lines, settings, interesting, orm, stats)
+    refs, problems = _python_references(path, source, tree, lines, settings, interesting, orm, stats, may_find)
     where = ", ".join(str(line) for line in cut[:5]) + (" ..." if len(cut) > 5 else "")
     problems.append(Problem(path, cut[0] if cut else 1, f"an expression nested over {MAX_EXPRESSION_DEPTH} "
                             f"levels deep was not read (line {where}); split it if it holds SQL", fatal=False))
@@ -327,12 +362,12 @@ def python_references(
 
 def _python_references(
     path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines],
-    orm: Optional[OrmContext] = None, stats: Optional[dict] = None,
+    orm: Optional[OrmContext] = None, stats: Optional[dict] = None, may_find=None,
 ) -> Tuple[List[Reference], List[Problem]]:
     if interesting is None:
         interesting = trigger_lines(source, settings.sinks, orm.words if orm is not None else ())
     sites = python_sql_sites(tree, lines, settings.sinks, interesting.all if interesting else None)
-    refs, problems = site_references(sites, settings.dialect, path, stats)
+    refs, problems = site_references(sites, settings.dialect, path, stats, may_find)
     constructs = orm_references(tree, lines, interesting.orm if interesting else None)  # ORM, FKs, Alembic
     refs.extend(constructs)
     if stats is not None:
@@ -357,47 +392,6 @@ def _python_references(
                 stats["orm_unresolved"] += unresolved
                 stats["orm_references"] += len(found)
     return refs, problems
-
-
-def check_file(
-    path: Path,
-    display: str,
-    registry: Registry,
-    service_override: Optional[str] = None,
-    prefilter: bool = True,
-) -> FileResult:
-    """Read one file from disk and check it; every failure becomes a Problem."""
-    service = service_override or registry.service_for_path(path)
-    if service is None:
-        return FileResult(display, None, checked=False)
-    try:
-        data = read_source(path)
-    except OSError as exc:
-        return unreadable(display, service, exc, path)
-    return check_bytes(data, path, display, registry, service, prefilter)
-
-
-def read_source(path: Path) -> bytes:
-    """A file's bytes, at most ``MAX_FILE_BYTES + 1`` of them (enough to tell it is too
-    large); a FIFO or a device is refused rather than read (it could block forever)."""
-    info = os.stat(path)
-    if not stat.S_ISREG(info.st_mode):
-        raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
-    with open(path, "rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
-
-
-def unreadable(display: str, service: Optional[str], exc: OSError, path: Optional[Path] = None) -> FileResult:
-    """A file that could not be read: a fatal problem saying why and what to do."""
-    reason = exc.strerror or str(exc)
-    todo = "fix its permissions or exclude it"
-    if path is not None and os.path.islink(path):
-        reason = f"{reason}: a symlink to {os.readlink(path)}"
-        todo = "fix or remove the symlink, or exclude it"
-    elif exc.errno == errno.EINVAL:
-        todo = "exclude it"
-    message = f"cannot read file ({reason}); {todo}"
-    return FileResult(display, service, problems=[Problem(display, 1, message)])
 
 
 def check_bytes(
@@ -443,8 +437,8 @@ def _check_bytes(
         return FileResult(display, service, problems=[problem])
     if is_python:
         return check_python_source(display, text, registry, service, interesting=interesting, file_path=path,
-                                   orm=context)
-    return check_sql_source(display, text, registry, service)
+                                   orm=context, prove=prefilter)
+    return check_sql_source(display, text, registry, service, prove=prefilter)
 
 
 def _comments_only(data: bytes, display: str, service: str) -> FileResult:
@@ -476,7 +470,7 @@ def decode_source(data: bytes, display: str, is_python: bool) -> Tuple[str, Opti
     return text.replace("\r\n", "\n"), None
 
 
-def _unique(findings: Iterable[Finding]) -> List[Finding]:
+def unique_findings(findings: Iterable[Finding]) -> List[Finding]:
     """One finding per place, code and table (a statement reached twice, or composed
     from either branch of a conditional, is one finding)."""
     kept: Dict[Tuple, Finding] = {}

@@ -194,10 +194,11 @@ def python_suppressions(source: str) -> Dict[int, Tuple[Suppression, ...]]:
     return spread
 
 
-def text_suppressions(lines: Sequence[str]) -> Dict[int, Tuple[Suppression, ...]]:
-    """line -> suppressions on it, for SQL files (``-- noqa``, ``-- boundary: allow``)."""
+def text_suppressions(lines: Sequence[str], first_line: int = 1) -> Dict[int, Tuple[Suppression, ...]]:
+    """line -> suppressions on it, for SQL files (``-- noqa``, ``-- boundary: allow``);
+    ``first_line``: the number of ``lines[0]`` (a piece of a large file)."""
     out = {}
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first_line):
         lowered = line.lower()
         if "noqa" in lowered or "boundary:" in lowered:
             found = suppressions_in(line, number)

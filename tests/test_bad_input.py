@@ -10,7 +10,7 @@ import sys
 import pytest
 from project import APP, make_project
 
-from boundary_lint import pipeline as checker
+from boundary_lint.adapters import source_files as checker  # where files are opened
 
 APP_FINDINGS = "2 findings in"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from boundary_lint.adapters import runner
-from boundary_lint.pipeline import check_file
+from boundary_lint.adapters import runner, source_files
+from boundary_lint.adapters.source_files import check_file
 from boundary_lint.adapters.config_file import load_registry
 from boundary_lint.adapters.files import iter_files
 from boundary_lint.prefilter.lines import may_hold_findings
@@ -114,13 +114,13 @@ def project(tmp_path, monkeypatch):
 
 def counting(monkeypatch):
     calls = []
-    original = runner.check_bytes
+    original = source_files.check_bytes
 
     def spy(data, path, display, *args, **kwargs):
         calls.append(display)
         return original(data, path, display, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "check_bytes", spy)
+    monkeypatch.setattr(source_files, "check_bytes", spy)
     return calls
 
 

@@ -1,5 +1,10 @@
 """Results cache: a file's findings, keyed by its content hash, the registry and the version.
 
+A file whose size and modification time are those recorded with its entry is not read
+at all (as ruff and mypy do); only when they differ is its content hashed and compared.
+The time is trusted only for a file last changed well before the run that recorded it
+(a change within the file system's time granularity could keep both the same).
+
 One JSON file per registry+version in ``.boundary_lint_cache/`` beside the
 registry (like ruff's cache). Loaded once, written once at the end of a run by
 an atomic replace, so concurrent runs never see a torn file (the last writer
@@ -10,10 +15,12 @@ removed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Dict, Optional
@@ -26,18 +33,42 @@ from boundary_lint.registry import Registry
 CACHE_DIR = ".boundary_lint_cache"
 
 
+RACY_NS = 2_000_000_000
+"""A file changed less than this before the run: its size and time are not trusted next run."""
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def file_hash(path: Path, block: int = 1 << 20) -> str:
+    """``content_hash`` of a whole file, read a block at a time (a large ``.sql`` dump)."""
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        for data in iter(lambda: handle.read(block), b""):
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def stat_stamp(info: os.stat_result) -> list:
+    """What says a file is unchanged without reading it: its size and mtime."""
+    return [info.st_size, info.st_mtime_ns]
+
+
+@functools.lru_cache(maxsize=1)
 def code_stamp() -> str:
-    """Size and mtime of the package's own modules, so a changed checker never reuses results."""
-    package = Path(__file__).parent
+    """Size and mtime of the package's own modules, so a changed checker never reuses results
+    (read once a process: the results cache and the model index's both ask)."""
+    package = os.path.dirname(os.path.abspath(__file__))
     parts = []
-    for module in sorted(package.rglob("*.py")):
-        stat = module.stat()
-        parts.append(f"{module.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "|".join(parts)
+    for folder, subfolders, names in os.walk(package):
+        subfolders.sort()
+        relative = os.path.relpath(folder, package)
+        for name in names:
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(folder, name))
+                parts.append((os.path.normpath(os.path.join(relative, name)), stat.st_size, stat.st_mtime_ns))
+    return "|".join(f"{name}:{size}:{mtime}" for name, size, mtime in sorted(parts))
 
 
 def registry_key(registry: Registry, service: Optional[str], extra: str = "") -> str:
@@ -104,6 +135,7 @@ class ResultCache:
         self.entries: Dict[str, dict] = {}
         self.seen: Dict[str, str] = {}
         self.dirty = False
+        self.started_ns = time.time_ns()
         try:
             with open(self.file, encoding="utf-8") as handle:
                 loaded = json.load(handle)
@@ -114,11 +146,32 @@ class ResultCache:
         except (OSError, ValueError):
             self.entries = {}
 
-    def get(self, display: str, digest: str) -> Optional[FileResult]:
+    def get_unchanged(self, display: str, info: os.stat_result) -> Optional[FileResult]:
+        """The entry of a file whose size and mtime are those recorded: read nothing."""
+        entry = self.entries.get(display)
+        if entry is None or entry.get("stat") != stat_stamp(info) or not isinstance(entry.get("hash"), str):
+            return None
+        result = self._result(display, entry)
+        if result is not None:
+            self.seen[display] = entry["hash"]
+        return result
+
+    def get(self, display: str, digest: str, info: Optional[os.stat_result] = None) -> Optional[FileResult]:
+        """The entry of a file of this content; ``info``: its stat, recorded on a hit."""
         self.seen[display] = digest
         entry = self.entries.get(display)
         if entry is None or entry.get("hash") != digest:
             return None
+        result = self._result(display, entry)
+        if result is not None and info is not None and self._trusted(info) and entry.get("stat") != stat_stamp(info):
+            entry["stat"] = stat_stamp(info)  # touched, not changed: next run need not read it
+            self.dirty = True
+        return result
+
+    def _trusted(self, info: os.stat_result) -> bool:
+        return info.st_mtime_ns + RACY_NS < self.started_ns
+
+    def _result(self, display: str, entry: dict) -> Optional[FileResult]:
         try:
             result = result_from_json(display, entry["result"])
         except (KeyError, TypeError, AttributeError, ValueError):  # a damaged entry: check the file again
@@ -126,9 +179,11 @@ class ResultCache:
         numbers = [n for f in result.findings for n in (f.line, f.column)] + [p.line for p in result.problems]
         return result if all(type(n) is int for n in numbers) else None
 
-    def put(self, display: str, digest: str, result: FileResult) -> None:
+    def put(self, display: str, digest: str, result: FileResult, info: Optional[os.stat_result] = None) -> None:
         self.seen[display] = digest
         self.entries[display] = {"hash": digest, "result": result_to_json(result)}
+        if info is not None and self._trusted(info):
+            self.entries[display]["stat"] = stat_stamp(info)
         self.dirty = True
 
     def save(self) -> None:

@@ -13,8 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
-from boundary_lint.adapters.cache import CACHE_DIR, ResultCache, content_hash, registry_key
-from boundary_lint.pipeline import FileResult, check_bytes, read_source, unreadable
+from boundary_lint.adapters.cache import CACHE_DIR, ResultCache, content_hash, file_hash, registry_key
+from boundary_lint.adapters.source_files import check_path, read_source, unreadable
+from boundary_lint.pipeline import MAX_FILE_BYTES, FileResult
 from boundary_lint.adapters.files import DEFAULT_EXCLUDES, iter_files, iter_other_files
 from boundary_lint.model import Problem
 from boundary_lint.registry import Registry, glob_to_regex
@@ -99,10 +100,13 @@ def run_paths(
                             defaults=default_excludes(registry), skipped=skipped,
                             suffixes=suffixes_for(registry.settings.languages)))
     models = _model_index(registry, use_cache, jobs or default_jobs())
-    key = registry_key(registry, service, models.digest() if models.models else "")
-    cache = ResultCache(cache_folder(registry), key) if use_cache else None
+    cache = None
+    if use_cache:
+        key = registry_key(registry, service, models.digest() if models.models else "")
+        cache = ResultCache(cache_folder(registry), key)
     results: List[FileResult] = []
     todo: List[Tuple[Path, str, str, str]] = []  # path, display, service, digest
+    stats = {}  # display -> os.stat_result, recorded with the result
     for path, display in files:
         owner = service or registry.service_for_path(path)
         if owner is None:
@@ -112,12 +116,17 @@ def run_paths(
             todo.append((path, display, owner, ""))
             continue
         try:
+            info = stats[display] = os.stat(path)
+            hit = cache.get_unchanged(display, info)
+            if hit is not None:  # same size and mtime as when checked: not read
+                results.append(hit)
+                continue
             data = read_source(path)
+            digest = content_hash(data) if len(data) <= MAX_FILE_BYTES else file_hash(path)
         except OSError as exc:
             results.append(unreadable(display, owner, exc, path))
             continue
-        digest = content_hash(data)
-        hit = cache.get(display, digest)
+        hit = cache.get(display, digest, info)
         if hit is not None:
             results.append(hit)
         else:
@@ -128,7 +137,7 @@ def run_paths(
     if cache is not None:
         for (_, display, _, digest), result in zip(todo, checked):
             if not result.coverage.get(NOT_READ):  # read once its parser is installed
-                cache.put(display, digest, result)
+                cache.put(display, digest, result, stats.get(display))
         cache.save()
     run = gather(results, code_filter(select, ignore))
     run.excluded_folders = skipped
@@ -255,11 +264,7 @@ def _check_all(
 
 def _check_one(item: Tuple[Path, str, str, str], registry: Registry) -> FileResult:
     path, display, owner, _ = item
-    try:
-        data = read_source(path)
-    except OSError as exc:
-        return unreadable(display, owner, exc, path)
-    return check_bytes(data, path, display, registry, owner)
+    return check_path(path, display, registry, owner)
 
 
 _WORKER_REGISTRY: Optional[Registry] = None

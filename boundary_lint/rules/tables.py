@@ -130,3 +130,13 @@ def finding_at(
         fingerprint=ref.fingerprint,
         via="orm" if ref.orm and not ref.mapping else "",
     )
+
+
+def may_be_finding(table: TableName, registry: Registry, service: str) -> bool:
+    """Could a reference to ``table`` (any operation) be a finding of ``service``, alone or in
+    a statement with others (BND107)? No for system and ignored tables and the service's own."""
+    target = resolve_table(table, registry, service)
+    if target is None:
+        return False
+    owner = owner_of_dynamic(table, registry, service) if table.is_dynamic else registry.owner_of(*target)
+    return owner != service

@@ -14,6 +14,32 @@ from boundary_lint.model import SqlSite
 _META_COMMAND = re.compile(r"^[ \t]*\\[^\n]*", re.MULTILINE)
 _COPY_META = re.compile(r"[ \t]*\\copy\b")
 _FROM_STDIN = re.compile(r"\bfrom\s+(?:stdin|pstdin)\b", re.IGNORECASE)
+COPY_FROM_STDIN = re.compile(  # COPY t (cols) FROM stdin [WITH (...)];  -- data follows to a line \.
+    r"^[ \t]*COPY\b(?:[^;'\n]|'[^'\n]*')*?\bFROM[ \t]+STDIN\b(?:[^;'\n]|'[^'\n]*')*;[ \t]*\n",
+    re.IGNORECASE | re.MULTILINE)
+_END_OF_DATA = re.compile(r"^\\\.[ \t]*$", re.MULTILINE)
+
+
+def blank_copy_data(text: str) -> str:
+    r"""Blank the data lines that follow ``COPY ... FROM stdin;`` up to the line ``\.``
+    (a pg_dump's rows: tab-separated values, not SQL). Lengths never change.
+
+    >>> blank_copy_data("COPY t (a) FROM stdin;\nit's;x\n\\.\nSELECT 1")
+    'COPY t (a) FROM stdin;\n      \n\\.\nSELECT 1'
+    """
+    out: List[str] = []
+    pos = 0
+    while True:
+        copy = COPY_FROM_STDIN.search(text, pos)
+        if copy is None:
+            break
+        end = _END_OF_DATA.search(text, copy.end())
+        stop = end.start() if end is not None else len(text)
+        out.append(text[pos:copy.end()])
+        out.append(_blank(text[copy.end():stop]))
+        pos = stop
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def blank_meta_commands(text: str) -> str:
@@ -51,7 +77,7 @@ def blank_meta_commands(text: str) -> str:
 
 def _blank(text: str) -> str:
     """Spaces for everything but line breaks (the data lines of ``COPY ... FROM stdin``)."""
-    return re.sub(r"[^\n]", " ", text)
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def line_starts(text: str) -> Tuple[int, ...]:
@@ -60,6 +86,7 @@ def line_starts(text: str) -> Tuple[int, ...]:
     return tuple(starts)
 
 
-def sql_file_site(text: str) -> SqlSite:
-    """The site for a whole ``.sql`` file."""
-    return SqlSite(blank_meta_commands(text), from_sink=True, line_starts=line_starts(text))
+def sql_file_site(text: str, first_line: int = 1, first_column: int = 1) -> SqlSite:
+    """The site for a whole ``.sql`` file (or a piece of one starting at ``first_line``)."""
+    return SqlSite(blank_meta_commands(blank_copy_data(text)), from_sink=True, line_starts=line_starts(text),
+                   first_line=first_line, first_column=first_column)

@@ -20,7 +20,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import sqlglot
 from sqlglot import exp
@@ -50,6 +50,7 @@ class SqlAnalysis:
 
 
 Found = Tuple[int, TableName, Operation]  # (offset into the caller's text, table, op)
+Fingerprint = Union[str, Tuple[str, int, int]]  # or (text, start, end): made when a table is found
 
 MAX_STATEMENTS_PER_FILE = 10_000
 """Statements one file may have parsed by sqlglot (~1 ms each); the rest are token-scanned."""
@@ -136,7 +137,8 @@ class _QuietSqlglot(logging.Filter):
 
 
 def analyze_sql(sql: str, dialect: str = "postgres", *, fallback_scan: bool = True,
-                max_statement_chars: int = 20000, budget: Optional[SqlBudget] = None) -> SqlAnalysis:
+                max_statement_chars: int = 20000, budget: Optional[SqlBudget] = None,
+                may_find: Optional[Callable[[str], bool]] = None) -> SqlAnalysis:
     """Every table reference in ``sql``; never raises.
 
     ``fallback_scan=False`` means no guessing: a statement sqlglot cannot read
@@ -145,6 +147,8 @@ def analyze_sql(sql: str, dialect: str = "postgres", *, fallback_scan: bool = Tr
     A statement over ``max_statement_chars`` is scanned, not parsed (even without
     ``fallback_scan``: one that long is SQL, not prose); so is every
     statement once ``budget`` (shared by the calls for one file) is spent.
+    ``may_find(masked statement)`` False (``sql_skip``): the statement cannot give the
+    caller a finding; it is neither parsed nor scanned.
 
     >>> a = analyze_sql("SELEC * FROM a.b; DELETE FROM c")
     >>> [(r.offset, r.table.qualified(), r.operation.label) for r in a.refs], a.parsed, a.statements
@@ -156,7 +160,7 @@ def analyze_sql(sql: str, dialect: str = "postgres", *, fallback_scan: bool = Tr
     quiet = _QuietSqlglot()
     logger.addFilter(quiet)
     try:
-        return _Analysis(sql, dialect, fallback_scan, max_statement_chars, budget).run()
+        return _Analysis(sql, dialect, fallback_scan, max_statement_chars, budget, may_find).run()
     except Exception as err:  # a bug of ours must not stop the run
         refs: Tuple[TableRef, ...] = ()
         if fallback_scan:
@@ -176,8 +180,9 @@ class _Analysis:
     """State of one ``analyze_sql`` call."""
 
     def __init__(self, sql: str, dialect: str, fallback_scan: bool, max_chars: int,
-                 budget: Optional[SqlBudget] = None) -> None:
+                 budget: Optional[SqlBudget] = None, may_find: Optional[Callable[[str], bool]] = None) -> None:
         self.sql = sql
+        self.may_find = may_find
         self.dialect_name = dialect
         self.fallback_scan = fallback_scan
         self.max_chars = max_chars
@@ -193,12 +198,12 @@ class _Analysis:
         masked = mask(sql, 0, len(sql), lexed[0])
         spans = split_statements(sql, 0, len(sql), lexed)
         for s, e in spans:
-            self.unit(s, e, False, s, fingerprint(sql[s:e]), masked, 0, False)
+            self.unit(s, e, False, s, (sql, s, e), masked, 0, False)
         return SqlAnalysis(tuple(sorted(self.refs)), self.parsed, tuple(self.notices), len(spans), self.too_long)
 
     # -- dispatch ----------------------------------------------------------------
 
-    def unit(self, s: int, e: int, is_expr: bool, stmt_off: int, fp: str,
+    def unit(self, s: int, e: int, is_expr: bool, stmt_off: int, fp: "Fingerprint",
              masked: str, mbase: int, in_body: bool) -> None:
         """Analyse ``sql[s:e]``; ``masked[i - mbase]`` is the mask of ``sql[i]``."""
         m = masked[s - mbase:e - mbase]
@@ -244,7 +249,7 @@ class _Analysis:
             while e > s and self.sql[e - 1].isspace():
                 e -= 1
             if s < e:
-                self.unit(s, e, is_expr, s, fingerprint(self.sql[s:e]), body_mask, bs, True)
+                self.unit(s, e, is_expr, s, (self.sql, s, e), body_mask, bs, True)
         for a, b in execute_literals(self.sql, bs, be):
             self.executed(a, b)
         for a, b in format_literals(self.sql, bs, be):
@@ -260,26 +265,33 @@ class _Analysis:
         (``values``: a ``format()`` string, each ``%L`` a value: ``''``, the same length)."""
         inner = undouble_quotes(self.sql[a:b]) if quoted else self.sql[a:b]
         variant = self.sql[:a] + (inner.replace("%L", "''") if values else inner) + self.sql[b:]
-        sub = _Analysis(variant, self.dialect_name, self.fallback_scan, self.max_chars, self.budget)
+        sub = _Analysis(variant, self.dialect_name, self.fallback_scan, self.max_chars, self.budget, self.may_find)
         lexed = lex(variant, a, b)
         masked = mask(variant, a, b, lexed[0])
         for s, e in split_statements(variant, a, b, lexed):
-            sub.unit(s, e, False, s, fingerprint(variant[s:e]), masked, a, True)
+            sub.unit(s, e, False, s, (variant, s, e), masked, a, True)
         self.refs.extend(sub.refs)
         self.notices.extend(sub.notices)
         self.parsed = self.parsed and sub.parsed
         self.too_long += sub.too_long
 
-    def add(self, found: Sequence[Found], stmt_off: int, fp: str) -> None:
+    def add(self, found: Sequence[Found], stmt_off: int, fp: Fingerprint) -> None:
+        """``fp``: the statement's fingerprint, or (text, start, end) to make it from (a
+        statement with no table never needs one)."""
+        if found and not isinstance(fp, str):
+            text, s, e = fp
+            fp = fingerprint(text[s:e])
         self.refs.extend(TableRef(o, t, op, stmt_off, fp) for o, t, op in found)
 
     # -- parsing -------------------------------------------------------------------
 
-    def parse(self, text: str, m: str, base: int, stmt_off: int, fp: str, quiet: bool = False) -> None:
+    def parse(self, text: str, m: str, base: int, stmt_off: int, fp: "Fingerprint", quiet: bool = False) -> None:
         """Parse one statement with sqlglot; retry without holes; else token-scan it.
 
         ``quiet``: a PL/pgSQL expression (IF condition, PERFORM, assignment) often
         is not SQL sqlglot knows; scan it without a notice."""
+        if self.may_find is not None and not self.may_find(m):
+            return None  # no name in it can be a finding: nothing to parse
         if len(text) > self.max_chars:
             return self.fallback(text, m, base, stmt_off, fp, "%d characters, over max_statement_chars=%d"
                                  % (len(text), self.max_chars), too_long=True)
@@ -316,7 +328,7 @@ class _Analysis:
             return None
         self.fallback(text, m, base, stmt_off, fp, _reason(error))
 
-    def fallback(self, text: str, m: str, base: int, stmt_off: int, fp: str, reason: str,
+    def fallback(self, text: str, m: str, base: int, stmt_off: int, fp: "Fingerprint", reason: str,
                  too_long: bool = False) -> None:
         self.parsed = False
         what = ("is too long for sqlglot (%s)" if too_long else "could not be parsed by sqlglot (%s)") % reason

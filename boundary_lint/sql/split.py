@@ -46,11 +46,18 @@ def _quote_end(text: str, i: int, end: int, quote: str, backslash: bool) -> int:
         return j + 1
 
 
-def lex(text: str, start: int = 0, end: Optional[int] = None) -> Tuple[List[Segment], List[int]]:
+def _forget(segment: Segment) -> None:
+    """Where ``lex`` puts segments nobody asked for."""
+
+
+def lex(text: str, start: int = 0, end: Optional[int] = None,
+        keep_segments: bool = True) -> Tuple[List[Segment], List[int]]:
     """Find literals, quoted identifiers and comments in ``text[start:end]``, and the
-    semicolons outside them. One regex search per special character: fast on long text."""
+    semicolons outside them. One regex search per special character: fast on long text.
+    ``keep_segments=False``: the semicolons only (a dump's million strings are not kept)."""
     end = len(text) if end is None else end
     segments: List[Segment] = []
+    add = segments.append if keep_segments else _forget
     semicolons: List[int] = []
     pos = start
     while True:
@@ -64,16 +71,16 @@ def lex(text: str, start: int = 0, end: Optional[int] = None) -> Tuple[List[Segm
         elif tok == "'":
             escaped = s > start and text[s - 1] in "eE" and (s - 1 == start or text[s - 2] not in _WORD_CHARS)
             e = _quote_end(text, s + 1, end, "'", escaped)
-            segments.append(("s", s, e, s + 1, max(s + 1, e - 1)))
+            add(("s", s, e, s + 1, max(s + 1, e - 1)))
             pos = e
         elif tok in "\"`":
             e = _quote_end(text, s + 1, end, tok, False)
-            segments.append(("i", s, e, s + 1, max(s + 1, e - 1)))
+            add(("i", s, e, s + 1, max(s + 1, e - 1)))
             pos = e
         elif tok == "--":
             e = text.find("\n", s, end)
             e = end if e < 0 else e
-            segments.append(("c", s, e, s, e))
+            add(("c", s, e, s, e))
             pos = e
         elif tok == "/*":
             depth, i = 1, s + 2
@@ -84,7 +91,7 @@ def lex(text: str, start: int = 0, end: Optional[int] = None) -> Tuple[List[Segm
                     break
                 depth += 1 if c.group() == "/*" else -1
                 i = c.end()
-            segments.append(("c", s, i, s, i))
+            add(("c", s, i, s, i))
             pos = i
         else:  # $tag$ -- unless glued to an identifier (a$b$ is a name)
             if s > start and text[s - 1] in _WORD_CHARS:
@@ -93,7 +100,7 @@ def lex(text: str, start: int = 0, end: Optional[int] = None) -> Tuple[List[Segm
             close = text.find(tok, m.end(), end)
             inner_end = end if close < 0 else close
             e = end if close < 0 else close + len(tok)
-            segments.append(("s", s, e, m.end(), inner_end))
+            add(("s", s, e, m.end(), inner_end))
             pos = e
     return segments, semicolons
 

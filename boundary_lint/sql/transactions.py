@@ -23,9 +23,17 @@ def sql_transactions(text: str, site: SqlSite) -> Tuple[Transaction, ...]:
     >>> [(t.start.line, t.end.line) for t in sql_transactions(sql, sql_file_site(sql))]
     [(1, 3)]
     """
+    found, still_open = piece_transactions(text, site)
+    return found + ((still_open,) if still_open is not None else ())  # never committed: open to the end
+
+
+def piece_transactions(text: str, site: SqlSite, carried: Optional[Transaction] = None
+                       ) -> Tuple[Tuple[Transaction, ...], Optional[Transaction]]:
+    """The transactions closed in one piece of a file read in pieces, and the one still open at
+    its end (``carried``: the one open when the piece starts, its spans so far)."""
     masked = mask(text)
     found: List[Transaction] = []
-    pieces: Optional[List[Tuple[int, int]]] = None  # the open transaction's text, as offsets
+    pieces: Optional[List[Tuple[int, int]]] = [] if carried is not None else None  # as offsets
     piece = 0
     for start, end in split_statements(text):
         head = masked[start:end].lstrip()
@@ -34,16 +42,18 @@ def sql_transactions(text: str, site: SqlSite) -> Tuple[Transaction, ...]:
             if _OPENS.match(head):
                 pieces, piece = [], offset
         elif _CLOSES.match(head):
-            found.append(_sql_transaction(site, pieces + [(piece, end)]))
-            pieces = None
+            found.append(_sql_transaction(site, pieces + [(piece, end)], carried))
+            pieces, carried = None, None
         elif _DEFINES.match(head):
             pieces.append((piece, offset))
             piece = end
-    if pieces is not None:  # never committed in the file: one transaction to its end
-        found.append(_sql_transaction(site, pieces + [(piece, len(text))]))
-    return tuple(found)
+    still_open = _sql_transaction(site, pieces + [(piece, len(text))], carried) if pieces is not None else None
+    return tuple(found), still_open
 
 
-def _sql_transaction(site: SqlSite, pieces: List[Tuple[int, int]]) -> Transaction:
+def _sql_transaction(site: SqlSite, pieces: List[Tuple[int, int]], carried: Optional[Transaction] = None
+                     ) -> Transaction:
     spans = tuple((site.position_at(a), site.position_at(max(a, b - 1))) for a, b in pieces if b > a)
+    if carried is not None:
+        return Transaction(carried.spans + spans, carried.line, "sql")
     return Transaction(spans, spans[0][0].line, "sql")

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from boundary_lint.pipeline import check_file
+from boundary_lint.adapters.source_files import check_file
 from boundary_lint.adapters.config_file import load_registry
 from boundary_lint.adapters.files import iter_files
 from boundary_lint.registry import ConfigError

@@ -111,7 +111,7 @@ def corpus_scores():
 def language_scores():
     """Precision and recall per host language (by file suffix) on the mini-platform."""
     registry = load_registry(CORPUS / "boundaries.toml")
-    from boundary_lint.pipeline import check_file
+    from boundary_lint.adapters.source_files import check_file
 
     by_language = {}
     for language in HOST_LANGUAGES:

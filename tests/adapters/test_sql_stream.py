@@ -1,0 +1,107 @@
+"""Large ``.sql`` files read in pieces (sql_stream): the same result as read at once, and
+where reading must stop, a warning naming the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from boundary_lint.adapters import source_files
+from boundary_lint.pipeline import check_sql_source
+from boundary_lint.adapters.config_file import load_registry
+from boundary_lint.registry import Registry, Service
+from boundary_lint.adapters.sql_stream import check_sql_stream
+from conftest import FIXTURES
+
+TESTS = Path(__file__).parents[1]
+SQL_FILES = sorted(p for root in (FIXTURES, TESTS / "corpus", TESTS / "corpus_holdout", TESTS / "sql_cases")
+                   for p in root.rglob("*.sql"))
+REGISTRY = Registry({"app": Service("app", owns=("app.*",), search_path=("app",)),
+                     "billing": Service("billing", owns=("billing.*", "public.*"))})
+TRICKY = (  # every place a statement may not be cut: strings, comments, bodies, COPY data, CRLF
+    "SET search_path = app;\r\n"
+    "SELECT ';' AS semi, $$;$$ FROM billing.a; -- a comment; with a semicolon\n"
+    "/* a block; /* nested; */ still; */ DELETE FROM billing.b;\n"
+    "CREATE FUNCTION app.f() RETURNS void LANGUAGE plpgsql AS $body$\n"
+    "BEGIN\n  UPDATE billing.c SET x = 1;\n  PERFORM 1;\nEND;\n$body$;\n"
+    "COPY app.t (a, b) FROM stdin;\n1\tit's; here\n2\tSELECT * FROM billing.no;\n\\.\n"
+    "\\copy app.t FROM stdin\nx; y\n\\.\n"
+    "INSERT INTO app.t VALUES ('é; ü', E'\\'; x'); SELECT * FROM billing.d; SELECT * FROM public.e;\n"
+    "SELECT * FROM billing.f -- boundary: allow BND100 reason: the nightly export\n;\n"
+)
+
+
+def result_of(result):
+    return result.findings, result.problems, result.suppressed, result.unused, result.coverage
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 4096])
+def test_pieces_give_the_file_s_result_on_tricky_text(tmp_path, block):
+    path = tmp_path / "dump.sql"
+    path.write_bytes(TRICKY.encode())
+    whole = check_sql_source("dump.sql", TRICKY.replace("\r\n", "\n"), REGISTRY, "app")
+    assert [f.table for f in whole.findings] == ["billing.a", "billing.b", "billing.c", "billing.d", "public.e"]
+    assert result_of(check_sql_stream(path, "dump.sql", REGISTRY, "app", block=block)) == result_of(whole)
+
+
+def test_one_long_line_is_cut_between_statements_and_keeps_its_columns(tmp_path):
+    text = "".join(f"INSERT INTO app.t VALUES ({n}, 'a;b'); " for n in range(300)) + "SELECT * FROM billing.x;"
+    path = tmp_path / "line.sql"
+    path.write_text(text)
+    (finding,) = check_sql_stream(path, "line.sql", REGISTRY, "app", block=100).findings
+    assert (finding.line, finding.column) == (1, text.index("billing.x") + 1)
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: str(p.relative_to(TESTS)))
+def test_pieces_give_the_file_s_result_on_every_corpus_sql_file(path):
+    root = next(p for p in path.parents if (p / "boundaries.toml").exists() or p == TESTS)
+    registry = load_registry(root / "boundaries.toml") if (root / "boundaries.toml").exists() else REGISTRY
+    service = registry.service_for_path(path) or next(iter(registry.services))
+    text = path.read_bytes().decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
+    whole = check_sql_source(str(path), text, registry, service)
+    for block in (5, 300):
+        assert result_of(check_sql_stream(path, str(path), registry, service, block=block)) == result_of(whole)
+
+
+def test_a_file_over_the_size_cap_is_read_to_its_end(tmp_path, monkeypatch):
+    """Bug: a .sql file over 5 MB was skipped whole ("larger than 5 MB"), its findings unseen."""
+    monkeypatch.setattr(source_files, "MAX_FILE_BYTES", 2_000)
+    text = "".join(f"INSERT INTO app.t VALUES ({n});\n" for n in range(200)) + "DELETE FROM billing.x;\n"
+    path = tmp_path / "dump.sql"
+    path.write_text(text)
+    result = source_files.check_file(path, "dump.sql", REGISTRY, "app")
+    assert [(f.line, f.code, f.table) for f in result.findings] == [(201, "BND101", "billing.x")]
+    assert result.problems == []
+
+
+def test_reading_stops_past_the_byte_limit_with_a_warning_at_the_line(tmp_path):
+    text = "".join(f"SELECT * FROM billing.t{n};\n" for n in range(1000))
+    path = tmp_path / "huge.sql"
+    path.write_text(text)
+    result = check_sql_stream(path, "huge.sql", REGISTRY, "app", block=1000, max_bytes=5000)
+    (warning,) = result.problems
+    assert not warning.fatal and warning.message.startswith("stopped reading here: the file is larger than")
+    assert warning.line == len(result.findings) + 1  # the findings are those of every line before it
+
+
+def test_one_statement_too_long_is_scanned_up_to_the_limit_and_reading_stops_there(tmp_path):
+    rows = ",".join(f"({n}, 'x')" for n in range(3000))
+    text = "SELECT * FROM billing.before;\nINSERT INTO billing.big VALUES " + rows + ";\nSELECT * FROM billing.after;\n"
+    path = tmp_path / "big.sql"
+    path.write_text(text)
+    result = check_sql_stream(path, "big.sql", REGISTRY, "app", block=500, max_statement=10_000)
+    assert [f.table for f in result.findings] == ["billing.before", "billing.big"]
+    assert [(p.line, p.fatal) for p in result.problems if p.message.startswith("stopped reading here")] == [(2, False)]
+    assert "the statement from line 2 is longer than 10,000 characters" in result.problems[-1].message
+
+
+def test_binary_content_and_bad_utf8_are_reported_as_in_a_small_file(tmp_path):
+    binary = tmp_path / "b.sql"
+    binary.write_bytes(b"SELECT 1;\n" * 50 + b"\0")
+    assert [p.message for p in check_sql_stream(binary, "b.sql", REGISTRY, "app", block=64).problems] == [
+        "skipped: binary content (NUL bytes); exclude it"]
+    latin = tmp_path / "l.sql"
+    latin.write_bytes(b"SELECT * FROM billing.a;\n" * 3 + b"SELECT '\xe9';\n")
+    result = check_sql_stream(latin, "l.sql", REGISTRY, "app", block=16)
+    assert [(p.line, p.message.startswith("cannot decode as utf-8")) for p in result.problems] == [(4, True)]
