@@ -1,6 +1,6 @@
 """``boundary-lint fix``: rewrite flagged SQL into calls on the owning service's client.
 
-The flow reuses the checker: findings (``checker``) -> a plan per call site on
+The flow reuses the checker: findings (``pipeline``) -> a plan per call site on
 the stdlib ``ast`` (``callsites``, ``usage``, ``statement`` with ``rewrites`` and
 ``derive``, ``plan``, ``leftovers``) -> libcst applies it (``transform``) ->
 ``apply`` drives files (diff, atomic writes, idempotence) -> ``contract`` and

@@ -93,7 +93,7 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterab
     """The lines of every candidate, and of the ORM and migration constructs among them
     (the ORM pass walks only those: a SQL line may be a 1,000-piece concatenation).
 
-    A literal candidate is confirmed (:func:`literal_starts.confirmed`) only as far
+    A literal candidate is confirmed (:func:`prefilter.literal_starts.confirmed`) only as far
     as deciding whether the file is read at all: once it is, the remaining
     candidates' lines are kept unconfirmed, a superset costing a few statements' walk.
 

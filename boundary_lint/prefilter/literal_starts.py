@@ -1,6 +1,6 @@
 """Where a SQL-looking string literal opens, read from a file's raw text (no parse).
 
-``sites_python`` calls a literal SQL-looking when its text starts, after blanks
+``sites.python`` calls a literal SQL-looking when its text starts, after blanks
 and SQL comments, with a statement keyword written in one case
 (``STATEMENT_START``). Finding those openings in raw text takes two stages,
 because most quote-then-keyword shapes open nothing (a docstring's closing
@@ -26,7 +26,7 @@ KEYWORDS = (
     "select", "insert", "update", "delete", "with", "create", "alter", "drop", "truncate",
     "merge", "copy", "grant", "revoke", "comment", "do", "replace", "upsert",
 )
-"""Statement keywords a SQL-looking literal may start with (``sites_python.STATEMENT_START``)."""
+"""Statement keywords a SQL-looking literal may start with (``sites.python.STATEMENT_START``)."""
 
 KEYWORD_SET = frozenset(KEYWORDS) | frozenset(k.upper() for k in KEYWORDS)
 ESCAPE = r"\\(?:\n|[ntrfvab]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3})"

@@ -146,7 +146,7 @@ def _signature_end(lines: Sequence[str], header: int, indent: int) -> Optional[i
 
 
 def _may_be_helper(source: str, lines: Sequence[str], starts: Sequence[int], body: Body) -> bool:
-    """Could the composer inline this function (``composed_sql._helper``: assignments, then
+    """Could the composer inline this function (``sites.composed_sql._helper``: assignments, then
     ``return <string>``)? Yes unless its last statement is no ``return`` or it has control flow."""
     number = body.pass_line
     while number > body.first and (_is_blank_or_comment(lines[number - 1])

@@ -108,7 +108,7 @@ def _lexers():
 def first_literal(data: bytes, candidates: List[int]) -> int:
     """The opening quote of the first SQL-looking literal, None if there is none, or
     ``UNSURE``: RE2 walks the file as the tokenizer would, and the literal it stops at is
-    judged in Python as :func:`literal_starts.confirmed` would."""
+    judged in Python as :func:`prefilter.literal_starts.confirmed` would."""
     to_literal, whole = _lexers()
     position = 0
     while True:

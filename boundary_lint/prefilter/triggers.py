@@ -2,8 +2,8 @@
 pre-filter looks for (:mod:`boundary_lint.prefilter.lines`), and the checks that confirm a
 hit, shared by its two engines.
 
-Each list is a superset of what a later step reads: ``sites_python`` (sinks),
-``sites_orm`` and ``sites_alembic`` (constructs). Tests check they agree.
+Each list is a superset of what a later step reads: ``sites.python`` (sinks),
+``sites.orm`` and ``sites.alembic`` (constructs). Tests check they agree.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ ALEMBIC_NAMES = (
     "create_unique_constraint", "create_primary_key", "create_check_constraint",
     "create_exclude_constraint", "create_foreign_key", "bulk_insert",
 )
-"""Alembic operations (``sites_orm.ALEMBIC_CALLS``), read as calls whatever ``op`` is imported as."""
+"""Alembic operations (``sites.orm.ALEMBIC_CALLS``), read as calls whatever ``op`` is imported as."""
 
 SINK_NAMES = (
     # sites_python.SINK_METHODS, Django's .raw, psycopg's sql.SQL/Composed/Identifier
@@ -26,14 +26,14 @@ SINK_NAMES = (
     "fetch_all", "fetch_one", "fetch_val", "copy_from_query", "text", "read_sql", "read_sql_query",
     "mogrify", "raw", "RawSQL", "RunSQL", "SQL", "Composed", "Identifier",
 )
-"""Calls whose argument ``sites_python`` reads as SQL."""
+"""Calls whose argument ``sites.python`` reads as SQL."""
 
 ORM_CALLS = (
     # sites_orm.TABLE_APIS, SQLAlchemy tables and foreign keys, Django's .extra(tables=)
     "to_sql", "read_sql_table", "copy_to_table", "copy_records_to_table", "copy_from_table",
     "insert_rows", "copy_from", "copy_to", "extra", "Table", "table", "ForeignKey", "ForeignKeyConstraint",
 ) + ALEMBIC_NAMES
-"""Calls that ``sites_orm`` reads (they name a table rather than hold SQL)."""
+"""Calls that ``sites.orm`` reads (they name a table rather than hold SQL)."""
 
 CALL_NAMES = SINK_NAMES + ORM_CALLS
 """Names whose call (``name(`` with an argument, as a whole identifier) the checker reads."""
@@ -54,7 +54,7 @@ NEEDS = {"extra": "tables", "db_table": "class Meta", "table_name": "class Meta"
 names tables only in ``tables=``; ``db_table``/``table_name`` only in a ``class Meta``."""
 
 UNSURE = -1
-"""What an engine says of a file only the pure-Python lexer can judge (``prefilter_re2.first_literal``)."""
+"""What an engine says of a file only the pure-Python lexer can judge (``prefilter.re2_engine.first_literal``)."""
 
 IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 IDENTIFIER_BYTES = frozenset(ord(c) for c in IDENTIFIER_CHARS)

@@ -6,7 +6,7 @@ two of them joined by a dot. So when no word (alone, or with the word dotted to 
 either side) can name a table that another service owns, that no service owns, or
 that is built at run time where the owner cannot be decided, the statement cannot
 give a finding for the file's service, whatever sqlglot would make of it; it is
-not parsed. Works on *masked* text (``sql_split.mask``): words in string literals
+not parsed. Works on *masked* text (``sql.split.mask``): words in string literals
 and comments are not names (a function body's statements are judged one by one).
 One step rests on SQL's grammar rather than on the words alone: a dotted name in an
 expression, qualified by an alias, is a column (see :class:`StatementFilter`);

@@ -38,7 +38,7 @@ def entity_table(schema: Optional[str], name: str, fold: bool) -> TableName:
 
 
 def fingerprint(text: str) -> str:
-    """Stable short hash of a construct's text, whitespace collapsed (as ``sites_orm`` does)."""
+    """Stable short hash of a construct's text, whitespace collapsed (as ``sites.orm`` does)."""
     return hashlib.sha1(_WS.sub(" ", text).strip().encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

@@ -4,7 +4,7 @@ Each ``;``-separated statement is parsed on its own with sqlglot (so one bad
 statement does not hide the others), the tree is walked once for ``exp.Table``
 nodes, and each table is classified by where it hangs in the tree. DO blocks
 and function bodies are opened and their statements analysed one by one.
-When sqlglot cannot read a statement, a token scan (``sql_scan``) stands in.
+When sqlglot cannot read a statement, a token scan (``sql.scan``) stands in.
 
 >>> a = analyze_sql("SELECT * FROM public.strategy s JOIN orders o ON o.s = s.id")
 >>> [(r.offset, r.table.qualified(), r.operation.label) for r in a.refs]

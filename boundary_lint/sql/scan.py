@@ -2,7 +2,7 @@
 opaque Command): names after FROM / JOIN / INTO / UPDATE / REFERENCES / TABLE /
 TRUNCATE and a few more keywords, with the operation the keyword implies.
 
-It works on *masked* text (see ``sql_split.mask``) so names inside string
+It works on *masked* text (see ``sql.split.mask``) so names inside string
 literals and comments are never seen. It is a heuristic: the parse is the
 authority whenever there is one.
 
