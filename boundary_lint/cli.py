@@ -12,7 +12,7 @@ import sys
 from typing import List, Optional, Sequence
 
 from boundary_lint import __version__
-from boundary_lint.adapters.commands import check_options as adoption, db_audit as db_audit_cli, init as init_registry
+from boundary_lint.commands import check_options as adoption, db_audit as db_audit_cli, init as init_registry
 from boundary_lint.codes import RULES, explain, first_unknown_code, unknown_code_message
 from boundary_lint.adapters.config_file import check_service_name, load_for
 from boundary_lint.registry import ConfigError, Registry
@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="worker processes (default: the number of cores)")
     check.add_argument("--no-cache", action="store_true",
-                       help=f"neither read nor write the results cache ({CACHE_DIR}/ beside the registry)")
+                       help=f"neither read nor write the results cache ({CACHE_DIR}/ beside the registry; "
+                       "the model index's cache there is still read)")
     adoption.add_check_arguments(check)
 
     init_cmd = commands.add_parser("init", help="draft a boundaries.toml from the tables the code uses")
@@ -216,7 +217,7 @@ def run_fix(args: argparse.Namespace) -> int:
     if missing:
         print(f"boundary-lint: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    from boundary_lint.adapters.commands.fix import run_fix_command
+    from boundary_lint.commands.fix import run_fix_command
 
     return run_fix_command(args, registry)
 

@@ -34,7 +34,7 @@ PLATFORM = FIXTURES / "platform"
 # Tests that need more than Python: `-m "not postgres"` runs the rest on a machine without
 # PostgreSQL's initdb/pg_ctl, `-m "not postgres and not network"` without the package index too.
 NEEDS_POSTGRES = (
-    "tests/test_db_audit_pg.py",
+    "tests/db_audit/test_catalog_pg.py",
     "tests/test_example_migrations_pg.py",
     # runs the reference service's own tests, which use a throwaway cluster
     "tests/codemod/test_codemod_golden.py::test_the_services_tests_pass_with_fake_owning_services",

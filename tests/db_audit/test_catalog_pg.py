@@ -21,7 +21,7 @@ from psycopg import sql
 from boundary_lint.adapters.db_catalog import read_catalog
 from example_pg import pg_cluster
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "order_service"
 FK_NAMES = {"fk_orders_strategy_id", "fk_trades_strategy_id", "fk_positions_strategy_id"}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from boundary_lint.codes import RULES, explain
 from boundary_lint.report.rule_docs import rules_markdown
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def test_docs_rules_md_is_generated_from_codes():

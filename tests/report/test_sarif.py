@@ -17,7 +17,7 @@ from boundary_lint.report.sarif import FINGERPRINT_KEY
 from conftest import FIXTURES
 from project import APP, make_project
 
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
 
 def validate(document: dict) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from boundary_lint.adapters.config_file import registry_from_mapping
 from boundary_lint.db_audit.rules import audit, normalize_schemas
-from boundary_lint.adapters.commands.db_audit import format_json, format_text, run
+from boundary_lint.commands.db_audit import format_json, format_text, run
 from boundary_lint.adapters.db_catalog import Catalog, CatalogError, ForeignKey, Relation, RolePrivileges, ViewRead
 
 LOCATION = "postgresql://db:5432/app"
@@ -215,7 +215,7 @@ def test_run_exit_codes_and_scrubbed_errors_with_a_fake_reader():
 
 
 def test_only_db_catalog_imports_psycopg_and_the_cli_does_not_load_it():
-    package = Path(__file__).resolve().parent.parent / "boundary_lint"
+    package = Path(__file__).resolve().parents[2] / "boundary_lint"
     importers = sorted(
         p.name for p in package.rglob("*.py")
         if any(line.lstrip().startswith(("import psycopg", "from psycopg"))

@@ -14,7 +14,7 @@ from boundary_lint.prefilter import lines as prefilter
 from boundary_lint.pipeline import check_bytes
 from boundary_lint.adapters.config_file import registry_from_mapping
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(
     p for root in (ROOT / "tests" / "fixtures", ROOT / "tests" / "corpus", ROOT / "tests" / "corpus_holdout",
                    ROOT / "examples", ROOT / "boundary_lint")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from boundary_lint.sites.bindings import Scopes, walk_statements
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BLOCKS = (ast.stmt, ast.excepthandler) + ((ast.match_case,) if hasattr(ast, "match_case") else ())
 
 

@@ -15,7 +15,7 @@ from boundary_lint.prefilter.partial_parse import hollowed_source, parse_hollowe
 from boundary_lint.prefilter.lines import interesting_lines, trigger_lines
 from boundary_lint.registry import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(
     p for root in (ROOT / "tests" / "fixtures", ROOT / "tests" / "corpus", ROOT / "tests" / "corpus_holdout",
                    ROOT / "examples", ROOT / "boundary_lint")

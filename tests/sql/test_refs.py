@@ -19,7 +19,7 @@ from boundary_lint.sql import refs as sql_refs, scan as sql_scan, split as sql_s
 from boundary_lint.model import Operation, TableRef
 from boundary_lint.sql.refs import analyze_sql, fingerprint
 
-CASES_DIR = Path(__file__).parent / "sql_cases"
+CASES_DIR = Path(__file__).parents[1] / "sql_cases"
 
 
 def offset_of(sql: str, needle: str) -> int:
