@@ -132,12 +132,13 @@ class BoundaryLintPlugin:
         source = "".join(self.lines)
         # raw bytes: the fast engine reads them, and they count lines as the text does
         # the model index of the registry's folder: built once per process, on the first file
-        words = orm_context(self.filename, registry, service).words
-        interesting = trigger_lines(source.encode("utf-8", "surrogatepass"), registry.settings.sinks, words)
+        context = orm_context(self.filename, registry, service)
+        interesting = trigger_lines(source.encode("utf-8", "surrogatepass"), registry.settings.sinks, context.words)
         if not interesting.all:
             return
         result = check_python_source(
-            self.filename, source, registry, service, tree=self.tree, lines=self.lines, interesting=interesting
+            self.filename, source, registry, service, tree=self.tree, lines=self.lines, interesting=interesting,
+            orm=context,
         )
         for finding in sorted(result.findings + self.back(result.suppressed, registry)):
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

@@ -373,12 +373,12 @@ def _python_references(
     if stats is not None:
         stats["orm_references"] += len(constructs)
     if orm is not None:
-        from boundary_lint.sites.model_index import MODEL_HINTS
+        from boundary_lint.prefilter.triggers import MODEL_HINTS
         from boundary_lint.sites.orm_access import access_references
 
         index = orm.index
         if orm.module not in index.records and orm.module not in index.scanned and any(
-                hint.decode() in source for hint in MODEL_HINTS):  # the file's own models, unseen by the index
+                hint in source for hint in MODEL_HINTS):  # the file's own models, unseen by the index
             from boundary_lint.sites.model_index import extract_record
 
             record = extract_record(tree, orm.module, orm.is_package)

@@ -39,6 +39,18 @@ def is_excluded(display: str, patterns: Sequence[str]) -> bool:
     return bool(matcher(name) or matcher(normalized))
 
 
+def matches_names_only(pattern: str) -> bool:
+    """Does ``pattern`` match a path exactly when it matches the path's last part, so that
+    however the walk's root is spelled (``.`` or absolute) it excludes the same folders? A
+    name (``venv``) or ``*`` and a name's end (``*.egg-info``): no ``/`` and no other wildcard.
+
+    >>> matches_names_only('venv'), matches_names_only('*.egg-info'), matches_names_only('test*')
+    (True, True, False)
+    """
+    rest = pattern[1:] if pattern.startswith("*") else pattern
+    return bool(rest) and not any(c in rest for c in "/*?[" + os.sep)
+
+
 @functools.lru_cache(maxsize=32)
 def _matcher(patterns: Tuple[str, ...]):
     """All patterns as one compiled regex (``fnmatch`` per pattern per path is slow)."""
@@ -85,6 +97,18 @@ def iter_files(
             if path not in seen:
                 seen.add(path)
                 yield path, display
+
+
+def relative_display(display: str, given: str) -> str:
+    """A display :func:`iter_files` gave for a file under the folder ``given``, relative to
+    that folder, with ``/`` (by text: ``Path.relative_to`` costs more than the walk).
+
+    >>> relative_display('app/x.py', '.'), relative_display('/srv/p/app/x.py', '/srv/p/')
+    ('app/x.py', 'app/x.py')
+    """
+    prefix = os.path.normpath(given)
+    relative = display if prefix == "." else display[len(prefix):].lstrip(os.sep)
+    return relative.replace(os.sep, "/") if os.sep != "/" else relative
 
 
 def iter_other_files(root: str, patterns: Sequence[str] = DEFAULT_EXCLUDES) -> Iterator[str]:

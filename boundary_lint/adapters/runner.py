@@ -16,7 +16,14 @@ from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 from boundary_lint.adapters.cache import CACHE_DIR, ResultCache, content_hash, file_hash, registry_key
 from boundary_lint.adapters.source_files import check_path, read_source, unreadable
 from boundary_lint.pipeline import MAX_FILE_BYTES, FileResult
-from boundary_lint.adapters.files import DEFAULT_EXCLUDES, iter_files, iter_other_files
+from boundary_lint.adapters.files import (
+    DEFAULT_EXCLUDES,
+    is_excluded,
+    iter_files,
+    iter_other_files,
+    matches_names_only,
+    relative_display,
+)
 from boundary_lint.model import Problem
 from boundary_lint.registry import Registry, glob_to_regex
 from boundary_lint.model import RunResult
@@ -99,10 +106,10 @@ def run_paths(
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
                             defaults=default_excludes(registry), skipped=skipped,
                             suffixes=suffixes_for(registry.settings.languages)))
-    models = _model_index(registry, use_cache, jobs or default_jobs())
+    models = _model_index(registry, use_cache, jobs or default_jobs(), _walked_root(registry, paths, excludes, files))
     cache = None
     if use_cache:
-        key = registry_key(registry, service, models.digest() if models.models else "")
+        key = registry_key(registry, service, models.digest() if models.records else "")
         cache = ResultCache(cache_folder(registry), key)
     results: List[FileResult] = []
     todo: List[Tuple[Path, str, str, str]] = []  # path, display, service, digest
@@ -149,18 +156,39 @@ def run_paths(
     return run
 
 
-def _model_index(registry: Registry, use_cache: bool, jobs: int = 1):
+def _model_index(registry: Registry, use_cache: bool, jobs: int = 1, files=None):
     """The model index of the registry's folder, built (from its cache: files unchanged since
-    are not read) once for this run and made the one every check in this process uses."""
+    are not read) once for this run and made the one every check in this process uses.
+
+    ``--no-cache`` (``use_cache=False``) still reads the index's cache, never writing it, as
+    the flake8 plugin does: it holds no result, only what each file (keyed by its size and
+    mtime) says about models, and without it a check of a handful of files would read
+    every model file of the project."""
     from boundary_lint.sites import model_index
 
     if registry.source is None:
         return model_index.EMPTY
     root = registry.root.resolve()
-    index = model_index.build_index(root, walk_excludes(registry), cache_folder(registry) if use_cache else None,
-                                    jobs=jobs)
+    index = model_index.build_index(root, walk_excludes(registry), cache_folder(registry), write=use_cache,
+                                    jobs=jobs, files=files)
     model_index.install(registry, index)
     return index
+
+
+def _walked_root(registry: Registry, paths: Sequence[str], excludes: Sequence[str],
+                 files: Sequence[Tuple[Path, str]]) -> Optional[List[Tuple[Path, str]]]:
+    """The run's own walk as the model index's file list (``(path, relative)``), when it is
+    the same walk: one path, the registry's folder, and no ``--exclude`` of the command line."""
+    if len(paths) != 1 or excludes or registry.source is None:
+        return None
+    given, root = Path(paths[0]), registry.root.resolve()
+    if not given.is_dir() or given.resolve() != root:
+        return None
+    if os.path.normpath(paths[0]) != str(root) and not all(map(matches_names_only, walk_excludes(registry))):
+        return None  # a pattern on whole paths could exclude other folders when the root is spelled otherwise
+    defaults = default_excludes(registry)  # the index's walk applies them to files too
+    return [(path, relative_display(display, paths[0])) for path, display in files
+            if path.suffix == ".py" and not is_excluded(display, defaults)]
 
 
 def unmatched_path_problems(registry: Registry, paths: Sequence[str], files: Sequence[Path]) -> List[Problem]:
@@ -254,6 +282,8 @@ def _check_all(
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    if models is not None:
+        models.resolve()  # once here, not once in each worker
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(registry, models)) as pool:
         chunk = max(1, len(todo) // (jobs * 8))
         for result in pool.map(_check_in_worker, todo, chunksize=chunk):

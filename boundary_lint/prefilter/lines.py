@@ -160,7 +160,9 @@ def word_offsets(text: AnyStr, words: FrozenSet[str]) -> Iterator[int]:
     engines, so they agree by construction."""
     kind = type(text)
     capitalised = frozenset((w.encode() if kind is bytes else w) for w in words if w[:1].isupper())
-    if capitalised:
+    if 0 < len(capitalised) <= FEW_WORDS:
+        yield from _whole_word_offsets(text, capitalised)
+    elif capitalised:
         for match in _CAPITALISED[kind].finditer(text):
             if match.group() in capitalised:
                 yield match.start()
@@ -170,6 +172,30 @@ def word_offsets(text: AnyStr, words: FrozenSet[str]) -> Iterator[int]:
     dotted = tuple(sorted(w for w in words if "." in w))  # "billing.invoice": a substring
     if dotted:
         yield from _token_offsets(text, dotted)
+
+
+FEW_WORDS = 32
+"""Up to this many capitalised words, one ``find`` pass per word is quicker than the one pass
+over every capitalised identifier of the text."""
+
+
+def _whole_word_offsets(text: AnyStr, words: FrozenSet) -> Iterator[int]:
+    """What ``_CAPITALISED`` finds among ``words``, by ``find``: each occurrence of a word
+    (``A-Z`` first, identifier characters after) with no identifier character on either side."""
+    ident = IDENTIFIER_BYTES if isinstance(text, bytes) else IDENTIFIER_CHARS
+    first = _UPPER[type(text)]
+    for word in words:
+        if word[0] not in first or any(c not in ident for c in word):
+            continue  # the pattern never matches it whole
+        size, index = len(word), text.find(word)
+        while index >= 0:
+            end = index + size
+            if (index == 0 or text[index - 1] not in ident) and (end == len(text) or text[end] not in ident):
+                yield index
+            index = text.find(word, end)
+
+
+_UPPER = {str: frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), bytes: frozenset(range(ord("A"), ord("Z") + 1))}
 
 
 def _name_at(text: AnyStr, start: int) -> str:

@@ -53,6 +53,14 @@ NEEDS = {"extra": "tables", "db_table": "class Meta", "table_name": "class Meta"
 """Triggers that only count in a file also holding this text: Django's ``.extra()``
 names tables only in ``tables=``; ``db_table``/``table_name`` only in a ``class Meta``."""
 
+MODEL_HINTS = ("Model)", "Model,", "__tablename__", "Table(", "AppConfig", "AUTH_USER_MODEL",
+               "get_user_model", "declarative", "DeclarativeBase", "Base)", "Base,", "registry(", "SQLModel",
+               "AbstractUser", "AbstractBaseUser", "SQLAlchemy(", "proxy = True")
+"""What a file that may define a model holds (:mod:`boundary_lint.sites.model_index`): a file none of
+these appear in is not parsed for the index. A file whose only models subclass models imported
+from elsewhere, with no ``Meta.proxy``, is missed: multi-table inheritance alone in a module."""
+MODEL_HINT_BYTES = tuple(hint.encode() for hint in MODEL_HINTS)
+
 UNSURE = -1
 """What an engine says of a file only the pure-Python lexer can judge (``prefilter.re2_engine.first_literal``)."""
 

@@ -31,7 +31,9 @@ billing.models as bm``, re-exports in ``__init__``; Django's string references
 from __future__ import annotations
 
 import ast
+import bisect
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -41,6 +43,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from boundary_lint.prefilter.triggers import MODEL_HINT_BYTES
 
 DJANGO_MODEL_BASES = frozenset({
     "django.db.models.Model", "django.db.models.base.Model", "models.Model",
@@ -55,12 +59,6 @@ SA_BASES = frozenset({
 })
 RELATION_FIELDS = {"ForeignKey": "fk", "OneToOneField": "o2o", "ManyToManyField": "m2m",
                    "ParentalKey": "fk", "ParentalManyToManyField": "m2m", "TreeForeignKey": "fk"}
-MODEL_HINTS = (b"Model)", b"Model,", b"__tablename__", b"Table(", b"AppConfig", b"AUTH_USER_MODEL",
-               b"get_user_model", b"declarative", b"DeclarativeBase", b"Base)", b"Base,", b"registry(", b"SQLModel",
-               b"AbstractUser", b"AbstractBaseUser", b"SQLAlchemy(", b"proxy = True")
-"""A file none of these appear in defines no model (it is not parsed for the index). A file
-whose only models subclass models imported from elsewhere, with no ``Meta.proxy``, is missed:
-multi-table inheritance alone in a module."""
 INDEX_VERSION = "1"
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -97,11 +95,18 @@ def statements(tree: ast.AST):
                 todo.extend(children)
 
 
-def file_imports(tree: ast.AST, module: str, is_package: bool) -> Dict[str, str]:
-    """Local name -> the dotted name it stands for, from every import of the file."""
+def in_order(tree: ast.AST) -> List[ast.stmt]:
+    """Every statement of a module (:func:`statements`) in the order of the source."""
+    return sorted(statements(tree), key=lambda n: (n.lineno, n.col_offset))
+
+
+def file_imports(tree: ast.AST, module: str, is_package: bool,
+                 ordered: Optional[Sequence[ast.stmt]] = None) -> Dict[str, str]:
+    """Local name -> the dotted name it stands for, from every import of the file
+    (``ordered``: :func:`in_order` of the tree, when the caller has it)."""
     found: Dict[str, str] = {}
     package = module if is_package else module.rpartition(".")[0]
-    for node in sorted(statements(tree), key=lambda n: (n.lineno, n.col_offset)):
+    for node in in_order(tree) if ordered is None else ordered:
         if isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
@@ -180,7 +185,8 @@ def extract_record(tree: ast.AST, module: str, is_package: bool) -> dict:
     """What one module says about models, as JSON-able data (pure)."""
     from boundary_lint.sites.orm import OrmFinder  # MetaData schemas of bases, as the mapping check reads them
 
-    imports = file_imports(tree, module, is_package)
+    ordered = in_order(tree)
+    imports = file_imports(tree, module, is_package, ordered)
     body = getattr(tree, "body", [])
     local = {n.name for n in body if isinstance(n, ast.ClassDef)}
     local |= {t.id for n in body if isinstance(n, (ast.Assign, ast.AnnAssign))
@@ -223,7 +229,7 @@ def extract_record(tree: ast.AST, module: str, is_package: bool) -> dict:
             value = _const_str(node.value)
             if value:
                 variables["AUTH_USER_MODEL"] = {"kind": "setting", "value": value}
-    for node in sorted(statements(tree), key=lambda n: (n.lineno, n.col_offset)):
+    for node in ordered:
         if isinstance(node, ast.ClassDef):
             classes.append(_class_record(node, imports, local, module, tree))
     return {"module": module, "package": is_package, "imports": imports, "classes": classes,
@@ -239,8 +245,9 @@ def _class_record(node: ast.ClassDef, imports: Dict[str, str], local: Iterable[s
         if name is not None:
             bases.append(expand(name, imports, local, module))
     record: dict = {"name": node.name, "bases": bases,
-                    "keywords": {k.arg: k.value.value for k in node.keywords
-                                 if k.arg and isinstance(k.value, ast.Constant)}}
+                    "keywords": {k.arg: k.value.value for k in node.keywords  # JSON's types only
+                                 if k.arg and isinstance(k.value, ast.Constant)
+                                 and isinstance(k.value.value, (str, int, float, type(None)))}}
     meta: Dict[str, object] = {}
     for inner in node.body:
         if isinstance(inner, ast.ClassDef) and inner.name == "Meta":
@@ -314,7 +321,7 @@ def relation_target(call: ast.Call, imports: Dict[str, str], local: Iterable[str
 
 def file_record(data: bytes, relative: str) -> Optional[dict]:
     """The record of one file's bytes, or None when it defines no model (cheap test first)."""
-    if not any(hint in data for hint in MODEL_HINTS) and not (
+    if not any(hint in data for hint in MODEL_HINT_BYTES) and not (
             relative.endswith("__init__.py") and b"import" in data):  # a package's re-exports
         return None
     tree = _parse_classes(data)
@@ -327,6 +334,21 @@ def file_record(data: bytes, relative: str) -> Optional[dict]:
 
 
 _KEPT = ("class ", "__tablename__", "__name__")
+
+
+def lines_holding(text: str, lines: Sequence[str], words: Sequence[str]) -> List[int]:
+    """The sorted 1-based numbers of the ``lines`` (``text`` split) holding one of ``words``
+    (none holds a line break), by ``find`` over the whole text rather than a test per line."""
+    ends = list(itertools.accumulate(map(len, lines)))
+    if (ends[-1] if ends else 0) != len(text):  # not the lines of this text: test each one
+        return [n for n, line in enumerate(lines, 1) if any(word in line for word in words)]
+    found = set()
+    for word in words:
+        index = text.find(word)
+        while index >= 0:
+            found.add(bisect.bisect_right(ends, index) + 1)
+            index = text.find(word, index + 1)
+    return sorted(found)
 
 
 def _parse_classes(data: bytes) -> Optional[ast.AST]:
@@ -342,8 +364,7 @@ def _parse_classes(data: bytes) -> Optional[ast.AST]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             lines = source_lines(text)
-            kept = [n for n, line in enumerate(lines, 1) if any(word in line for word in _KEPT)]
-            return parse_hollowed(text, lines, kept) or ast.parse(text)
+            return parse_hollowed(text, lines, lines_holding(text, lines, _KEPT)) or ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
@@ -366,23 +387,38 @@ class ModelInfo:
     managed: bool = True  # Django's Meta.managed: False for a model over a table created elsewhere
 
 
-@dataclass
+_RESOLVED = frozenset({"models", "by_label", "user_model", "_classes", "_app_labels", "_kinds"})
+
+
+@dataclass(eq=False)
 class ModelIndex:
-    """Models by full dotted name; resolution of names and Django string references."""
+    """Models by full dotted name; resolution of names and Django string references.
+
+    Resolved on first use of ``models``, ``by_label`` or ``user_model``: a warm run, whose
+    every file's result is in the cache, needs only the index's :meth:`digest`."""
 
     records: Dict[str, dict] = field(default_factory=dict)  # module -> record
-    models: Dict[str, ModelInfo] = field(default_factory=dict)
-    by_label: Dict[Tuple[str, str], str] = field(default_factory=dict)  # (app_label, model lower) -> key
-    user_model: str = "auth.User"
     scanned: frozenset = frozenset()  # modules read for the index, models or not
+    known_digest: Optional[str] = None  # digest() as the cache stored it, for the same records
 
     @classmethod
     def from_records(cls, records: Iterable[dict]) -> "ModelIndex":
         index = cls()
         for record in records:
             index.records[record["module"]] = record
-        index._resolve()
         return index
+
+    def resolve(self) -> None:
+        """Resolve now (before a pool of workers starts: each would do it again)."""
+        if "models" not in self.__dict__:
+            self._resolve()
+
+    def __getattr__(self, name: str):
+        """The resolved attributes, computed once, when first asked for."""
+        if name not in _RESOLVED or "records" not in self.__dict__:
+            raise AttributeError(name)
+        self._resolve()
+        return self.__dict__[name]
 
     @classmethod
     def from_sources(cls, sources: Dict[str, str]) -> "ModelIndex":
@@ -405,12 +441,18 @@ class ModelIndex:
         return index
 
     def digest(self) -> str:
-        text = json.dumps(sorted(self.records.items()), sort_keys=True)
-        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        """What the results cache is keyed by: every record (a change to any model reaches every user)."""
+        if self.known_digest is None:
+            text = json.dumps(sorted(self.records.items()), sort_keys=True)
+            self.known_digest = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        return self.known_digest
 
     # -- resolution -----------------------------------------------------------------------
 
     def _resolve(self) -> None:
+        self.models: Dict[str, ModelInfo] = {}
+        self.by_label: Dict[Tuple[str, str], str] = {}  # (app_label, model lower) -> key
+        self.user_model = "auth.User"
         self._classes: Dict[str, dict] = {}
         app_labels: Dict[str, str] = {}
         for module, record in self.records.items():
@@ -631,13 +673,20 @@ class ModelIndex:
     def _app_label(self, record: dict) -> str:
         if isinstance(record["meta"].get("app_label"), str):
             return record["meta"]["app_label"]
-        parts = record["module"].split(".")
+        cache = self.__dict__.setdefault("_label_cache", {})  # a module's models share their app
+        key = (record["module"], record.get("package"))
+        if key not in cache:
+            cache[key] = self._module_app_label(record["module"], record.get("package"))
+        return cache[key]
+
+    def _module_app_label(self, module: str, package: Optional[bool]) -> str:
+        parts = module.split(".")
         if "migrations" in parts:
             parts = parts[: parts.index("migrations") + 1]
         if "models" in parts:
             parts = parts[: len(parts) - 1 - parts[::-1].index("models")]
         elif parts:
-            parts = parts[:-1] if len(parts) > 1 or record.get("package") is False else parts
+            parts = parts[:-1] if len(parts) > 1 or package is False else parts
         app = ".".join(parts)
         for name, label in self._app_labels.items():
             if name == app or name.endswith("." + app) or app.endswith("." + name):
@@ -715,11 +764,10 @@ def index_files(root: Path, excludes: Sequence[str] = ()) -> List[Tuple[Path, st
     """The Python files under ``root``, folders matching ``excludes`` (the whole list) left out."""
     from boundary_lint.adapters.files import iter_files
 
-    out = []
-    for path, _display in iter_files([str(root)], excludes, defaults=()):
-        if path.suffix == ".py":
-            out.append((path, path.relative_to(root).as_posix()))
-    return out
+    from boundary_lint.adapters.files import relative_display
+
+    return [(path, relative_display(display, str(root)))
+            for path, display in iter_files([str(root)], excludes, defaults=()) if path.suffix == ".py"]
 
 
 def _record_of_path(item: Tuple[str, str]) -> Optional[dict]:
@@ -749,26 +797,18 @@ def _records(todo: List[Tuple[str, str]], jobs: int) -> List[Optional[dict]]:
 
 
 def build_index(root: Path, excludes: Sequence[str] = (), cache_dir: Optional[Path] = None,
-                write: bool = True, jobs: int = 1) -> ModelIndex:
+                write: bool = True, jobs: int = 1, files: Optional[Sequence[Tuple[Path, str]]] = None) -> ModelIndex:
     """The index of every model under ``root``; a file unchanged since the cache was written
     (same size and mtime) is not read again. ``write=False`` reads the cache, never writes it;
-    ``jobs`` reads the other files in that many processes."""
-    from boundary_lint.adapters.cache import code_stamp
-
-    stamp = hashlib.blake2b(code_stamp().encode(), digest_size=8).hexdigest()
-    cached: Dict[str, list] = {}
+    ``jobs`` reads the other files in that many processes; ``files``: the Python files under
+    ``root`` as ``(path, relative)``, when the caller walked the folder already (as
+    :func:`index_files` would give them)."""
     cache_file = cache_dir / CACHE_FILE if cache_dir is not None else None
-    if cache_file is not None:
-        try:
-            with open(cache_file, encoding="utf-8") as handle:
-                loaded = json.load(handle)
-            if isinstance(loaded, dict) and loaded.get("stamp") == stamp and isinstance(loaded.get("files"), dict):
-                cached = loaded["files"]
-        except (OSError, ValueError):
-            cached = {}
-    files: Dict[str, list] = {}
+    stamp = _stamp(root)
+    cached, known_digest = _load_cache(cache_file, stamp)
+    entries: Dict[str, list] = {}
     todo: List[Tuple[str, str]] = []
-    for path, relative in index_files(root, excludes):
+    for path, relative in (index_files(root, excludes) if files is None else files):
         try:
             info = os.lstat(path)
         except OSError:
@@ -777,29 +817,61 @@ def build_index(root: Path, excludes: Sequence[str] = (), cache_dir: Optional[Pa
             continue  # a FIFO or device is never opened (it could block), a symlink never followed
         entry = cached.get(relative)
         if isinstance(entry, list) and len(entry) == 3 and entry[0] == info.st_size and entry[1] == info.st_mtime_ns:
-            files[relative] = entry
+            entries[relative] = entry
         else:
-            files[relative] = [info.st_size, info.st_mtime_ns, None]
+            entries[relative] = [info.st_size, info.st_mtime_ns, None]
             todo.append((str(path), relative))
-    changed = bool(todo)
     for (_, relative), record in zip(todo, _records(todo, jobs)):
-        files[relative][2] = record
-    records = [entry[2] for entry in files.values() if entry[2] is not None]
-    if write and cache_file is not None and (changed or len(files) != len(cached)):
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            gitignore = cache_dir / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n")
-            fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"stamp": stamp, "version": INDEX_VERSION, "files": files}, handle)
-            os.replace(tmp, cache_file)
-        except OSError:
-            pass
-    index = ModelIndex.from_records(records)
-    index.scanned = frozenset(module_name(relative) for relative in files)
+        entries[relative][2] = record
+    index = ModelIndex.from_records(entry[2] for entry in entries.values() if entry[2] is not None)
+    index.scanned = frozenset(module_name(relative) for relative in entries)
+    if not todo and len(entries) == len(cached):
+        index.known_digest = known_digest  # the same records the cache's digest was taken of
+    elif write and cache_file is not None:
+        _save_cache(cache_file, {"stamp": stamp, "version": INDEX_VERSION, "digest": index.digest(),
+                                 "files": entries})
     return index
+
+
+def _stamp(root: Path) -> str:
+    """The checker's code and the folder indexed: a cache of another version, or of another
+    project sharing ``$BOUNDARY_LINT_CACHE_DIR``, is not used."""
+    from boundary_lint.adapters.cache import code_stamp
+
+    return hashlib.blake2b(f"{code_stamp()}\0{root}".encode(), digest_size=8).hexdigest()
+
+
+def _load_cache(cache_file: Optional[Path], stamp: str) -> Tuple[Dict[str, list], Optional[str]]:
+    """``(relative path -> [size, mtime, record], digest)`` from the cache; empty when it is
+    missing, damaged, or of another stamp."""
+    if cache_file is None:
+        return {}, None
+    try:
+        with open(cache_file, encoding="utf-8") as handle:
+            loaded = json.load(handle)
+    except (OSError, ValueError):
+        return {}, None
+    if not (isinstance(loaded, dict) and loaded.get("stamp") == stamp and isinstance(loaded.get("files"), dict)):
+        return {}, None
+    digest = loaded.get("digest")
+    return loaded["files"], digest if isinstance(digest, str) else None
+
+
+def _save_cache(cache_file: Path, content: dict) -> None:
+    """Write the cache by an atomic replace (a concurrent run never reads half of it); a
+    folder that cannot be written only costs time."""
+    folder = cache_file.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        gitignore = folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(content, handle)
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass
 
 
 EMPTY = ModelIndex()
@@ -811,7 +883,7 @@ def for_registry(registry, use_cache: bool = True) -> ModelIndex:
     read, never written here: ``fix --diff`` and flake8 write nothing into the project."""
     if getattr(registry, "source", None) is None:
         return EMPTY
-    root = Path(registry.root).resolve()
+    root = _resolved_root(registry)
     key = f"{root}\0{use_cache}"
     if key not in _PROCESS:
         from boundary_lint.adapters.runner import cache_folder, walk_excludes
@@ -825,11 +897,24 @@ def install(registry, index: ModelIndex) -> None:
     """Make ``index`` the one :func:`for_registry` returns in this process (workers)."""
     if getattr(registry, "source", None) is None:
         return
-    root = Path(registry.root).resolve()
+    root = _resolved_root(registry)
     _PROCESS[f"{root}\0True"] = index
     _PROCESS[f"{root}\0False"] = index
+
+
+def _resolved_root(registry) -> Path:
+    """The registry's folder through symlinks, resolved once per process (the checker asks
+    for every file it reads)."""
+    text = os.path.abspath(registry.root)  # no system call; the working directory may change
+    if text not in _ROOTS:
+        _ROOTS[text] = Path(text).resolve()
+    return _ROOTS[text]
+
+
+_ROOTS: Dict[str, Path] = {}
 
 
 def forget() -> None:
     """Drop the per-process indexes (tests that edit a tree between runs)."""
     _PROCESS.clear()
+    _ROOTS.clear()
