@@ -19,7 +19,8 @@ from boundary_lint.sites.literal_positions import char_column
 from boundary_lint.model import Position, SqlSite
 from boundary_lint.sites.bindings import Scopes as _Scopes
 from boundary_lint.sites.ast_calls import callee_name
-from boundary_lint.sites.python import SINK_METHODS, Composer, _sql_argument, build_site
+from boundary_lint.prefilter.triggers import SINK_METHODS
+from boundary_lint.sites.python import Composer, _sql_argument, build_site
 from boundary_lint.codemod import reasons
 
 Span = Tuple[int, int, int, int]

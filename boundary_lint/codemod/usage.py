@@ -22,7 +22,7 @@ import ast
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
-from boundary_lint.sites.python import SINK_METHODS
+from boundary_lint.prefilter.triggers import SINK_METHODS
 from boundary_lint.codemod import reasons, shapes
 from boundary_lint.codemod.callsites import DATA_KINDS, DATA_SINKS, FUNCTIONS, CallSite, ModuleIndex, source_text
 

@@ -18,15 +18,20 @@ ALEMBIC_NAMES = (
     "create_unique_constraint", "create_primary_key", "create_check_constraint",
     "create_exclude_constraint", "create_foreign_key", "bulk_insert",
 )
-"""Alembic operations (``sites.orm.ALEMBIC_CALLS``), read as calls whatever ``op`` is imported as."""
+"""Alembic operations, read as calls whatever ``op`` is imported as (``sites.orm`` reads them;
+``sites.alembic.DDL_OPS`` says where each names its table)."""
 
-SINK_NAMES = (
-    # sites_python.SINK_METHODS, Django's .raw, psycopg's sql.SQL/Composed/Identifier
+SINK_METHODS = frozenset({
     "execute", "executemany", "executescript", "exec_driver_sql", "fetch", "fetchrow", "fetchval",
     "fetch_all", "fetch_one", "fetch_val", "copy_from_query", "text", "read_sql", "read_sql_query",
-    "mogrify", "raw", "RawSQL", "RunSQL", "SQL", "Composed", "Identifier",
-)
-"""Calls whose argument ``sites.python`` reads as SQL."""
+    "mogrify", "RawSQL", "RunSQL",
+})
+"""Callables whose first argument (or ``sql=``/``query=``/``statement=``) is SQL: the sinks
+``sites.python`` reads (and ``settings.sinks`` adds to)."""
+
+SINK_NAMES = tuple(sorted(SINK_METHODS)) + ("raw", "SQL", "Composed", "Identifier")
+"""Calls whose argument ``sites.python`` reads as SQL: the sinks, Django's ``.raw``, psycopg's
+``sql.SQL``/``Composed``/``Identifier``."""
 
 ORM_CALLS = (
     # sites_orm.TABLE_APIS, SQLAlchemy tables and foreign keys, Django's .extra(tables=)

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
+from boundary_lint.prefilter.triggers import ALEMBIC_NAMES
 from boundary_lint.sites.ast_calls import argument, callee_name
 from boundary_lint.sites.literal_positions import node_position
 from boundary_lint.model import HOLE_PREFIX, Operation, Position, Reference, TableName, fingerprint
@@ -41,12 +42,7 @@ from boundary_lint.sites.bindings import walk_statements
 from boundary_lint.sites.python import Composer, build_site
 
 _QUOTED_PARTS = re.compile(r'"(?:[^"]|"")*"|[^."]+')
-ALEMBIC_CALLS = frozenset(
-    "create_table drop_table add_column drop_column alter_column rename_table create_table_comment "
-    "drop_table_comment batch_alter_table create_index drop_index create_unique_constraint "
-    "create_primary_key create_check_constraint create_exclude_constraint create_foreign_key "
-    "bulk_insert".split()
-)
+ALEMBIC_CALLS = frozenset(ALEMBIC_NAMES)
 ORM_STATEMENT = -1
 """``Reference.statement[0]`` of every ORM/migration construct (SQL sites count from 0)."""
 

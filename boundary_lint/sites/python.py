@@ -18,31 +18,9 @@ from boundary_lint.sites.ast_calls import callee_name
 from boundary_lint.sites.literal_positions import LiteralPiece, literal_pieces, node_position
 from boundary_lint.sites.bindings import Scopes as _Scopes
 from boundary_lint.prefilter.lines import touches
+from boundary_lint.prefilter.triggers import SINK_METHODS
 from boundary_lint.sites.sink_helpers import helper_argument, helper_of
 from boundary_lint.model import HOLE_PREFIX, Position, SqlSite
-
-SINK_METHODS = frozenset(
-    {
-        "execute",
-        "executemany",
-        "executescript",
-        "exec_driver_sql",
-        "fetch",
-        "fetchrow",
-        "fetchval",
-        "fetch_all",
-        "fetch_one",
-        "fetch_val",
-        "copy_from_query",
-        "text",
-        "read_sql",
-        "read_sql_query",
-        "mogrify",
-        "RawSQL",
-        "RunSQL",
-    }
-)
-"""Callables whose first argument (or ``sql=``/``query=``/``statement=``) is SQL."""
 
 SQL_KEYWORDS = ("sql", "query", "statement", "stmt", "operation", "sqltext")
 

@@ -496,7 +496,7 @@ def test_the_cheap_gates_know_every_construct():
 
     assert sites_orm.ALEMBIC_CALLS == set(sites_alembic.DDL_OPS) | {"create_foreign_key", "bulk_insert"}
     from boundary_lint.prefilter.lines import interesting_lines
-    from boundary_lint.sites.python import SINK_METHODS
+    from boundary_lint.prefilter.triggers import SINK_METHODS
     from boundary_lint.prefilter.triggers import CALL_NAMES, ORM_CALL_NAMES
 
     assert sites_orm.ALEMBIC_CALLS | set(sites_orm.TABLE_APIS) <= ORM_CALL_NAMES <= set(CALL_NAMES)

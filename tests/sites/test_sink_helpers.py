@@ -66,7 +66,8 @@ def test_the_documented_known_sinks_are_the_checkers():
     import re
     from pathlib import Path
 
-    from boundary_lint.sites.python import SINK_METHODS, SQL_KEYWORDS
+    from boundary_lint.prefilter.triggers import SINK_METHODS
+    from boundary_lint.sites.python import SQL_KEYWORDS
 
     doc = (Path(__file__).parents[2] / "docs" / "registry.md").read_text(encoding="utf-8")
     section = doc.split("### `settings.sinks`", 1)[1].split("\n## ", 1)[0]
