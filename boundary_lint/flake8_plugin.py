@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple, Type
 
 from boundary_lint import __version__
-from boundary_lint.pipeline import check_python_source, orm_context
+from boundary_lint.pipeline import check_source
 from boundary_lint.filters.run_filters import TODAY_ENV, split_expired, unused_problem
 from boundary_lint.codes import is_known_code, unknown_code_message
 from boundary_lint.model import UNUSED, Problem
-from boundary_lint.prefilter.lines import trigger_lines
 from boundary_lint.adapters.config_file import load_for
 from boundary_lint.registry_schema import check_service_name
 from boundary_lint.registry import ConfigError, NoRegistry, Registry
@@ -130,16 +129,8 @@ class BoundaryLintPlugin:
         if service is None:
             return
         source = "".join(self.lines)
-        # raw bytes: the fast engine reads them, and they count lines as the text does
-        # the model index of the registry's folder: built once per process, on the first file
-        context = orm_context(self.filename, registry, service)
-        interesting = trigger_lines(source.encode("utf-8", "surrogatepass"), registry.settings.sinks, context.words)
-        if not interesting.all:
-            return
-        result = check_python_source(
-            self.filename, source, registry, service, tree=self.tree, lines=self.lines, interesting=interesting,
-            orm=context,
-        )
+        result = check_source(source, Path(self.filename), self.filename, registry, service, tree=self.tree,
+                              lines=self.lines)
         for finding in sorted(result.findings + self.back(result.suppressed, registry)):
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
         for problem in result.problems + [unused_problem(u) for u in result.unused]:

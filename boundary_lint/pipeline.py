@@ -14,7 +14,7 @@ import tokenize
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
 
 from boundary_lint import suppress as noqa
 from boundary_lint.codes import unknown_code_message
@@ -394,61 +394,74 @@ def _python_references(
     return refs, problems
 
 
-def check_bytes(
-    data: bytes, path: Path, display: str, registry: Registry, service: str, prefilter: bool = True
+def check_source(
+    content: Union[bytes, str], path: Path, display: str, registry: Registry, service: str, prefilter: bool = True,
+    tree: Optional[ast.AST] = None, lines: Optional[List[str]] = None,
 ) -> FileResult:
-    """Check a file's raw content.
+    """The one check every face calls (the run, flake8, the language server): a file of a known
+    service, as read (bytes) or as an editor or flake8 holds it (text; flake8's ``tree`` and
+    ``lines`` too) -> its findings, suppressions and problems. Never raises.
 
-    With ``prefilter``, a Python file whose bytes show no SQL or ORM shape is
-    not decoded or parsed at all (see :mod:`boundary_lint.prefilter.lines`).
+    With ``prefilter``, a Python file whose bytes show no SQL or ORM shape is not decoded or
+    parsed at all (see :mod:`boundary_lint.prefilter.lines`), and statements proved
+    finding-free are not parsed (:mod:`boundary_lint.rules.statement_filter`).
     """
     try:
-        return _check_bytes(data, path, display, registry, service, prefilter)
+        if isinstance(content, str):
+            return _check(content.encode("utf-8", "surrogatepass"), content, path, display, registry, service,
+                          prefilter, tree, lines)
+        refused = _refused(content, display, service)
+        if refused is not None:
+            return refused
+        return _check(content, None, path, display, registry, service, prefilter, tree, lines)
     except Exception as exc:  # a bug of ours must not stop the run
         return internal_error(display, service, exc)
 
 
-def _check_bytes(
-    data: bytes, path: Path, display: str, registry: Registry, service: str, prefilter: bool
-) -> FileResult:
+def _refused(data: bytes, display: str, service: str) -> Optional[FileResult]:
+    """A file not read at all: too large, or binary."""
     if len(data) > MAX_FILE_BYTES:
         message = f"skipped: larger than {MAX_FILE_BYTES / 1e6:g} MB; exclude it or split it"
         return FileResult(display, service, problems=[Problem(display, 1, message)])
     if b"\0" in data:
         message = "skipped: binary content (NUL bytes); exclude it"
         return FileResult(display, service, problems=[Problem(display, 1, message)])
-    host = host_language(path.suffix)
-    if host is not None:  # Go, TypeScript, Java, shell, Prisma: their finders load only now
-        text, problem = decode_source(data, display, False)
-        if problem is not None:
-            return FileResult(display, service, problems=[problem])
-        from boundary_lint.sites.host_check import check_host_source
+    return None
 
-        return check_host_source(host, data, text, display, registry, service, str(path))
-    is_python = path.suffix in PYTHON_SUFFIXES
+
+def _check(data: bytes, text: Optional[str], path: Path, display: str, registry: Registry, service: str,
+           prefilter: bool, tree: Optional[ast.AST], lines: Optional[List[str]]) -> FileResult:
+    host = host_language(path.suffix)
+    is_python = host is None and path.suffix in PYTHON_SUFFIXES
     interesting = context = None
     if is_python and prefilter:
         context = orm_context(str(path), registry, service)
         interesting = trigger_lines(data, registry.settings.sinks, context.words)  # bytes count lines as text does
         if not interesting.all:
-            return _comments_only(data, display, service)
-    text, problem = decode_source(data, display, is_python)
-    if problem is not None:
-        return FileResult(display, service, problems=[problem])
+            return _comments_only(data, text, display, service)
+    if text is None:
+        text, problem = decode_source(data, display, is_python)
+        if problem is not None:
+            return FileResult(display, service, problems=[problem])
+    if host is not None:  # Go, TypeScript, Java, shell, Prisma: their finders load only now
+        from boundary_lint.sites.host_check import check_host_source
+
+        return check_host_source(host, data, text, display, registry, service, str(path))
     if is_python:
-        return check_python_source(display, text, registry, service, interesting=interesting, file_path=path,
-                                   orm=context, prove=prefilter)
+        return check_python_source(display, text, registry, service, tree=tree, lines=lines, interesting=interesting,
+                                   file_path=path, orm=context, prove=prefilter)
     return check_sql_source(display, text, registry, service, prove=prefilter)
 
 
-def _comments_only(data: bytes, display: str, service: str) -> FileResult:
+def _comments_only(data: bytes, text: Optional[str], display: str, service: str) -> FileResult:
     """A Python file with no SQL or ORM shape: no finding, but a suppression comment left
     behind there suppresses nothing (read without parsing the file)."""
     if b"boundary:" not in data and b"BND" not in data and b"bnd" not in data:
         return FileResult(display, service)
-    text, problem = decode_source(data, display, True)
-    if problem is not None:
-        return FileResult(display, service)  # the prefilter found nothing to check: no error either
+    if text is None:
+        text, problem = decode_source(data, display, True)
+        if problem is not None:
+            return FileResult(display, service)  # the prefilter found nothing to check: no error either
     comments = noqa.python_suppressions(text)
     _, _, unused, problems = apply_suppressions(display, [], comments)
     return FileResult(display, service, problems=problems, unused=unused)

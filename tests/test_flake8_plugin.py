@@ -145,3 +145,14 @@ def test_flake8_reports_an_internal_error_as_bnd901(tmp_path):
     found = parse(proc.stdout, notices=True)
     assert [(p[1], p[3]) for p in found] == [(1, "BND901")], proc.stdout + proc.stderr
     assert "internal error (RuntimeError: simulated bug)" in next(iter(found))[4]
+
+
+def test_flake8_and_the_cli_share_one_check_even_where_the_prefilter_finds_nothing(run_cli, tmp_path):
+    """A file without SQL is skipped by the pre-filter in both faces, and a suppression left
+    behind there is reported by both (flake8 once had its own early exit, which missed it)."""
+    (tmp_path / "boundaries.toml").write_text('[services.orders]\nowns = ["orders.*"]\npaths = ["orders/**"]\n')
+    (tmp_path / "orders").mkdir()
+    (tmp_path / "orders" / "plain.py").write_text("def f():\n    return 1  # boundary: allow BND100 -- was SQL once\n")
+    notices = {(p[1], p[3]) for p in parse(flake8("--select", "BND", ".", cwd=tmp_path).stdout, notices=True)}
+    assert notices == {(2, "BND902")}
+    assert "orders/plain.py:2: warning: unused suppression" in run_cli("check", ".", cwd=tmp_path).err

@@ -17,7 +17,7 @@ from fuzz_strategies import mutated_file, python_with_sql, sql_text, sql_text_or
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from boundary_lint.pipeline import INTERNAL_ERROR, FileResult, check_bytes
+from boundary_lint.pipeline import INTERNAL_ERROR, FileResult, check_source
 from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.sql.refs import analyze_sql
 
@@ -37,7 +37,7 @@ BUGS = (INTERNAL_ERROR, "SQL analysis failed")
 
 def check(data: bytes, suffix: str, prefilter: bool = True) -> FileResult:
     display = "svc/module" + suffix
-    return check_bytes(data, Path(display), display, REGISTRY, "orders", prefilter=prefilter)
+    return check_source(data, Path(display), display, REGISTRY, "orders", prefilter=prefilter)
 
 
 def assert_sound(data: bytes, suffix: str) -> FileResult:

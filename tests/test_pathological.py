@@ -12,7 +12,7 @@ import pytest
 
 from boundary_lint.sql import refs as sql_refs
 from boundary_lint.sites.ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions, max_expression_depth
-from boundary_lint.pipeline import INTERNAL_ERROR, check_bytes, check_python_source
+from boundary_lint.pipeline import INTERNAL_ERROR, check_source, check_python_source
 from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.registry import Registry, Service
 from boundary_lint.sites.python import python_sql_sites
@@ -26,7 +26,7 @@ SECONDS = 30  # each case takes well under a few seconds; this only catches a ha
 def check(source, suffix=".py"):
     data = source.encode("utf-8") if isinstance(source, str) else source
     started = time.monotonic()
-    result = check_bytes(data, Path("m" + suffix), "m" + suffix, REGISTRY, "orders")
+    result = check_source(data, Path("m" + suffix), "m" + suffix, REGISTRY, "orders")
     assert time.monotonic() - started < SECONDS
     assert not [p for p in result.problems if p.message.startswith(INTERNAL_ERROR)], result.problems
     return result

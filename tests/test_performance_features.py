@@ -114,13 +114,13 @@ def project(tmp_path, monkeypatch):
 
 def counting(monkeypatch):
     calls = []
-    original = source_files.check_bytes
+    original = source_files.check_source
 
     def spy(data, path, display, *args, **kwargs):
         calls.append(display)
         return original(data, path, display, *args, **kwargs)
 
-    monkeypatch.setattr(source_files, "check_bytes", spy)
+    monkeypatch.setattr(source_files, "check_source", spy)
     return calls
 
 

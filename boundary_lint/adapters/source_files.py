@@ -1,6 +1,6 @@
 """Reading one file for the check: its bytes (never a FIFO, at most ``MAX_FILE_BYTES + 1`` of
 them), a large ``.sql`` file in pieces (:mod:`boundary_lint.adapters.sql_stream`), a file that
-cannot be read as a problem saying why; then the pure check (:func:`boundary_lint.pipeline.check_bytes`).
+cannot be read as a problem saying why; then the pure check (:func:`boundary_lint.pipeline.check_source`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from boundary_lint.model import Problem
-from boundary_lint.pipeline import MAX_FILE_BYTES, SQL_SUFFIXES, FileResult, check_bytes
+from boundary_lint.pipeline import MAX_FILE_BYTES, SQL_SUFFIXES, FileResult, check_source
 from boundary_lint.registry import Registry
 
 
@@ -26,7 +26,7 @@ def check_path(path: Path, display: str, registry: Registry, service: str, prefi
         from boundary_lint.adapters.sql_stream import check_sql_stream  # a dump or a squashed migration
 
         return check_sql_stream(path, display, registry, service, prefilter)
-    return check_bytes(data, path, display, registry, service, prefilter)
+    return check_source(data, path, display, registry, service, prefilter)
 
 
 def check_file(

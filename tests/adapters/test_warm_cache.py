@@ -28,7 +28,7 @@ def project(tmp_path, monkeypatch):
 def spy(monkeypatch):
     """The files the run opens to read, and those it checks."""
     opened, checked = [], []
-    real_open, real_check = open, source_files.check_bytes
+    real_open, real_check = open, source_files.check_source
 
     def recording_open(path, *args, **kwargs):
         opened.append(os.path.basename(str(path)))
@@ -39,7 +39,7 @@ def spy(monkeypatch):
         return real_check(data, path, display, *args, **kwargs)
 
     monkeypatch.setattr(source_files, "open", recording_open, raising=False)
-    monkeypatch.setattr(source_files, "check_bytes", recording_check)
+    monkeypatch.setattr(source_files, "check_source", recording_check)
     return opened, checked
 
 

@@ -11,7 +11,7 @@ from fuzz_strategies import literal_shapes, sql_literal_modules
 from hypothesis import given, settings
 
 from boundary_lint.prefilter import lines as prefilter
-from boundary_lint.pipeline import check_bytes
+from boundary_lint.pipeline import check_source
 from boundary_lint.registry_schema import registry_from_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,8 +67,8 @@ def test_no_sql_literal_shape_is_skipped(source):
     data = source.encode("utf-8")
     compile(data, "m.py", "exec")  # the strategy makes valid Python
     path = Path("svc/m.py")
-    filtered = check_bytes(data, path, "m.py", REGISTRY, "orders", prefilter=True)
-    unfiltered = check_bytes(data, path, "m.py", REGISTRY, "orders", prefilter=False)
+    filtered = check_source(data, path, "m.py", REGISTRY, "orders", prefilter=True)
+    unfiltered = check_source(data, path, "m.py", REGISTRY, "orders", prefilter=False)
     assert filtered.findings == unfiltered.findings
     assert unfiltered.findings, source
 
