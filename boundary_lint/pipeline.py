@@ -167,8 +167,8 @@ def check_python_source(
         proof = statement_proof(registry, service, prove)
         refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context, stats,
                                            proof)
-        if proof is not None and writes_elsewhere(refs, registry, service):  # BND108 counts its own writes too
-            stats = new_stats()
+        if proof is not None and writes_elsewhere(refs, registry, service) and opens_transaction(tree=tree):
+            stats = new_stats()  # BND108 counts the service's own writes, which the proof may have skipped
             refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context,
                                                stats)
         findings = findings_for(refs, registry, service, path, file_transactions(refs, registry, service, tree))
@@ -281,13 +281,24 @@ def internal_error(path: str, service: Optional[str], exc: BaseException) -> Fil
 
 
 def writes_elsewhere(refs, registry: Registry, service: str) -> bool:
-    """Does the file write a table another service owns (or none does)? Then the statements the
-    proof skipped must be read after all: they may hold the service's own writes, and a
-    transaction writing both is BND108."""
+    """Does the file write a table another service owns (or none does)? Then, where it opens a
+    transaction, the statements the proof skipped must be read after all: they may hold the
+    service's own writes, and a transaction writing both is BND108."""
     from boundary_lint.rules.tables import owner_and_table
     from boundary_lint.rules.transactions import is_write
 
     return any(is_write(r) and owner_and_table(r, registry, service)[0] != service for r in refs)
+
+
+def opens_transaction(tree: Optional[ast.AST] = None, site: Optional[SqlSite] = None) -> bool:
+    """Does the file open a transaction at all (a Python block or commit, a ``BEGIN``)?"""
+    if site is not None:
+        from boundary_lint.sql.transactions import sql_transactions
+
+        return bool(sql_transactions(site.text, site))
+    from boundary_lint.sites.transactions import python_transactions
+
+    return bool(python_transactions(tree))
 
 
 def statement_proof(registry: Registry, service: str, prove: bool):
@@ -307,8 +318,8 @@ def check_sql_source(path: str, source: str, registry: Registry, service: str, p
         stats = new_stats()
         proof = statement_proof(registry, service, prove)
         refs, problems = site_references([site], registry.settings.dialect, path, stats, proof)
-        if proof is not None and writes_elsewhere(refs, registry, service):  # BND108 counts its own writes too
-            stats = new_stats()
+        if proof is not None and writes_elsewhere(refs, registry, service) and opens_transaction(site=site):
+            stats = new_stats()  # BND108 counts the service's own writes, which the proof may have skipped
             refs, problems = site_references([site], registry.settings.dialect, path, stats)
         findings = findings_for(refs, registry, service, path, file_transactions(refs, registry, service, site=site))
         suppressed: List[SuppressedFinding] = []
