@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Dict
+from typing import Dict, List
 
 REGISTRY = """\
 [settings]
@@ -42,3 +42,14 @@ def make_project(root: Path, files: Dict[str, str] = None, settings: str = "") -
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     return root
+
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def repository_python_files() -> List[Path]:
+    """Every Python file of the repository's fixtures, corpora, example and package: what the
+    equivalence tests of the speed layer (two engines, the hollowed parse) run on."""
+    roots = [REPOSITORY / "tests" / name for name in ("fixtures", "corpus", "corpus_holdout", "corpus_holdout2")]
+    roots += [REPOSITORY / "examples", REPOSITORY / "boundary_lint"]
+    return sorted(p for root in roots for p in root.rglob("*.py") if "__pycache__" not in p.parts)

@@ -13,14 +13,9 @@ from hypothesis import given, settings
 from boundary_lint.prefilter import lines as prefilter
 from boundary_lint.pipeline import check_source
 from boundary_lint.registry_schema import registry_from_mapping
+from project import repository_python_files
 
-ROOT = Path(__file__).resolve().parents[2]
-FILES = sorted(
-    p for root in (ROOT / "tests" / "fixtures", ROOT / "tests" / "corpus", ROOT / "tests" / "corpus_holdout",
-                   ROOT / "tests" / "corpus_holdout2",
-                   ROOT / "examples", ROOT / "boundary_lint")
-    for p in root.rglob("*.py") if "__pycache__" not in p.parts
-)
+FILES = repository_python_files()
 needs_re2 = pytest.mark.skipif(prefilter.fast is None, reason="google-re2 (boundary-lint[fast]) not installed")
 REGISTRY = registry_from_mapping({"services": {
     "orders": {"owns": ["order_service.*"], "paths": ["**"]},

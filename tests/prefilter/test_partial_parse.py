@@ -4,7 +4,6 @@ tables, places, statements and fingerprints, on every Python file of the reposit
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
@@ -14,14 +13,9 @@ from boundary_lint.sites.literal_positions import source_lines
 from boundary_lint.prefilter.partial_parse import hollowed_source, parse_hollowed
 from boundary_lint.prefilter.lines import interesting_lines, trigger_lines
 from boundary_lint.registry import Settings
+from project import repository_python_files
 
-ROOT = Path(__file__).resolve().parents[2]
-FILES = sorted(
-    p for root in (ROOT / "tests" / "fixtures", ROOT / "tests" / "corpus", ROOT / "tests" / "corpus_holdout",
-                   ROOT / "tests" / "corpus_holdout2",
-                   ROOT / "examples", ROOT / "boundary_lint")
-    for p in root.rglob("*.py") if "__pycache__" not in p.parts
-)
+FILES = repository_python_files()
 
 
 @pytest.fixture
