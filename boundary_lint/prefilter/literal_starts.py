@@ -26,7 +26,8 @@ KEYWORDS = (
     "select", "insert", "update", "delete", "with", "create", "alter", "drop", "truncate",
     "merge", "copy", "grant", "revoke", "comment", "do", "replace", "upsert",
 )
-"""Statement keywords a SQL-looking literal may start with (``sites.python.STATEMENT_START``)."""
+"""Statement keywords a SQL-looking literal may start with, all of one case: the one list
+(``sites.python.STATEMENT_START`` is made from it)."""
 
 KEYWORD_SET = frozenset(KEYWORDS) | frozenset(k.upper() for k in KEYWORDS)
 ESCAPE = r"\\(?:\n|[ntrfvab]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3})"

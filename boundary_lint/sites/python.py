@@ -18,6 +18,7 @@ from boundary_lint.sites.ast_calls import callee_name
 from boundary_lint.sites.literal_positions import LiteralPiece, literal_pieces, node_position
 from boundary_lint.sites.bindings import Scopes as _Scopes
 from boundary_lint.prefilter.lines import touches
+from boundary_lint.prefilter import literal_starts
 from boundary_lint.prefilter.triggers import SINK_METHODS
 from boundary_lint.sites.sink_helpers import helper_argument, helper_of
 from boundary_lint.model import HOLE_PREFIX, Position, SqlSite
@@ -30,10 +31,8 @@ LOG_METHODS = frozenset(
 EXCLUDED_CALLS = frozenset({"print", "warn", "echo", "secho", "gettext", "_"})
 
 STATEMENT_START = re.compile(
-    r"\A(?:\s|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*"
-    r"(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|TRUNCATE|MERGE|COPY|GRANT|REVOKE|COMMENT|DO|REPLACE|UPSERT"
-    r"|select|insert|update|delete|with|create|alter|drop|truncate|merge|copy|grant|revoke|comment|do|replace"
-    r"|upsert)\b",
+    r"\A(?:\s|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*("
+    + "|".join([k.upper() for k in literal_starts.KEYWORDS] + list(literal_starts.KEYWORDS)) + r")\b",
     re.DOTALL,
 )
 """A SQL-looking literal starts with a statement keyword in one case (not "Select the...")."""
