@@ -317,3 +317,37 @@ def outermost(transactions: Sequence[Transaction], position: Position) -> List[T
     """
     holding = [t for t in transactions if t.holds(position)]
     return [t for t in holding if not any(t.within(other) for other in holding)]
+
+
+@dataclass
+class FileResult:
+    """What checking one file gave; ``checked`` is False for files of no service."""
+
+    path: str
+    service: Optional[str] = None
+    findings: List[Finding] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)
+    checked: bool = True
+    suppressed: List[SuppressedFinding] = field(default_factory=list)  # by a noqa/allow comment
+    orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage)
+    coverage: Dict[str, int] = field(default_factory=dict)  # what was read and judged (``COVERAGE_KEYS``)
+    unused: List[UnusedSuppression] = field(default_factory=list)  # comments that suppressed nothing
+
+
+def new_stats() -> Dict[str, int]:
+    return dict.fromkeys(COVERAGE_KEYS + ("orm_unresolved",), 0)
+
+
+def coverage_of(stats: Dict[str, int]) -> Dict[str, int]:
+    return {key: stats[key] for key in COVERAGE_KEYS if stats.get(key)}
+
+
+INTERNAL_ERROR = "internal error"
+"""Starts the message of a Problem standing for an exception of ours (never expected)."""
+
+
+def internal_error(path: str, service: Optional[str], exc: BaseException) -> FileResult:
+    """A file the checker failed on: reported like unreadable input, and the run goes on."""
+    message = (f"{INTERNAL_ERROR} ({type(exc).__name__}: {str(exc)[:200]}); please report it "
+               "with this file; exclude the file meanwhile")
+    return FileResult(path, service, problems=[Problem(path, 1, message)])

@@ -9,26 +9,28 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
 
 from boundary_lint import suppress as noqa
-from boundary_lint.codes import unknown_code_message
+from boundary_lint.suppress import apply_suppressions, may_suppress
 from boundary_lint.sites.ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from boundary_lint.sites.literal_positions import source_lines
 from boundary_lint.sites.model_index import ModelIndex
 from boundary_lint.model import (
-    COVERAGE_KEYS,
+    FileResult,
     Finding,
     Problem,
     Reference,
     SqlSite,
     SuppressedFinding,
     UnusedSuppression,
+    coverage_of,
+    internal_error,
+    new_stats,
 )
 from boundary_lint.prefilter.partial_parse import parse_hollowed
 from boundary_lint.prefilter.lines import Lines, trigger_lines
@@ -37,102 +39,12 @@ from boundary_lint.rules import findings_for
 from boundary_lint.sites.orm import orm_references
 from boundary_lint.sites.python import python_sql_sites
 from boundary_lint.sites.sql_files import sql_file_site
+from boundary_lint.sql.site_refs import site_references
 from boundary_lint.languages import host_language
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 SQL_SUFFIXES = (".sql",)
 MAX_FILE_BYTES = 5_000_000
-
-
-@dataclass
-class FileResult:
-    """What checking one file gave; ``checked`` is False for files of no service."""
-
-    path: str
-    service: Optional[str] = None
-    findings: List[Finding] = field(default_factory=list)
-    problems: List[Problem] = field(default_factory=list)
-    checked: bool = True
-    suppressed: List[SuppressedFinding] = field(default_factory=list)  # by a noqa/allow comment
-    orm_unresolved: int = 0  # ORM uses whose model could not be known (coverage)
-    coverage: Dict[str, int] = field(default_factory=dict)  # what was read and judged (``COVERAGE_KEYS``)
-    unused: List[UnusedSuppression] = field(default_factory=list)  # comments that suppressed nothing
-
-
-def new_stats() -> Dict[str, int]:
-    return dict.fromkeys(COVERAGE_KEYS + ("orm_unresolved",), 0)
-
-
-def coverage_of(stats: Dict[str, int]) -> Dict[str, int]:
-    return {key: stats[key] for key in COVERAGE_KEYS if stats.get(key)}
-
-
-def site_references(
-    sites: Sequence[SqlSite], dialect: str, path: str, stats: Optional[Dict[str, int]] = None,
-    may_find=None, budget=None,
-) -> Tuple[List[Reference], List[Problem]]:
-    """Analyse each site's SQL and locate its table references in the file.
-
-    ``may_find`` (:mod:`~boundary_lint.rules.statement_filter`): a statement of a sink's SQL it
-    says cannot give a finding is not parsed (a literal passed to no sink is parsed: that decides whether it is SQL).
-    ``budget``: one shared with other calls for the same file (a large file read in pieces).
-
-    The file's sites share one :class:`~boundary_lint.sql.refs.SqlBudget`: past it,
-    statements are token-scanned instead of parsed, and one warning says from where.
-    """
-    if not sites:
-        return [], []
-    from boundary_lint.sql.clear_statement import is_clear_statement
-    from boundary_lint.sql.refs import SqlBudget, analyze_sql  # sqlglot is imported only when there is SQL
-
-    refs: List[Reference] = []
-    problems: List[Problem] = []
-    budget = budget if budget is not None else SqlBudget()
-    for index, site in enumerate(sites):
-        skipped = budget.skipped
-        analysis = analyze_sql(site.text, dialect, fallback_scan=site.from_sink, budget=budget,
-                               may_find=may_find if site.from_sink else None)
-        if not site.from_sink and (not analysis.parsed or not analysis.refs) and is_clear_statement(site.text):
-            analysis = analyze_sql(site.text, dialect, fallback_scan=True, budget=budget)  # SQL sqlglot cannot read
-        elif not site.from_sink and (not analysis.refs or (not analysis.parsed and not analysis.too_long)):
-            continue  # a literal that does not parse as SQL is prose, not SQL (one too long to parse is SQL)
-        if budget.skipped and not skipped:
-            problems.append(_budget_problem(path, site, budget))
-        if stats is not None:
-            stats["sql_sites"] += 1
-            stats["parsed" if analysis.parsed else "token_scanned"] += 1
-            stats["dynamic"] += any(ref.table.is_dynamic for ref in analysis.refs)
-        for notice in analysis.notices:
-            problems.append(_notice_problem(path, site, notice))
-        for ref in analysis.refs:
-            refs.append(
-                Reference(
-                    position=site.position_at(ref.offset),
-                    table=ref.table,
-                    operation=ref.operation,
-                    statement=(index, ref.statement_offset),
-                    statement_line=site.position_at(ref.statement_offset).line,
-                    fingerprint=ref.statement_fingerprint,
-                )
-            )
-    return refs, problems
-
-
-def _budget_problem(path: str, site: SqlSite, budget) -> Problem:
-    line = site.position_at(budget.first_skipped_offset or 0).line
-    return Problem(path, line, f"SQL from this line on was not parsed: {budget.why()}; SQL passed to sinks was "
-                   "scanned for table names instead; split the file or exclude it", fatal=False)
-
-
-_AT_OFFSET = re.compile(r"statement at offset (\d+) ")
-
-
-def _notice_problem(path: str, site: SqlSite, notice: str) -> Problem:
-    """A SQL notice located at its statement's line in the file."""
-    match = _AT_OFFSET.match(notice)
-    offset = int(match.group(1)) if match else 0
-    text = notice[match.end():] if match else notice
-    return Problem(path, site.position_at(offset).line, f"SQL statement {text}", fatal=False)
 
 
 def check_python_source(
@@ -223,34 +135,6 @@ def orm_context(path: str, registry: Registry, service: str, models: Optional[Mo
     return OrmContext(index, module, relative.endswith("__init__.py"), trigger_words(index, registry, service))
 
 
-def may_suppress(source: str) -> bool:
-    """Can the text hold a suppression comment of ours (to check even with no finding)?"""
-    lowered = source.lower()
-    return "boundary:" in lowered or "bnd" in lowered
-
-
-def apply_suppressions(path: str, findings: List[Finding], comments):
-    """Findings kept, findings suppressed, the comments that suppressed nothing, and the
-    usage errors of the comments (an unknown code, an ``until`` that is no date)."""
-    kept, suppressed = noqa.split_suppressed(findings, comments)
-    unused = noqa.unused_suppressions(path, findings, comments)
-    problems = comment_code_problems(path, comments) + [
-        Problem(path, line, f"suppression comment: until {text!r} is no date; write until YYYY-MM-DD "
-                "(the exception holds to the end of that day)", usage=True)
-        for line, text in noqa.bad_dates(comments)
-    ]
-    return kept, suppressed, unused, problems
-
-
-def comment_code_problems(path: str, comments) -> List[Problem]:
-    """A usage error per unknown code in a suppression comment (``# boundary: allow BND1O1``):
-    such a comment suppresses nothing, and the user meant it to."""
-    return [
-        Problem(path, line, f"suppression comment: {unknown_code_message(code)}", usage=True)
-        for line, code in noqa.unknown_codes(comments)
-    ]
-
-
 def parse_python(source: str, path: str) -> Tuple[Optional[ast.AST], Optional[Problem]]:
     """``ast.parse``, or the Problem saying why it failed (syntax, Python 2, nesting).
 
@@ -267,17 +151,6 @@ def parse_python(source: str, path: str) -> Tuple[Optional[ast.AST], Optional[Pr
     except (RecursionError, MemoryError):  # thousands of chained operators: the parser's own limit
         line, reason = 1, "nested too deeply for Python's parser"
     return None, Problem(path, line, f"cannot parse as Python ({reason}); fix the syntax or exclude the file")
-
-
-INTERNAL_ERROR = "internal error"
-"""Starts the message of a Problem standing for an exception of ours (never expected)."""
-
-
-def internal_error(path: str, service: Optional[str], exc: BaseException) -> FileResult:
-    """A file the checker failed on: reported like unreadable input, and the run goes on."""
-    message = (f"{INTERNAL_ERROR} ({type(exc).__name__}: {str(exc)[:200]}); please report it "
-               "with this file; exclude the file meanwhile")
-    return FileResult(path, service, problems=[Problem(path, 1, message)])
 
 
 def writes_elsewhere(refs, registry: Registry, service: str) -> bool:
@@ -455,7 +328,7 @@ def _check(data: bytes, text: Optional[str], path: Path, display: str, registry:
         if problem is not None:
             return FileResult(display, service, problems=[problem])
     if host is not None:  # Go, TypeScript, Java, shell, Prisma: their finders load only now
-        from boundary_lint.sites.host_check import check_host_source
+        from boundary_lint.host_files import check_host_source
 
         return check_host_source(host, data, text, display, registry, service, str(path))
     if is_python:

@@ -25,8 +25,8 @@ import tokenize
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
-from boundary_lint.codes import is_known_code
-from boundary_lint.model import Finding, SuppressedFinding, UnusedSuppression
+from boundary_lint.codes import is_known_code, unknown_code_message
+from boundary_lint.model import Finding, Problem, SuppressedFinding, UnusedSuppression
 
 # A code is letters, then (from its first digit on) letters and digits: ``BND1O1`` is one
 # (unknown) code, never ``BND1`` (a prefix of every BND1xx) followed by noise.
@@ -296,3 +296,31 @@ def is_suppressed(finding: Finding, noqa: Dict[int, FrozenSet[str]]) -> bool:
 
 def without_suppressed(findings: Iterable[Finding], noqa: Dict[int, FrozenSet[str]]) -> List[Finding]:
     return [f for f in findings if not is_suppressed(f, noqa)]
+
+
+def may_suppress(source: str) -> bool:
+    """Can the text hold a suppression comment of ours (to check even with no finding)?"""
+    lowered = source.lower()
+    return "boundary:" in lowered or "bnd" in lowered
+
+
+def apply_suppressions(path: str, findings: List[Finding], comments):
+    """Findings kept, findings suppressed, the comments that suppressed nothing, and the
+    usage errors of the comments (an unknown code, an ``until`` that is no date)."""
+    kept, suppressed = split_suppressed(findings, comments)
+    unused = unused_suppressions(path, findings, comments)
+    problems = comment_code_problems(path, comments) + [
+        Problem(path, line, f"suppression comment: until {text!r} is no date; write until YYYY-MM-DD "
+                "(the exception holds to the end of that day)", usage=True)
+        for line, text in bad_dates(comments)
+    ]
+    return kept, suppressed, unused, problems
+
+
+def comment_code_problems(path: str, comments) -> List[Problem]:
+    """A usage error per unknown code in a suppression comment (``# boundary: allow BND1O1``):
+    such a comment suppresses nothing, and the user meant it to."""
+    return [
+        Problem(path, line, f"suppression comment: {unknown_code_message(code)}", usage=True)
+        for line, code in unknown_codes(comments)
+    ]

@@ -17,7 +17,8 @@ from fuzz_strategies import mutated_file, python_with_sql, sql_text, sql_text_or
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from boundary_lint.pipeline import INTERNAL_ERROR, FileResult, check_source
+from boundary_lint.model import INTERNAL_ERROR, FileResult
+from boundary_lint.pipeline import check_source
 from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.sql.refs import analyze_sql
 

@@ -12,7 +12,8 @@ import pytest
 
 from boundary_lint.sql import refs as sql_refs
 from boundary_lint.sites.ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions, max_expression_depth
-from boundary_lint.pipeline import INTERNAL_ERROR, check_source, check_python_source
+from boundary_lint.model import INTERNAL_ERROR
+from boundary_lint.pipeline import check_source, check_python_source
 from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.registry import Registry, Service
 from boundary_lint.sites.python import python_sql_sites

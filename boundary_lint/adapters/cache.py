@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Dict, Optional
 
 from boundary_lint import __version__
-from boundary_lint.pipeline import FileResult
+from boundary_lint.model import FileResult
 from boundary_lint.model import Finding, Problem, SuppressedFinding, UnusedSuppression
 from boundary_lint.registry import Registry
 

@@ -15,7 +15,8 @@ from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from boundary_lint.adapters.cache import CACHE_DIR, ResultCache, content_hash, file_hash, registry_key
 from boundary_lint.adapters.source_files import check_path, read_source, unreadable
-from boundary_lint.pipeline import MAX_FILE_BYTES, FileResult
+from boundary_lint.model import FileResult
+from boundary_lint.pipeline import MAX_FILE_BYTES
 from boundary_lint.adapters.files import (
     DEFAULT_EXCLUDES,
     is_excluded,
@@ -150,7 +151,7 @@ def run_paths(
     run.excluded_folders = skipped
     run.problems = sorted(run.problems + unmatched_path_problems(registry, paths, [p for p, _ in files]))
     if run.coverage.get(NOT_READ):  # said once, however many files: the gate did not read them
-        from boundary_lint.sites.host_check import not_read_problem
+        from boundary_lint.host_files import not_read_problem
 
         run.problems = sorted(run.problems + [not_read_problem(run.coverage[NOT_READ], registry_display(registry))])
     return run

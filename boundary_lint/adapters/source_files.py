@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Optional
 
 from boundary_lint.model import Problem
-from boundary_lint.pipeline import MAX_FILE_BYTES, SQL_SUFFIXES, FileResult, check_source
+from boundary_lint.model import FileResult
+from boundary_lint.pipeline import MAX_FILE_BYTES, SQL_SUFFIXES, check_source
 from boundary_lint.registry import Registry
 
 

@@ -17,16 +17,10 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from boundary_lint import suppress as noqa
 from boundary_lint.model import Problem
-from boundary_lint.pipeline import (
-    FileResult,
-    apply_suppressions,
-    coverage_of,
-    internal_error,
-    may_suppress,
-    new_stats,
-    site_references,
-    unique_findings,
-)
+from boundary_lint.model import FileResult, coverage_of, internal_error, new_stats
+from boundary_lint.pipeline import unique_findings
+from boundary_lint.sql.site_refs import site_references
+from boundary_lint.suppress import apply_suppressions, may_suppress
 from boundary_lint.rules import findings_for
 from boundary_lint.sql.refs import SqlBudget
 from boundary_lint.sql.transactions import piece_transactions

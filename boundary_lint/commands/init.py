@@ -150,7 +150,7 @@ def collect_usage(paths: Sequence[str], settings: Settings, registry_dir: Path,
 def host_usage(host, data: bytes, text: str, display: str, settings, file_path: str) -> Optional[List[Reference]]:
     """A host-language file's references (Prisma models and JPA entities count as models);
     None when its parser is not installed."""
-    from boundary_lint.sites.host_check import host_references
+    from boundary_lint.host_files import host_references
     from boundary_lint.sites.host_tree_sitter import MissingGrammar
 
     try:

@@ -12,16 +12,9 @@ from __future__ import annotations
 import importlib
 from typing import Dict, List, Tuple
 
-from boundary_lint.pipeline import (
-    FileResult,
-    apply_suppressions,
-    coverage_of,
-    internal_error,
-    new_stats,
-    site_references,
-)
-from boundary_lint.model import Problem, Reference
-from boundary_lint.suppress import suppressions_in
+from boundary_lint.model import FileResult, Problem, Reference, coverage_of, internal_error, new_stats
+from boundary_lint.sql.site_refs import site_references
+from boundary_lint.suppress import apply_suppressions, suppressions_in
 from boundary_lint.rules import findings_for
 from boundary_lint.sites.host_tree_sitter import MissingGrammar, Source, first_error, parser_for
 from boundary_lint.languages import NOT_READ, HostLanguage
@@ -34,7 +27,7 @@ def host_references(language: HostLanguage, data: bytes, text: str, path: str, s
 
     Raises :class:`MissingGrammar` when the language's parser is not installed.
     """
-    finder = importlib.import_module(f"{__package__}.{language.finder}")
+    finder = importlib.import_module(f"boundary_lint.sites.{language.finder}")
     problems: List[Problem] = []
     if language.grammar is None:
         sites, refs, comments = finder.find(text, path)
