@@ -27,7 +27,7 @@ from typing import Dict, List, Optional
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench  # noqa: E402
-from boundary_lint.sites import model_index  # noqa: E402
+from boundary_lint.adapters import model_index_store  # noqa: E402
 from boundary_lint.adapters.config_file import load_registry  # noqa: E402
 from boundary_lint.report.owners import owner_lines  # noqa: E402
 from boundary_lint.adapters.runner import run_paths  # noqa: E402
@@ -68,10 +68,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     files = bench.python_files(tree / "django")
     floor_s = bench.timed(lambda: bench.floor(files), repeat=2)
     start = time.perf_counter()
-    index = model_index.build_index(tree, tuple(registry.settings.exclude), tree / ".boundary_lint_cache")
+    index = model_index_store.build_index(tree, tuple(registry.settings.exclude), tree / ".boundary_lint_cache")
     index_cold = time.perf_counter() - start
     start = time.perf_counter()
-    model_index.build_index(tree, tuple(registry.settings.exclude), tree / ".boundary_lint_cache")
+    model_index_store.build_index(tree, tuple(registry.settings.exclude), tree / ".boundary_lint_cache")
     index_warm = time.perf_counter() - start
     target = str(tree / "django")
     cold_1 = bench.timed(lambda: run_paths([target], registry, jobs=1, use_cache=False), repeat=2)

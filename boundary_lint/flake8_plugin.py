@@ -125,6 +125,9 @@ class BoundaryLintPlugin:
         except ConfigError as exc:
             # one line and exit 1 (flake8 prints ExecutionError without a traceback)
             raise _execution_error(f"boundary-lint: {exc}") from None
+        from boundary_lint.adapters.model_index_store import for_registry
+
+        for_registry(registry)  # the model index of the registry's folder: built once per process
         service = self.service or registry.service_for_path(Path(self.filename))
         if service is None:
             return

@@ -8,8 +8,6 @@ plugin already has the tree and calls :func:`check_python_source`.
 from __future__ import annotations
 
 import ast
-import io
-import tokenize
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from boundary_lint import suppress as noqa
 from boundary_lint.suppress import apply_suppressions, may_suppress
 from boundary_lint.sites.ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
 from boundary_lint.sites.literal_positions import source_lines
+from boundary_lint.sites.source_text import decode_source
 from boundary_lint.sites.model_index import ModelIndex
 from boundary_lint.model import (
     FileResult,
@@ -127,7 +126,7 @@ def orm_context(path: str, registry: Registry, service: str, models: Optional[Mo
     from boundary_lint.sites import model_index
     from boundary_lint.sites.orm_access import trigger_words
 
-    index = models if models is not None else model_index.for_registry(registry)
+    index = models if models is not None else (model_index.installed(registry) or model_index.EMPTY)
     relative = registry.relative_text(Path(path)) if getattr(registry, "source", None) is not None else None
     if relative is None or relative == ".":
         relative = Path(path).name
@@ -349,22 +348,6 @@ def _comments_only(data: bytes, text: Optional[str], display: str, service: str)
     comments = noqa.python_suppressions(text)
     _, _, unused, problems = apply_suppressions(display, [], comments)
     return FileResult(display, service, problems=problems, unused=unused)
-
-
-def decode_source(data: bytes, display: str, is_python: bool) -> Tuple[str, Optional[Problem]]:
-    """Bytes -> text, honouring a PEP 263 coding cookie in Python files."""
-    encoding = "utf-8"
-    try:
-        if is_python:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
-        line = data.count(b"\n", 0, exc.start) + 1 if isinstance(exc, UnicodeDecodeError) else 1
-        todo = "save it as UTF-8 or declare its coding (# -*- coding: latin-1 -*-)" if is_python else "save it as UTF-8"
-        return "", Problem(display, line, f"cannot decode as {encoding} ({exc}); {todo}")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.replace("\r\n", "\n"), None
 
 
 def unique_findings(findings: Iterable[Finding]) -> List[Finding]:

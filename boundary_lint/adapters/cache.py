@@ -210,3 +210,13 @@ class ResultCache:
                     other.unlink(missing_ok=True)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+CACHE_ENV = "BOUNDARY_LINT_CACHE_DIR"
+
+
+def cache_folder(registry: Registry) -> Path:
+    """``.boundary_lint_cache/`` beside the registry, or ``$BOUNDARY_LINT_CACHE_DIR`` when set
+    (a read-only checkout, or tests that must leave the repository as it was)."""
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else registry.root / CACHE_DIR

@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
 
+from boundary_lint.registry import Registry
+
 CHECKED_SUFFIXES = (".py", ".pyi", ".sql")
 RUFF_EXCLUDES = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache",
@@ -119,3 +121,15 @@ def iter_other_files(root: str, patterns: Sequence[str] = DEFAULT_EXCLUDES) -> I
         for name in files:
             if not name.endswith(CHECKED_SUFFIXES):
                 yield os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+
+
+def default_excludes(registry: Registry) -> Tuple[str, ...]:
+    """The folders skipped at any depth: ruff's list, or ``settings.exclude`` when given."""
+    configured = registry.settings.default_exclude
+    return tuple(DEFAULT_EXCLUDES if configured is None else configured)
+
+
+def walk_excludes(registry: Registry) -> Tuple[str, ...]:
+    """Every folder pattern a walk of the registry's folder leaves out: the defaults (or what
+    ``settings.exclude`` replaces them with) and the extensions."""
+    return default_excludes(registry) + tuple(registry.settings.exclude)

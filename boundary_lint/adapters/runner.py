@@ -13,17 +13,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
-from boundary_lint.adapters.cache import CACHE_DIR, ResultCache, content_hash, file_hash, registry_key
+from boundary_lint.adapters.cache import ResultCache, cache_folder, content_hash, file_hash, registry_key
 from boundary_lint.adapters.source_files import check_path, read_source, unreadable
 from boundary_lint.model import FileResult
 from boundary_lint.pipeline import MAX_FILE_BYTES
 from boundary_lint.adapters.files import (
-    DEFAULT_EXCLUDES,
+    default_excludes,
     is_excluded,
     iter_files,
     iter_other_files,
     matches_names_only,
     relative_display,
+    walk_excludes,
 )
 from boundary_lint.model import Problem
 from boundary_lint.registry import Registry, glob_to_regex
@@ -72,16 +73,6 @@ def gather(results: Iterable[FileResult], keep=lambda code: True) -> RunResult:
     run.unused_suppressions.sort()
     run.paths.sort()
     return run
-
-
-CACHE_ENV = "BOUNDARY_LINT_CACHE_DIR"
-
-
-def cache_folder(registry: Registry) -> Path:
-    """``.boundary_lint_cache/`` beside the registry, or ``$BOUNDARY_LINT_CACHE_DIR`` when set
-    (a read-only checkout, or tests that must leave the repository as it was)."""
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured) if configured else registry.root / CACHE_DIR
 
 
 def default_jobs() -> int:
@@ -170,8 +161,10 @@ def _model_index(registry: Registry, use_cache: bool, jobs: int = 1, files=None)
     if registry.source is None:
         return model_index.EMPTY
     root = registry.root.resolve()
-    index = model_index.build_index(root, walk_excludes(registry), cache_folder(registry), write=use_cache,
-                                    jobs=jobs, files=files)
+    from boundary_lint.adapters.model_index_store import build_index
+
+    index = build_index(root, walk_excludes(registry), cache_folder(registry), write=use_cache, jobs=jobs,
+                        files=files)
     model_index.install(registry, index)
     return index
 
@@ -219,18 +212,6 @@ def unmatched_path_problems(registry: Registry, paths: Sequence[str], files: Seq
         problems.append(Problem(where, line, f"services.{service}.paths {pattern!r} matches no file; "
                                 "fix the glob (relative to the registry's folder) or remove it", fatal=False))
     return problems
-
-
-def default_excludes(registry: Registry) -> Tuple[str, ...]:
-    """The folders skipped at any depth: ruff's list, or ``settings.exclude`` when given."""
-    configured = registry.settings.default_exclude
-    return tuple(DEFAULT_EXCLUDES if configured is None else configured)
-
-
-def walk_excludes(registry: Registry) -> Tuple[str, ...]:
-    """Every folder pattern a walk of the registry's folder leaves out: the defaults (or what
-    ``settings.exclude`` replaces them with) and the extensions."""
-    return default_excludes(registry) + tuple(registry.settings.exclude)
 
 
 def registry_display(registry: Registry) -> str:

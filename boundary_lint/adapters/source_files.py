@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from boundary_lint.model import Problem
+from boundary_lint.adapters.model_index_store import for_registry
 from boundary_lint.model import FileResult
 from boundary_lint.pipeline import MAX_FILE_BYTES, SQL_SUFFIXES, check_source
 from boundary_lint.registry import Registry
@@ -41,6 +42,7 @@ def check_file(
     service = service_override or registry.service_for_path(path)
     if service is None:
         return FileResult(display, None, checked=False)
+    for_registry(registry)  # the model index of the registry's folder, once per process
     return check_path(path, display, registry, service, prefilter)
 
 

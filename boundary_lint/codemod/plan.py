@@ -385,8 +385,10 @@ def plan_source(path: str, source: str, registry: Registry, service: str,
 
     The one ``ast`` parse serves both; a file that does not parse gets an empty plan.
     """
+    from boundary_lint.adapters.model_index_store import for_registry
     from boundary_lint.pipeline import check_python_source
 
+    for_registry(registry)  # the model index of the registry's folder, once per process
     planner = planner or Planner(registry)
     try:
         tree = ast.parse(source, filename=path)

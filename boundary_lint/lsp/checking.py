@@ -19,6 +19,7 @@ from typing import Dict, Optional, Tuple
 from boundary_lint.commands import check_options as adoption
 from boundary_lint.pipeline import MAX_FILE_BYTES, PYTHON_SUFFIXES, SQL_SUFFIXES, check_source
 from boundary_lint.adapters.config_file import config_starts, find_config, load_registry
+from boundary_lint.adapters.model_index_store import for_registry
 from boundary_lint.model import Problem
 from boundary_lint.registry import ConfigError, Registry
 from boundary_lint.report.formats import RunResult
@@ -91,6 +92,7 @@ def check_text(text: str, path: Path, registry: Registry, service: str) -> RunRe
         result = gather([])
         result.problems = [Problem(display, 1, f"skipped: larger than {MAX_FILE_BYTES / 1e6:g} MB")]
         return result
+    for_registry(registry)  # the model index of the registry's folder, once per process
     file_result = check_source(text.replace("\r\n", "\n"), path, display, registry, service)
     run = gather([file_result])
     err = io.StringIO()  # what check would print about the baseline is not the editor's

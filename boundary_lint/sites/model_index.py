@@ -1,8 +1,10 @@
 """The project's model index: which ORM class maps which table, across the registry's folder.
 
 A pre-pass before checking. Each Python file under the registry's folder that may
-define a model gives a *record* (pure: its text alone decides it; JSON, cached
-by size and mtime in ``.boundary_lint_cache/``); the records together give the
+define a model gives a *record* (pure: its text alone decides it; JSON, read and
+cached by size and mtime in ``.boundary_lint_cache/`` by
+:mod:`boundary_lint.adapters.model_index_store`, which also installs the index of a
+registry's folder for the process); the records together give the
 :class:`ModelIndex`, resolved without any I/O:
 
 - Django: subclasses of ``models.Model`` (directly, through abstract bases or other
@@ -37,8 +39,6 @@ import itertools
 import json
 import os
 import re
-import stat
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -353,7 +353,7 @@ def lines_holding(text: str, lines: Sequence[str], words: Sequence[str]) -> List
 
 def _parse_classes(data: bytes) -> Optional[ast.AST]:
     """The module parsed with function bodies left out (but a ``declared_attr`` rule's)."""
-    from boundary_lint.pipeline import decode_source
+    from boundary_lint.sites.source_text import decode_source
     from boundary_lint.sites.literal_positions import source_lines
     from boundary_lint.prefilter.partial_parse import parse_hollowed
 
@@ -754,164 +754,38 @@ def _django_table(db_table: str) -> Tuple[Optional[str], str]:
     return None, (parts[0] if quoted else parts[0].lower()) if parts else name
 
 
-# -- building for a registry, cached --------------------------------------------------------
-
-CACHE_FILE = "models.json"
-_PROCESS: Dict[str, ModelIndex] = {}
-
-
-def index_files(root: Path, excludes: Sequence[str] = ()) -> List[Tuple[Path, str]]:
-    """The Python files under ``root``, folders matching ``excludes`` (the whole list) left out."""
-    from boundary_lint.adapters.files import iter_files
-
-    from boundary_lint.adapters.files import relative_display
-
-    return [(path, relative_display(display, str(root)))
-            for path, display in iter_files([str(root)], excludes, defaults=()) if path.suffix == ".py"]
-
-
-def _record_of_path(item: Tuple[str, str]) -> Optional[dict]:
-    path, relative = item
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(5_000_001)
-    except OSError:
-        return None
-    return file_record(data, relative) if len(data) <= 5_000_000 else None
-
-
-MIN_FILES_PER_JOB = 64
-
-
-def _records(todo: List[Tuple[str, str]], jobs: int) -> List[Optional[dict]]:
-    """The records of files not in the cache, in a process pool when there are many."""
-    jobs = min(jobs, len(todo) // MIN_FILES_PER_JOB)
-    if jobs <= 1:
-        return [_record_of_path(item) for item in todo]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        return list(pool.map(_record_of_path, todo, chunksize=max(1, len(todo) // (jobs * 8))))
-
-
-def build_index(root: Path, excludes: Sequence[str] = (), cache_dir: Optional[Path] = None,
-                write: bool = True, jobs: int = 1, files: Optional[Sequence[Tuple[Path, str]]] = None) -> ModelIndex:
-    """The index of every model under ``root``; a file unchanged since the cache was written
-    (same size and mtime) is not read again. ``write=False`` reads the cache, never writes it;
-    ``jobs`` reads the other files in that many processes; ``files``: the Python files under
-    ``root`` as ``(path, relative)``, when the caller walked the folder already (as
-    :func:`index_files` would give them)."""
-    cache_file = cache_dir / CACHE_FILE if cache_dir is not None else None
-    stamp = _stamp(root)
-    cached, known_digest = _load_cache(cache_file, stamp)
-    entries: Dict[str, list] = {}
-    todo: List[Tuple[str, str]] = []
-    for path, relative in (index_files(root, excludes) if files is None else files):
-        try:
-            info = os.lstat(path)
-        except OSError:
-            continue
-        if not stat.S_ISREG(info.st_mode):
-            continue  # a FIFO or device is never opened (it could block), a symlink never followed
-        entry = cached.get(relative)
-        if isinstance(entry, list) and len(entry) == 3 and entry[0] == info.st_size and entry[1] == info.st_mtime_ns:
-            entries[relative] = entry
-        else:
-            entries[relative] = [info.st_size, info.st_mtime_ns, None]
-            todo.append((str(path), relative))
-    for (_, relative), record in zip(todo, _records(todo, jobs)):
-        entries[relative][2] = record
-    index = ModelIndex.from_records(entry[2] for entry in entries.values() if entry[2] is not None)
-    index.scanned = frozenset(module_name(relative) for relative in entries)
-    if not todo and len(entries) == len(cached):
-        index.known_digest = known_digest  # the same records the cache's digest was taken of
-    elif write and cache_file is not None:
-        _save_cache(cache_file, {"stamp": stamp, "version": INDEX_VERSION, "digest": index.digest(),
-                                 "files": entries})
-    return index
-
-
-def _stamp(root: Path) -> str:
-    """The checker's code and the folder indexed: a cache of another version, or of another
-    project sharing ``$BOUNDARY_LINT_CACHE_DIR``, is not used."""
-    from boundary_lint.adapters.cache import code_stamp
-
-    return hashlib.blake2b(f"{code_stamp()}\0{root}".encode(), digest_size=8).hexdigest()
-
-
-def _load_cache(cache_file: Optional[Path], stamp: str) -> Tuple[Dict[str, list], Optional[str]]:
-    """``(relative path -> [size, mtime, record], digest)`` from the cache; empty when it is
-    missing, damaged, or of another stamp."""
-    if cache_file is None:
-        return {}, None
-    try:
-        with open(cache_file, encoding="utf-8") as handle:
-            loaded = json.load(handle)
-    except (OSError, ValueError):
-        return {}, None
-    if not (isinstance(loaded, dict) and loaded.get("stamp") == stamp and isinstance(loaded.get("files"), dict)):
-        return {}, None
-    digest = loaded.get("digest")
-    return loaded["files"], digest if isinstance(digest, str) else None
-
-
-def _save_cache(cache_file: Path, content: dict) -> None:
-    """Write the cache by an atomic replace (a concurrent run never reads half of it); a
-    folder that cannot be written only costs time."""
-    folder = cache_file.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        gitignore = folder / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(content, handle)
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass
-
+# -- the index of each registry's folder in this process ---------------------------------
 
 EMPTY = ModelIndex()
-
-
-def for_registry(registry, use_cache: bool = True) -> ModelIndex:
-    """The index of the registry's folder, built once per process (a registry built in memory,
-    with no file, has no folder of its own: its index is empty). The cache ``check`` keeps is
-    read, never written here: ``fix --diff`` and flake8 write nothing into the project."""
-    if getattr(registry, "source", None) is None:
-        return EMPTY
-    root = _resolved_root(registry)
-    key = f"{root}\0{use_cache}"
-    if key not in _PROCESS:
-        from boundary_lint.adapters.runner import cache_folder, walk_excludes
-
-        _PROCESS[key] = build_index(root, walk_excludes(registry), cache_folder(registry) if use_cache else None,
-                                    write=False)
-    return _PROCESS[key]
+_PROCESS: Dict[str, ModelIndex] = {}
+_ROOTS: Dict[str, Path] = {}
 
 
 def install(registry, index: ModelIndex) -> None:
-    """Make ``index`` the one :func:`for_registry` returns in this process (workers)."""
+    """Make ``index`` the one :func:`installed` returns for the registry's folder in this process
+    (the run builds it, :mod:`boundary_lint.adapters.model_index_store`; workers receive it)."""
     if getattr(registry, "source", None) is None:
         return
-    root = _resolved_root(registry)
+    root = resolved_root(registry)
     _PROCESS[f"{root}\0True"] = index
     _PROCESS[f"{root}\0False"] = index
 
 
-def _resolved_root(registry) -> Path:
+def installed(registry, use_cache: bool = True) -> Optional[ModelIndex]:
+    """The index installed for the registry's folder (EMPTY for a registry with no file: it has
+    no folder of its own), None when none was built in this process yet."""
+    if getattr(registry, "source", None) is None:
+        return EMPTY
+    return _PROCESS.get(f"{resolved_root(registry)}\0{use_cache}")
+
+
+def resolved_root(registry) -> Path:
     """The registry's folder through symlinks, resolved once per process (the checker asks
     for every file it reads)."""
     text = os.path.abspath(registry.root)  # no system call; the working directory may change
     if text not in _ROOTS:
         _ROOTS[text] = Path(text).resolve()
     return _ROOTS[text]
-
-
-_ROOTS: Dict[str, Path] = {}
 
 
 def forget() -> None:

@@ -13,7 +13,9 @@ import pytest
 from boundary_lint.sites import model_index
 from boundary_lint.adapters.config_file import load_registry
 from boundary_lint.registry_schema import registry_from_mapping
-from boundary_lint.sites.model_index import ModelIndex, build_index
+from boundary_lint.adapters import model_index_store
+from boundary_lint.adapters.model_index_store import build_index
+from boundary_lint.sites.model_index import ModelIndex
 from boundary_lint.prefilter.lines import trigger_lines
 from conftest import FIXTURES
 from expectations import as_tuples, at, expected_under
@@ -106,8 +108,8 @@ def test_a_warm_run_reads_no_file_for_the_index_and_a_model_change_reaches_its_u
     first = run_cli("check", "--format", "json", "orders/service.py", cwd=project)
     assert ("orders/service.py", 13, "BND100", "billing.invoices") in as_tuples(first.json["findings"])
     reads = []
-    original = model_index.file_record
-    monkeypatch.setattr(model_index, "file_record", lambda data, rel: reads.append(rel) or original(data, rel))
+    original = model_index_store.file_record
+    monkeypatch.setattr(model_index_store, "file_record", lambda data, rel: reads.append(rel) or original(data, rel))
     again = run_cli("check", "--format", "json", "orders/service.py", cwd=project)
     assert reads == [] and again.json == first.json
     models = project / "billing" / "models.py"
@@ -136,8 +138,8 @@ def test_the_flake8_plugin_builds_the_index_once_from_the_registrys_folder(monke
 
     model_index.forget()
     built = []
-    original = model_index.build_index
-    monkeypatch.setattr(model_index, "build_index", lambda *a, **k: built.append(a) or original(*a, **k))
+    original = model_index_store.build_index
+    monkeypatch.setattr(model_index_store, "build_index", lambda *a, **k: built.append(a) or original(*a, **k))
     BoundaryLintPlugin.config_path = str(PROJECT / "boundaries.toml")
     BoundaryLintPlugin.service = None
     BoundaryLintPlugin._registry = None

@@ -15,7 +15,9 @@ from boundary_lint.sites import model_index
 from boundary_lint.prefilter import lines as prefilter
 from boundary_lint.adapters import runner
 from boundary_lint.adapters.config_file import load_registry
-from boundary_lint.sites.model_index import CACHE_FILE, ModelIndex, build_index, index_files
+from boundary_lint.adapters import model_index_store
+from boundary_lint.adapters.model_index_store import CACHE_FILE, build_index, index_files
+from boundary_lint.sites.model_index import ModelIndex
 from conftest import FIXTURES
 from expectations import as_tuples
 
@@ -48,7 +50,7 @@ def spy(monkeypatch, owner, name):
 def test_a_warm_run_neither_reads_nor_resolves_the_index(project, run_cli, monkeypatch):
     first = run_cli("check", "--format", "json", ".", cwd=project)
     model_index.forget()
-    reads = spy(monkeypatch, model_index, "file_record")
+    reads = spy(monkeypatch, model_index_store, "file_record")
     resolved = spy(monkeypatch, ModelIndex, "_resolve")
     again = run_cli("check", "--format", "json", ".", cwd=project)
     assert reads == [] and resolved == [] and again.json == first.json
@@ -63,7 +65,7 @@ def test_no_cache_reads_the_index_cache_writes_nothing_and_sees_edits(project, r
     cache_file = project / ".boundary_lint_cache" / CACHE_FILE
     written = cache_file.stat().st_mtime_ns
     model_index.forget()
-    reads = spy(monkeypatch, model_index, "file_record")
+    reads = spy(monkeypatch, model_index_store, "file_record")
     named = run_cli("check", "--no-cache", "--format", "json", "orders/service.py", cwd=project)
     assert reads == []
     assert as_tuples(named.json["findings"]) == {f for f in as_tuples(whole.json["findings"])
@@ -78,7 +80,7 @@ def test_no_cache_reads_the_index_cache_writes_nothing_and_sees_edits(project, r
 
 def test_the_run_s_own_walk_is_the_index_s_file_list(project, run_cli, monkeypatch):
     model_index.forget()
-    walks = spy(monkeypatch, model_index, "index_files")
+    walks = spy(monkeypatch, model_index_store, "index_files")
     run_cli("check", "--no-cache", ".", cwd=project)
     assert walks == []  # the run walked the registry's folder: the index did not walk it again
     registry = load_registry(project / "boundaries.toml")
