@@ -125,7 +125,7 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterab
     return Lines(_lines_of(source, found + literals), _lines_of(source, orm))
 
 
-def touches(node, lines: List[int]) -> bool:
+def touches(node, lines: Sequence[int]) -> bool:
     """Does the statement (decorators included) span any of the sorted ``lines``?"""
     first = getattr(node, "lineno", None)
     if first is None:
@@ -133,6 +133,11 @@ def touches(node, lines: List[int]) -> bool:
     last = getattr(node, "end_lineno", None) or first
     for decorator in getattr(node, "decorator_list", ()):
         first = min(first, decorator.lineno)
+    return spans_any(lines, first, last)
+
+
+def spans_any(lines: Sequence[int], first: int, last: int) -> bool:
+    """Is one of the sorted ``lines`` between ``first`` and ``last`` (inclusive)?"""
     index = bisect.bisect_left(lines, first)
     return index < len(lines) and lines[index] <= last
 

@@ -26,6 +26,8 @@ import itertools
 import re
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence
 
+from boundary_lint.prefilter.lines import spans_any
+
 MIN_SAVING = 2000
 """Below this many characters left out, a plain parse is as quick."""
 MIN_BODY = 100
@@ -95,7 +97,7 @@ def _bodies_to_hollow(
         if triple_double % 2 or triple_single % 2:
             continue  # perhaps inside a string: "def" in a docstring's example
         body = _body(source, lines, starts, header, indent)
-        if body is None or _touches(interesting, header, body.last):
+        if body is None or spans_any(interesting, header, body.last):
             continue
         begin, end = starts[body.first - 1], starts[body.last]
         if (source.count('"""', begin, end) % 2 or source.count("'''", begin, end) % 2
@@ -186,11 +188,6 @@ def _control_flow(indent: int) -> "re.Pattern[str]":
         pattern = _CONTROL_FLOWS[indent] = re.compile(r"^ {%d}(?:(?:%s)\b|[\w.]+\()" % (indent, keywords),
                                                       re.MULTILINE)
     return pattern
-
-
-def _touches(interesting: Sequence[int], first: int, last: int) -> bool:
-    index = bisect.bisect_left(interesting, first)
-    return index < len(interesting) and interesting[index] <= last
 
 
 def _indent_of(line: str) -> int:

@@ -27,12 +27,12 @@ or the call), so a ``# noqa`` there suppresses it.
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from boundary_lint.prefilter.triggers import ALEMBIC_NAMES
+from boundary_lint.prefilter.lines import touches
 from boundary_lint.sites.ast_calls import argument, callee_name
 from boundary_lint.sites.literal_positions import node_position
 from boundary_lint.model import HOLE_PREFIX, Operation, Position, Reference, TableName, fingerprint
@@ -226,7 +226,7 @@ class OrmFinder(ast.NodeVisitor):
     # -- traversal ---------------------------------------------------------
 
     def visit(self, node: ast.AST) -> None:
-        if self.hot is not None and isinstance(node, ast.stmt) and not _touches(node, self.hot):
+        if self.hot is not None and isinstance(node, ast.stmt) and not touches(node, self.hot):
             return
         super().visit(node)
 
@@ -546,15 +546,6 @@ class _NoMetadata:
 
 
 _NO_METADATA = _NoMetadata()
-
-
-def _touches(node: ast.stmt, lines: List[int]) -> bool:
-    """Does the statement span one of the (sorted) line numbers?"""
-    first = node.lineno
-    for decorator in getattr(node, "decorator_list", ()):
-        first = min(first, decorator.lineno)
-    index = bisect.bisect_left(lines, first)
-    return index < len(lines) and lines[index] <= (node.end_lineno or node.lineno)
 
 
 def _is_string(expr: ast.expr) -> bool:

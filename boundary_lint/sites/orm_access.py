@@ -38,6 +38,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
+from boundary_lint.prefilter.lines import touches
 from boundary_lint.sites.literal_positions import char_column, node_position
 from boundary_lint.model import HOLE_PREFIX, Operation, Position, Reference, TableName
 from boundary_lint.sites.model_index import RELATION_FIELDS, ModelIndex, ModelInfo, dotted, expand, file_imports
@@ -92,22 +93,16 @@ def _hot_statements(body: Sequence[ast.stmt], hot: Optional[List[int]], around: 
     """The statements to walk: those on hot lines; in a class, only its hot members (a
     function is walked whole: its bindings matter)."""
     for statement in body:
-        if hot is not None and not _touches(statement, hot):
+        if hot is not None and not touches(statement, hot):
             continue
         if hot is not None and isinstance(statement, ast.ClassDef) and len(statement.body) > 1:
-            if any(_touches(d, hot) for d in statement.decorator_list) or any(
-                    _touches(b, hot) for b in statement.bases + [k.value for k in statement.keywords]):
+            if any(touches(d, hot) for d in statement.decorator_list) or any(
+                    touches(b, hot) for b in statement.bases + [k.value for k in statement.keywords]):
                 yield statement, around
                 continue
             yield from _hot_statements(statement.body, hot, statement)
         else:
             yield statement, around
-
-
-def _touches(node: ast.stmt, lines: List[int]) -> bool:
-    from boundary_lint.prefilter.lines import touches
-
-    return touches(node, lines)
 
 
 class AccessFinder:
