@@ -196,20 +196,29 @@ class ResultCache:
         }
         if not self.dirty and len(kept) == len(self.entries):
             return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            gitignore = self.folder / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n")
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"version": __version__, "entries": kept}, handle)
-            os.replace(tmp, self.file)
-            for other in self.folder.glob("results-*.json"):
-                if other != self.file:
-                    other.unlink(missing_ok=True)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        if not write_cache_json(self.file, {"version": __version__, "entries": kept}):
+            return
+        for other in self.folder.glob("results-*.json"):
+            if other != self.file:
+                other.unlink(missing_ok=True)
+
+
+def write_cache_json(file: Path, content: dict) -> bool:
+    """Write a cache file of the cache folder by an atomic replace (a concurrent run never reads
+    half of it), the folder git-ignored; False when it cannot be written (that only costs time)."""
+    folder = file.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        gitignore = folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(content, handle)
+        os.replace(tmp, file)
+    except OSError:
+        return False
+    return True
 
 
 CACHE_ENV = "BOUNDARY_LINT_CACHE_DIR"

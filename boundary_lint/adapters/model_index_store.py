@@ -10,11 +10,10 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from boundary_lint.adapters.cache import cache_folder, code_stamp
+from boundary_lint.adapters.cache import cache_folder, code_stamp, write_cache_json
 from boundary_lint.adapters.files import iter_files, relative_display, walk_excludes
 from boundary_lint.sites.model_index import (
     _PROCESS,
@@ -93,8 +92,8 @@ def build_index(root: Path, excludes: Sequence[str] = (), cache_dir: Optional[Pa
     if not todo and len(entries) == len(cached):
         index.known_digest = known_digest  # the same records the cache's digest was taken of
     elif write and cache_file is not None:
-        _save_cache(cache_file, {"stamp": stamp, "version": INDEX_VERSION, "digest": index.digest(),
-                                 "files": entries})
+        write_cache_json(cache_file, {"stamp": stamp, "version": INDEX_VERSION, "digest": index.digest(),
+                                      "files": entries})
     return index
 
 
@@ -118,23 +117,6 @@ def _load_cache(cache_file: Optional[Path], stamp: str) -> Tuple[Dict[str, list]
         return {}, None
     digest = loaded.get("digest")
     return loaded["files"], digest if isinstance(digest, str) else None
-
-
-def _save_cache(cache_file: Path, content: dict) -> None:
-    """Write the cache by an atomic replace (a concurrent run never reads half of it); a
-    folder that cannot be written only costs time."""
-    folder = cache_file.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        gitignore = folder / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(content, handle)
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass
 
 
 def for_registry(registry, use_cache: bool = True) -> ModelIndex:
