@@ -24,7 +24,6 @@ from boundary_lint.model import (
     Finding,
     Problem,
     Reference,
-    SqlSite,
     SuppressedFinding,
     UnusedSuppression,
     coverage_of,
@@ -35,10 +34,13 @@ from boundary_lint.prefilter.partial_parse import parse_hollowed
 from boundary_lint.prefilter.lines import Lines, trigger_lines
 from boundary_lint.registry import Registry
 from boundary_lint.rules import findings_for
+from boundary_lint.rules.transactions import may_cross, writes_elsewhere
 from boundary_lint.sites.orm import orm_references
 from boundary_lint.sites.python import python_sql_sites
 from boundary_lint.sites.sql_files import sql_file_site
+from boundary_lint.sites.transactions import python_transactions
 from boundary_lint.sql.site_refs import site_references
+from boundary_lint.sql.transactions import sql_transactions
 from boundary_lint.languages import host_language
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -74,15 +76,16 @@ def check_python_source(
             tree, problem = parse_python(source, path)
             if problem is not None:
                 return FileResult(path, service, problems=[problem])
-        stats = new_stats()
-        proof = statement_proof(registry, service, prove)
-        refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context, stats,
-                                           proof)
-        if proof is not None and writes_elsewhere(refs, registry, service) and opens_transaction(tree=tree):
-            stats = new_stats()  # BND108 counts the service's own writes, which the proof may have skipped
+
+        def read(proof):
+            stats = new_stats()
             refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context,
-                                               stats)
-        findings = findings_for(refs, registry, service, path, file_transactions(refs, registry, service, tree))
+                                               stats, proof)
+            return refs, problems, stats
+
+        refs, problems, stats, transactions = references_and_transactions(
+            read, lambda: python_transactions(tree), registry, service, prove)
+        findings = findings_for(refs, registry, service, path, transactions)
         suppressed: List[SuppressedFinding] = []
         unused: List[UnusedSuppression] = []
         if findings or may_suppress(source):
@@ -95,19 +98,21 @@ def check_python_source(
                       orm_unresolved=stats["orm_unresolved"], unused=unused, coverage=coverage_of(stats))
 
 
-def file_transactions(refs, registry: Registry, service: str, tree: Optional[ast.AST] = None, site=None) -> tuple:
-    """The file's transaction spans (BND108), found only when its writes touch two owners."""
-    from boundary_lint.rules.transactions import may_cross
+def references_and_transactions(read, transactions_of, registry: Registry, service: str, prove: bool):
+    """A file's references, problems, coverage counts and the transactions BND108 judges.
 
-    if not may_cross(refs, registry, service):
-        return ()
-    if site is not None:
-        from boundary_lint.sql.transactions import sql_transactions
-
-        return sql_transactions(site.text, site)
-    from boundary_lint.sites.transactions import python_transactions
-
-    return python_transactions(tree)
+    ``read(may_find)`` reads the references, statements proved finding-free not parsed
+    (``may_find`` None: every statement parsed); ``transactions_of()`` finds the file's
+    transaction spans. They are looked for only when the file writes a table another service
+    owns (or none does), and kept only when its writes touch two owners; the file is then read
+    again with nothing skipped, since the proof may have skipped the service's own writes.
+    """
+    proof = statement_proof(registry, service, prove)
+    refs, problems, stats = read(proof)
+    transactions = transactions_of() if writes_elsewhere(refs, registry, service) else ()
+    if transactions and proof is not None:
+        refs, problems, stats = read(None)
+    return refs, problems, stats, transactions if may_cross(refs, registry, service) else ()
 
 
 @dataclass(frozen=True)
@@ -152,27 +157,6 @@ def parse_python(source: str, path: str) -> Tuple[Optional[ast.AST], Optional[Pr
     return None, Problem(path, line, f"cannot parse as Python ({reason}); fix the syntax or exclude the file")
 
 
-def writes_elsewhere(refs, registry: Registry, service: str) -> bool:
-    """Does the file write a table another service owns (or none does)? Then, where it opens a
-    transaction, the statements the proof skipped must be read after all: they may hold the
-    service's own writes, and a transaction writing both is BND108."""
-    from boundary_lint.rules.tables import owner_and_table
-    from boundary_lint.rules.transactions import is_write
-
-    return any(is_write(r) and owner_and_table(r, registry, service)[0] != service for r in refs)
-
-
-def opens_transaction(tree: Optional[ast.AST] = None, site: Optional[SqlSite] = None) -> bool:
-    """Does the file open a transaction at all (a Python block or commit, a ``BEGIN``)?"""
-    if site is not None:
-        from boundary_lint.sql.transactions import sql_transactions
-
-        return bool(sql_transactions(site.text, site))
-    from boundary_lint.sites.transactions import python_transactions
-
-    return bool(python_transactions(tree))
-
-
 def statement_proof(registry: Registry, service: str, prove: bool):
     """``may_find`` of the statements of ``service``'s files, or None to parse them all."""
     if not prove:
@@ -187,13 +171,14 @@ def check_sql_source(path: str, source: str, registry: Registry, service: str, p
     """Check a ``.sql`` file of a known service (``prove``: see :func:`check_python_source`)."""
     try:
         site = sql_file_site(source)
-        stats = new_stats()
-        proof = statement_proof(registry, service, prove)
-        refs, problems = site_references([site], registry.settings.dialect, path, stats, proof)
-        if proof is not None and writes_elsewhere(refs, registry, service) and opens_transaction(site=site):
-            stats = new_stats()  # BND108 counts the service's own writes, which the proof may have skipped
-            refs, problems = site_references([site], registry.settings.dialect, path, stats)
-        findings = findings_for(refs, registry, service, path, file_transactions(refs, registry, service, site=site))
+
+        def read(proof):
+            stats = new_stats()
+            return (*site_references([site], registry.settings.dialect, path, stats, proof), stats)
+
+        refs, problems, stats, transactions = references_and_transactions(
+            read, lambda: sql_transactions(site.text, site), registry, service, prove)
+        findings = findings_for(refs, registry, service, path, transactions)
         suppressed: List[SuppressedFinding] = []
         unused: List[UnusedSuppression] = []
         if findings or may_suppress(source):

@@ -125,8 +125,8 @@ def check_sql_stream(path: Path, display: str, registry, service: str, prove: bo
     its transactions (BND108): a ``BEGIN ... COMMIT`` may span pieces, and the statements the
     proof skipped may hold the service's own writes.
     """
-    from boundary_lint.pipeline import statement_proof, writes_elsewhere
-    from boundary_lint.rules.transactions import may_cross
+    from boundary_lint.pipeline import statement_proof
+    from boundary_lint.rules.transactions import may_cross, writes_elsewhere
 
     try:
         read = _read_pieces(path, display, registry, service, statement_proof(registry, service, prove), **limits)

@@ -72,6 +72,12 @@ def transaction_findings(
     return findings
 
 
+def writes_elsewhere(refs: Iterable[Reference], registry: Registry, service: str) -> bool:
+    """Does the file write a table another service owns (or none does)? Only then can one of
+    its transactions write two owners' tables."""
+    return any(is_write(r) and owner_and_table(r, registry, service)[0] != service for r in refs)
+
+
 def may_cross(refs: Iterable[Reference], registry: Registry, service: str) -> bool:
     """Do the file's writes touch two owners at all (else its transactions need not be found)?"""
     owners = set()
