@@ -91,6 +91,9 @@ class SqlSite:
 HOLE_PREFIX = "bl_hole_"
 """Identifier substituted for a run-time value inside SQL text (``bl_hole_0``...)."""
 
+TEMPORARY_SCHEMA = "pg_temp"
+"""Where a temporary table lives (PostgreSQL's name; a system schema, so no service's)."""
+
 
 @dataclass(frozen=True, order=True)
 class TableName:

@@ -25,7 +25,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 import sqlglot
 from sqlglot import exp
 
-from boundary_lint.model import HOLE_PREFIX, Operation, TableName, TableRef, fingerprint
+from boundary_lint.model import HOLE_PREFIX, TEMPORARY_SCHEMA, Operation, TableName, TableRef, fingerprint
 from boundary_lint.sql.nested import format_literals, nested_literals
 from boundary_lint.sql.scan import scan_tables
 from boundary_lint.sql.split import (
@@ -432,6 +432,20 @@ def _classify(table: exp.Table) -> Optional[Operation]:
     return Operation.READ
 
 
+def _creates_temporary(table: exp.Table) -> bool:
+    """``CREATE TEMP TABLE t`` / ``SELECT ... INTO TEMP t``: ``t`` is the session's own
+    (PostgreSQL puts it in ``pg_temp``), whatever the search path says."""
+    node, parent = table, table.parent
+    if isinstance(parent, exp.Schema) and node.arg_key == "this":
+        node, parent = parent, parent.parent
+    if isinstance(parent, exp.Into):
+        return bool(parent.args.get("temporary"))
+    if not isinstance(parent, exp.Create) or node.arg_key != "this":
+        return False
+    properties = parent.args.get("properties")
+    return properties is not None and any(isinstance(p, exp.TemporaryProperty) for p in properties.expressions)
+
+
 def _kind(node: exp.Expression) -> Optional[str]:
     kind = node.args.get("kind")
     return kind.upper() if isinstance(kind, str) else None
@@ -526,6 +540,8 @@ def _tree_refs(tree: exp.Expression, masked: str, base: int) -> List[Found]:
         schema, schema_dyn = _norm(db) if db is not None else (None, False)
         if has_with and schema is None and not name_dyn and name in _cte_names(table):
             continue
+        if schema is None and _creates_temporary(table):
+            schema = TEMPORARY_SCHEMA
         start = _start(parts[0])
         if start is None:
             start = this.meta.get("bl_offset", 0)

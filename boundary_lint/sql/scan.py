@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Tuple
 
-from boundary_lint.model import HOLE_PREFIX, Operation, TableName
+from boundary_lint.model import HOLE_PREFIX, TEMPORARY_SCHEMA, Operation, TableName
 
 _TOKEN = re.compile(
     r'"(?:[^"]|"")*"?|`[^`]*`?|[A-Za-z_\x80-\uffff][\w$\x80-\uffff]*|\$\d+|%\(\w+\)s|%s'
@@ -214,6 +214,7 @@ def _scan(toks: List[Token], ups: List[str]) -> List[Tuple[int, TableName, Opera
         j = i + 1
         while j < len(ups) and ups[j] in _MODIFIERS:
             j += 1
+        temporary = _creates_temporary(ups[max(0, i - 2):j], up, first)
         if j + 1 < len(ups) and ups[j] == "IF":
             j += 3 if ups[j + 1] == "NOT" else 2
         while True:
@@ -222,6 +223,8 @@ def _scan(toks: List[Token], ups: List[str]) -> List[Tuple[int, TableName, Opera
                 break
             if op == Operation.READ and j < len(ups) and ups[j] == "(" and up != "VIEW":
                 j = _skip_parens(ups, j)  # FROM f(...) is a function call, not a table
+            elif temporary and ref[1].schema is None:
+                found.append((ref[0], TableName(TEMPORARY_SCHEMA, ref[1].name, False, ref[1].name_is_dynamic), op))
             else:
                 found.append((ref[0], ref[1], op))
             if up not in _LISTS:
@@ -240,6 +243,13 @@ def _scan(toks: List[Token], ups: List[str]) -> List[Tuple[int, TableName, Opera
             else:
                 break
     return found
+
+
+def _creates_temporary(around: List[str], up: str, first: str) -> bool:
+    """``CREATE [GLOBAL] TEMP TABLE t`` or ``SELECT ... INTO TEMP t``: ``t`` is the session's own."""
+    if not ((up == "TABLE" and first == "CREATE") or (up == "INTO" and first in ("SELECT", "WITH"))):
+        return False
+    return "TEMP" in around or "TEMPORARY" in around
 
 
 def _skip_parens(ups: List[str], j: int) -> int:

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from boundary_lint.model import Problem, Reference, SqlSite
+from boundary_lint.model import TEMPORARY_SCHEMA, Problem, Reference, SqlSite, TableName
 
 
 def site_references(
@@ -57,7 +58,27 @@ def site_references(
                     fingerprint=ref.statement_fingerprint,
                 )
             )
-    return refs, problems
+    return session_tables(refs), problems
+
+
+def session_tables(refs: List[Reference]) -> List[Reference]:
+    """An unqualified name the same file creates as a temporary table names that table
+    (PostgreSQL looks in ``pg_temp`` first), wherever it appears in the file: no service's.
+
+    >>> from boundary_lint.model import Operation, Position
+    >>> made = Reference(Position(1, 1), TableName(TEMPORARY_SCHEMA, "ids"), Operation.DDL)
+    >>> used = Reference(Position(2, 1), TableName(None, "ids"), Operation.READ)
+    >>> [r.table.qualified() for r in session_tables([used, made])]
+    ['pg_temp.ids', 'pg_temp.ids']
+    """
+    temporary = {ref.table.name for ref in refs if ref.table.schema == TEMPORARY_SCHEMA and not ref.table.is_dynamic}
+    if not temporary:
+        return refs
+    return [
+        replace(ref, table=TableName(TEMPORARY_SCHEMA, ref.table.name))
+        if ref.table.schema is None and not ref.table.is_dynamic and ref.table.name in temporary else ref
+        for ref in refs
+    ]
 
 
 def _budget_problem(path: str, site: SqlSite, budget) -> Problem:

@@ -58,6 +58,11 @@ R, W, F, D = "read", "write", "fk", "ddl"
 # One statement each: every operation and statement kind.
 # ---------------------------------------------------------------------------
 STATEMENTS = [
+    # a temporary table is the session's own (pg_temp), not the search path's
+    ("CREATE TEMP TABLE scratch (id int)", [("scratch", "pg_temp.scratch", D)]),
+    ("CREATE GLOBAL TEMPORARY TABLE g (a int)", [("g", "pg_temp.g", D)]),
+    ("SELECT a INTO TEMP t3 FROM public.b", [("t3", "pg_temp.t3", W), ("public.b", "public.b", R)]),
+    ("CREATE TABLE temp_x (a int)", [("temp_x", "temp_x", D)]),
     # reads: FROM, JOIN, aliases, subquery, lateral, TABLE, case, quotes, catalog
     ("SELECT s.id FROM public.strategy s JOIN public.portfolio AS p ON p.sid = s.id",
      [("public.strategy", "public.strategy", R), ("public.portfolio", "public.portfolio", R)]),
@@ -324,7 +329,7 @@ SCAN = [
     ("CREATE TABLE order_service.o (sid int REFERENCES public.strategy (id) ON UPDATE CASCADE)",
      [("order_service.o", "order_service.o", D), ("public.strategy", "public.strategy", F)]),
     ("CREATE TEMP TABLE tmp ON COMMIT DROP AS SELECT * FROM public.strategy",
-     [("tmp", "tmp", D), ("public.strategy", "public.strategy", R)]),
+     [("tmp", "pg_temp.tmp", D), ("public.strategy", "public.strategy", R)]),
     ("CREATE POLICY p ON public.strategy USING (owner = current_user)", [("public.strategy", "public.strategy", D)]),
     ("CREATE TRIGGER t BEFORE UPDATE OF a ON public.strategy EXECUTE FUNCTION f()",
      [("public.strategy", "public.strategy", D)]),
@@ -340,7 +345,8 @@ SCAN = [
     ("INSERT INTO public.t (a) SELECT a FROM public.u ON CONFLICT DO UPDATE SET a = 1",
      [("public.t", "public.t", W), ("public.u", "public.u", R)]),
     ("MERGE INTO public.t USING public.u ON true", [("public.t", "public.t", W), ("public.u", "public.u", R)]),
-    ("SELECT * INTO TEMP snap FROM public.u", [("snap", "snap", W), ("public.u", "public.u", R)]),
+    ("SELECT * INTO TEMP snap FROM public.u", [("snap", "pg_temp.snap", W), ("public.u", "public.u", R)]),
+    ("INSERT INTO snap SELECT 1", [("snap", "snap", W)]),  # a table the statement does not create
     ("SELECT substring(a FROM 2), trim(both FROM b), x IS DISTINCT FROM y FROM public.t",
      [("public.t", "public.t", R)]),
     ("SELECT * FROM generate_series(1, 2), public.t AS x, LATERAL (SELECT 1) y", [("public.t", "public.t", R)]),
