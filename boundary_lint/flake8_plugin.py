@@ -15,7 +15,6 @@ import ast
 import datetime
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple, Type
 
@@ -37,7 +36,6 @@ class BoundaryLintPlugin:
     service: Optional[str] = None
     _registry: Optional[Registry] = None
     _registry_error: Optional[str] = None
-    _said_no_registry = False
 
     def __init__(self, tree: ast.AST, filename: str, lines: List[str]) -> None:
         self.tree = tree
@@ -77,12 +75,12 @@ class BoundaryLintPlugin:
                 check_service_name(cls._registry, cls.service)
         except NoRegistry:
             cls._registry = None
-            if cls._said_no_registry:  # flake8 may parse its options more than once per process
-                return
-            cls._said_no_registry = True
-            print("boundary-lint: no boundaries.toml found (upwards from the working directory or the paths "
-                  "given): the BND checks look for one beside each file; create it (boundary-lint init) "
-                  "or pass --boundary-config FILE", file=sys.stderr)
+            if _asked_for(options):  # a gate that selected BND would pass having checked nothing
+                raise _execution_error(
+                    "boundary-lint: the BND checks were asked for but no boundaries.toml was found (upwards "
+                    "from the working directory or the paths given): create it (boundary-lint init) or pass "
+                    "--boundary-config FILE") from None
+            # otherwise the plugin is merely installed where a project has no registry: nothing to say
         except ConfigError as exc:
             raise _execution_error(f"boundary-lint: {exc}") from None
 
@@ -162,3 +160,17 @@ def _execution_error(message: str) -> Exception:
     from flake8.exceptions import ExecutionError
 
     return ExecutionError(message)
+
+
+def _asked_for(options: Any) -> bool:
+    """Whether flake8 was told about boundary-lint itself: a BND code selected by name
+    (``--select BND``, ``extend-select = BND100``; not a prefix such as ``B``) or one of its
+    options given."""
+    if getattr(options, "boundary_service", None):
+        return True
+    for option in ("select", "extend_select", "enable_extensions"):
+        value = getattr(options, option, None) or []
+        words = value if isinstance(value, (list, tuple)) else str(value).split(",")
+        if any(str(word).strip().upper().startswith("BND") for word in words):
+            return True
+    return False

@@ -100,12 +100,23 @@ def test_flake8_rejects_an_unknown_bnd_code(tmp_path):
     assert f"unknown code BND999; codes are {min(RULES)}-{max(RULES)}" in proc.stdout + proc.stderr
 
 
-def test_flake8_without_a_registry_says_so_once(tmp_path):
+def test_flake8_where_a_project_has_no_registry_runs_as_before(tmp_path):
+    """The plugin merely installed (flake8's own codes only): no BND output, no notice."""
+    (tmp_path / "x.py").write_text('Q = "SELECT * FROM public.strategy"\n')
+    proc = subprocess.run([sys.executable, "-m", "flake8", "x.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stdout == "" and "boundary-lint" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("asked", [("--select", "BND"), ("--extend-select", "BND100"), ("--boundary-service", "x")])
+def test_flake8_asked_for_bnd_without_a_registry_fails_and_says_why(tmp_path, asked):
+    """A gate that selected the BND checks must not pass having checked nothing."""
     (tmp_path / "x.py").write_text('Q = "SELECT * FROM public.strategy"\n')
     (tmp_path / "y.py").write_text('Q = "SELECT * FROM public.portfolio"\n')
-    proc = flake8("--jobs", "2", "x.py", "y.py", cwd=tmp_path)
-    assert proc.returncode == 0 and proc.stdout == "", proc.stderr
-    assert proc.stderr.count("boundary-lint: no boundaries.toml found") == 1, proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--jobs", "2", *asked, "x.py", "y.py"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0, proc
+    assert "no boundaries.toml was found" in proc.stderr + proc.stdout and "boundary-lint init" in proc.stderr + proc.stdout
 
 
 def test_flake8_reports_what_the_cli_warns_about_as_notices(run_cli, tmp_path):
