@@ -31,7 +31,7 @@ from boundary_lint.model import (
     new_stats,
 )
 from boundary_lint.prefilter.partial_parse import parse_hollowed
-from boundary_lint.prefilter.lines import Lines, trigger_lines
+from boundary_lint.prefilter.lines import EVERY_LINE, Lines, trigger_lines
 from boundary_lint.registry import Registry
 from boundary_lint.rules import findings_for
 from boundary_lint.rules.transactions import may_cross, writes_elsewhere
@@ -70,7 +70,13 @@ def check_python_source(
     try:
         lines = lines if lines is not None else source_lines(source)
         context = orm if orm is not None else orm_context(str(file_path or path), registry, service, models)
-        if tree is None and interesting:
+        if may_define_unseen_models(context, source):
+            tree = tree if tree is not None else parse_python(source, path)[0]
+            if tree is not None:
+                context = with_own_models(context, tree, registry, service)
+                if interesting is not None and interesting.all is not None:  # their uses are ORM lines too
+                    interesting = trigger_lines(source, registry.settings.sinks, context.words)
+        if tree is None and interesting and interesting.all:
             tree = parse_hollowed(source, lines, interesting.all)  # bodies far from SQL left out
         if tree is None:
             tree, problem = parse_python(source, path)
@@ -137,6 +143,30 @@ def orm_context(path: str, registry: Registry, service: str, models: Optional[Mo
         relative = Path(path).name
     module = model_index.module_name(relative)
     return OrmContext(index, module, relative.endswith("__init__.py"), trigger_words(index, registry, service))
+
+
+def may_define_unseen_models(context: OrmContext, source: Union[str, bytes]) -> bool:
+    """A file the model index has not read (outside the registry's folder, new in an editor)
+    whose text hints at a model: its own models must be learnt from it before it is pruned."""
+    index = context.index
+    if context.module in index.records or context.module in index.scanned:
+        return False
+    from boundary_lint.prefilter.triggers import MODEL_HINT_BYTES, MODEL_HINTS
+
+    return any(hint in source for hint in (MODEL_HINT_BYTES if isinstance(source, bytes) else MODEL_HINTS))
+
+
+def with_own_models(context: OrmContext, tree: ast.AST, registry: Registry, service: str) -> OrmContext:
+    """The context with the file's own models added to its index (and to the words whose
+    lines the ORM pass reads), so their uses in the file are found as a run would find them."""
+    from boundary_lint.sites.model_index import extract_record
+    from boundary_lint.sites.orm_access import trigger_words
+
+    record = extract_record(tree, context.module, context.is_package)
+    if not (record["classes"] or record["variables"]):
+        return context
+    index = context.index.with_module(record)
+    return OrmContext(index, context.module, context.is_package, trigger_words(index, registry, service))
 
 
 def parse_python(source: str, path: str) -> Tuple[Optional[ast.AST], Optional[Problem]]:
@@ -234,27 +264,18 @@ def _python_references(
 ) -> Tuple[List[Reference], List[Problem]]:
     if interesting is None:
         interesting = trigger_lines(source, settings.sinks, orm.words if orm is not None else ())
-    sites = python_sql_sites(tree, lines, settings.sinks, interesting.all if interesting else None)
+    sites = python_sql_sites(tree, lines, settings.sinks, interesting.all)
     refs, problems = site_references(sites, settings.dialect, path, stats, may_find)
-    constructs = orm_references(tree, lines, interesting.orm if interesting else None)  # ORM, FKs, Alembic
+    constructs = orm_references(tree, lines, interesting.orm)  # ORM, FKs, Alembic
     refs.extend(constructs)
     if stats is not None:
         stats["orm_references"] += len(constructs)
     if orm is not None:
-        from boundary_lint.prefilter.triggers import MODEL_HINTS
         from boundary_lint.sites.orm_access import access_references
 
         index = orm.index
-        if orm.module not in index.records and orm.module not in index.scanned and any(
-                hint in source for hint in MODEL_HINTS):  # the file's own models, unseen by the index
-            from boundary_lint.sites.model_index import extract_record
-
-            record = extract_record(tree, orm.module, orm.is_package)
-            if record["classes"] or record["variables"]:
-                index = index.with_module(record)
         if index.models:
-            found, unresolved = access_references(tree, lines, index, orm.module, orm.is_package,
-                                                  interesting.orm if interesting else None)
+            found, unresolved = access_references(tree, lines, index, orm.module, orm.is_package, interesting.orm)
             refs.extend(found)
             if stats is not None:
                 stats["orm_unresolved"] += unresolved
@@ -301,11 +322,11 @@ def _check(data: bytes, text: Optional[str], path: Path, display: str, registry:
            prefilter: bool, tree: Optional[ast.AST], lines: Optional[List[str]]) -> FileResult:
     host = host_language(path.suffix)
     is_python = host is None and path.suffix in PYTHON_SUFFIXES
-    interesting = context = None
+    interesting, context = (None if prefilter else EVERY_LINE), None
     if is_python and prefilter:
         context = orm_context(str(path), registry, service)
         interesting = trigger_lines(data, registry.settings.sinks, context.words)  # bytes count lines as text does
-        if not interesting.all:
+        if not interesting.all and not may_define_unseen_models(context, data):
             return _comments_only(data, text, display, service)
     if text is None:
         text, problem = decode_source(data, display, is_python)

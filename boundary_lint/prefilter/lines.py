@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from typing import AnyStr, Callable, FrozenSet, Iterable, Iterator, List, NamedTuple, Sequence, Tuple, Union
+from typing import AnyStr, Callable, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from boundary_lint.prefilter import literal_starts
 from boundary_lint.prefilter.triggers import (
@@ -60,10 +60,15 @@ _NEWLINE = {str: "\n", bytes: b"\n"}
 
 
 class Lines(NamedTuple):
-    """Sorted 1-based line numbers: where the checker may act, and the ORM part of those."""
+    """Sorted 1-based line numbers: where the checker may act, and the ORM part of those
+    (``None``: every line, as in :data:`EVERY_LINE`)."""
 
-    all: List[int]
-    orm: List[int]
+    all: Optional[List[int]]
+    orm: Optional[List[int]]
+
+
+EVERY_LINE = Lines(None, None)
+"""No pruning: every statement is walked (the reference the pre-filter is tested against)."""
 
 
 def may_hold_findings(data: Union[bytes, str], extra_sinks: Iterable[str] = ()) -> bool:

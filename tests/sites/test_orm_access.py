@@ -345,3 +345,26 @@ def test_init_gives_a_django_apps_tables_to_the_app(project, run_cli):
     assert registry.owner_of("billing", "payments") == "billing"  # written far more by orders
     assert registry.owner_of("public", "accounts_user") == "accounts"
     assert registry.owner_of("public", "orders_cart") == "orders"
+
+
+def test_a_file_the_index_has_not_read_finds_the_uses_of_its_own_models(tmp_path):
+    """Outside the registry's folder, or new in an editor: the file's models are learnt from it
+    before its lines are pruned, so a use far from any SQL-looking line is found as without pruning."""
+    from boundary_lint.pipeline import check_source
+
+    source = (
+        "from flask_sqlalchemy import SQLAlchemy\n"
+        "db = SQLAlchemy()\n\n\n"
+        "class ApiKey(db.Model):\n"
+        '    __table_args__ = {"schema": "billing"}\n'
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+        + "\n\ndef unrelated():\n    return 1\n" * 20
+        + "\n\ndef expire_keys():\n    ApiKey.query.filter(ApiKey.id < 10).delete()\n"
+    )
+    path = tmp_path / "elsewhere.py"
+    path.write_text(source)
+    line = source.splitlines().index("    ApiKey.query.filter(ApiKey.id < 10).delete()") + 1
+    pruned, whole = (check_source(path.read_bytes(), path, "elsewhere.py", REGISTRY, "orders", prefilter=p)
+                     for p in (True, False))
+    assert [(f.line, f.code, f.table) for f in pruned.findings if f.line == line] == [(line, "BND101", "billing.api_key")]
+    assert pruned.findings == whole.findings
