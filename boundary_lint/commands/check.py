@@ -15,22 +15,16 @@ from boundary_lint.adapters.progress import Progress
 from boundary_lint.adapters.runner import code_filter, no_file_checked_problem, run_paths
 from boundary_lint.codes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, first_unknown_code, unknown_code_message
 from boundary_lint.commands import check_options
-from boundary_lint.commands.common import codes_of, missing_paths, registry_for
+from boundary_lint.commands.common import add_run_arguments, codes_of, missing_paths, registry_for
 from boundary_lint.report.formats import FORMATTERS
 from boundary_lint.report.github import format_github
 from boundary_lint.report.text import format_problem
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    parser.add_argument("--config", help="registry file (default: boundaries.toml found upwards)")
-    parser.add_argument("--service", help="treat every file as belonging to this service")
+    add_run_arguments(parser)
     parser.add_argument("--select", help="comma-separated codes or prefixes to report")
     parser.add_argument("--ignore", help="comma-separated codes or prefixes not to report")
-    parser.add_argument("--exclude", "--extend-exclude", action="append", default=[], metavar="GLOB",
-                        help="also skip files and folders matching GLOB, on top of settings.exclude "
-                             "(default: ruff's list: .git, .venv, venv, build, dist, node_modules, "
-                             "site-packages, ...) and settings.extend_exclude (repeatable)")
     parser.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     parser.add_argument("--statistics", action="store_true",
                         help="say per file how much database access was read and judged (coverage)")

@@ -7,14 +7,11 @@ import argparse
 from typing import TextIO
 
 from boundary_lint.codes import EXIT_USAGE
-from boundary_lint.commands.common import missing_paths, registry_for
+from boundary_lint.commands.common import add_run_arguments, missing_paths, registry_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    parser.add_argument("--config", help="registry file (default: boundaries.toml found upwards)")
-    parser.add_argument("--service", help="treat every file as belonging to this service")
-    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB")
+    add_run_arguments(parser)
     parser.add_argument("--diff", action="store_true", help="print a unified diff, write nothing (exit 1 if changes)")
     parser.add_argument("--contract", metavar="FILE", help="write the client methods the rewritten code calls")
     parser.add_argument("--contract-format", choices=("markdown", "json", "openapi"), default=None,

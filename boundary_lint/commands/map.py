@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, TextIO, Tuple
 
 from boundary_lint.codes import EXIT_CLEAN as EXIT_DRAWN, EXIT_USAGE
-from boundary_lint.commands.common import missing_paths, registry_for
+from boundary_lint.commands.common import add_run_arguments, missing_paths, registry_for
 from boundary_lint.registry import Registry, split_entry
 
 FORMATS = ("mermaid", "dot", "html")
@@ -22,14 +22,11 @@ MAX_STATEMENT_LINES = 12
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    add_run_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="mermaid",
                         help="mermaid (GitHub renders it in Markdown), dot (Graphviz) "
                              "or html (one self-contained file)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the map to FILE (default: standard output)")
-    parser.add_argument("--config", help="registry file (default: boundaries.toml found upwards)")
-    parser.add_argument("--service", help="treat every file as belonging to this service")
-    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="also skip files matching GLOB")
     parser.add_argument("--baseline", metavar="FILE",
                         help="draw findings in this baseline apart (default: settings.baseline)")
     parser.add_argument("--no-baseline", action="store_true", help="ignore settings.baseline: every finding is new")

@@ -238,7 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("corpus", nargs="?", default="tests/corpus", help="corpus folder (default: %(default)s)")
     parser.add_argument("--config", help="registry file (default: CORPUS/boundaries.toml)")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
-    parser.add_argument("--no-prefilter", action="store_true", help="read every file whole: no byte pre-filter, no pruned lines, no statement proof")
+    parser.add_argument("--no-prefilter", action="store_true",
+                        help="read every file whole: no byte pre-filter, no pruned lines, no statement proof")
     parser.add_argument("--ignore", action="append", default=[], metavar="CODE",
                         help="leave a code out of labels and findings (a corpus labelled before it existed)")
     parser.add_argument("--min-precision", type=float, default=MIN_PRECISION)
