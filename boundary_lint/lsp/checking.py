@@ -20,6 +20,7 @@ from boundary_lint.commands import check_options as adoption
 from boundary_lint.pipeline import MAX_FILE_BYTES, PYTHON_SUFFIXES, SQL_SUFFIXES, check_source
 from boundary_lint.adapters.config_file import config_starts, find_config, load_registry
 from boundary_lint.adapters.model_index_store import for_registry
+from boundary_lint.sites.model_index import ModelIndex, file_record, install, module_name
 from boundary_lint.model import Problem
 from boundary_lint.registry import ConfigError, Registry
 from boundary_lint.report.formats import RunResult
@@ -83,6 +84,28 @@ def check_options() -> argparse.Namespace:
     return argparse.Namespace(paths=[], baseline=None, no_baseline=False, write_baseline=None,
                               prune_baseline=False, require_reason=False, show_suppressed=False,
                               strict_suppressions=False, today=None, diff_base=None)
+
+
+def take_models(text: str, path: Path, registry: Registry) -> bool:
+    """The model index of the registry's folder, with this Python file as its buffer now is
+    (saved or not): a model added, changed or removed in the editor reaches the files that use
+    it, as the next ``check`` would see it. True when the index changed (the other open files
+    are then checked again)."""
+    relative = registry.relative_text(path) if path.suffix in PYTHON_SUFFIXES else None
+    if relative is None or relative == ".":
+        return False
+    index = for_registry(registry)
+    module = module_name(relative)
+    record = file_record(text.encode("utf-8", errors="replace"), relative)
+    if index.records.get(module) == record:
+        return False
+    records = {name: known for name, known in index.records.items() if name != module}
+    if record is not None:
+        records[module] = record
+    changed = ModelIndex.from_records(records.values())
+    changed.scanned = index.scanned | {module}
+    install(registry, changed)
+    return True
 
 
 def check_text(text: str, path: Path, registry: Registry, service: str) -> RunResult:

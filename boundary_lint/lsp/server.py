@@ -26,7 +26,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from boundary_lint import __version__
 from boundary_lint.pipeline import PYTHON_SUFFIXES
 from boundary_lint.lsp import actions
-from boundary_lint.lsp.checking import CHECKED_SUFFIXES, Loaded, Registries, check_text, display_path
+from boundary_lint.lsp.checking import CHECKED_SUFFIXES, Loaded, Registries, check_text, display_path, take_models
 from boundary_lint.lsp.diagnostics import diagnostics, registry_diagnostic, rules_page
 
 PARSE_ERROR, INVALID_REQUEST = -32700, -32600
@@ -66,6 +66,7 @@ class BoundaryServer(LanguageServer):
         self.pending: Dict[str, asyncio.TimerHandle] = {}
         self.broken: set = set()  # registry files with a diagnostic on them
         self.buffers: Dict[str, Buffer] = {}
+        self.models_changed = False  # set when a buffer checked changed the model index
 
     def report_server_error(self, error: Exception, source) -> None:
         """A message that is no JSON-RPC gets the protocol's error response, not a pop-up."""
@@ -94,6 +95,8 @@ class BoundaryServer(LanguageServer):
             return known
         service = loaded.registry.service_for_path(path) if loaded.registry is not None else None
         found = []
+        if loaded.registry is not None and take_models(document.source, path, loaded.registry):
+            self.models_changed = True
         if service is not None:
             result = check_text(document.source, path, loaded.registry, service)
             found = diagnostics(result, document.source, self.rules)
@@ -102,9 +105,15 @@ class BoundaryServer(LanguageServer):
 
     def check(self, uri: str) -> None:
         self.pending.pop(uri, None)
+        self.models_changed = False
         checked = self.buffer(uri)
         if checked is not None:
             self.publish(uri, checked.found, self.workspace.get_text_document(uri).version)
+        if self.models_changed:  # a model edited here: the other open files' findings may change
+            self.models_changed = False
+            for other in [u for u in self.workspace.text_documents if u != uri]:
+                self.buffers.pop(other, None)
+                self.check(other)
 
     def publish(self, uri: str, found, version: Optional[int] = None) -> None:
         items = [_CONVERTER.structure(d, types.Diagnostic) for d in found]

@@ -271,3 +271,31 @@ def test_a_call_fix_refuses_gets_no_rewrite_action(lsp, project):
     for diagnostic in diagnostics:
         assert list(actions_for(lsp, path, diagnostic)) == [f"Suppress {diagnostic['code']} with a reason "
                                                             "(boundary: allow)"]
+
+
+def test_a_model_edited_in_the_editor_reaches_the_open_files_that_use_it(tmp_path):
+    """The index the server built at start is not frozen: a model's table moved to the user's
+    own service (unsaved) clears the finding in the open file that queries it, and back."""
+    (tmp_path / "boundaries.toml").write_text(
+        '[services.billing]\nowns = ["billing.*"]\npaths = ["billing/**"]\n'
+        '[services.orders]\nowns = ["orders.*"]\npaths = ["orders/**"]\n')
+    for package in ("billing", "orders"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    models = tmp_path / "billing" / "models.py"
+    models.write_text('from django.db import models\n\n\nclass Invoice(models.Model):\n'
+                      '    class Meta:\n        db_table = \'billing"."invoices\'\n')
+    service = tmp_path / "orders" / "service.py"
+    service.write_text("from billing.models import Invoice\n\n\ndef unpaid():\n"
+                       "    return Invoice.objects.filter(paid=False)\n")
+    client = start(tmp_path)
+    try:
+        assert places(open_file(client, service)) == [(5, 12, "BND100")]
+        open_file(client, models)
+        moved = models.read_text().replace('billing"."invoices', 'orders"."invoices')
+        change(client, models, moved)
+        assert places(client.diagnostics(service.as_uri())) == []
+        change(client, models, models.read_text(), 3)
+        assert places(client.diagnostics(service.as_uri())) == [(5, 12, "BND100")]
+    finally:
+        assert client.close() == 0
