@@ -121,8 +121,10 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
 def check_sql_stream(path: Path, display: str, registry, service: str, prove: bool = True, **limits):
     """Check a large ``.sql`` file piece by piece (``limits``: those of :func:`pieces`).
 
-    A file whose writes touch two owners is read a second time, every statement parsed, for
-    its transactions (BND108): a ``BEGIN ... COMMIT`` may span pieces, and the statements the
+    As for a file read at once (:func:`boundary_lint.pipeline.references_and_transactions`), its
+    transactions (BND108) are looked for only when it writes another owner's table (a second
+    pass that splits, never parses: a ``BEGIN ... COMMIT`` may span pieces), and only a file
+    that opens one is read a third time with every statement parsed, since the statements the
     proof skipped may hold the service's own writes.
     """
     from boundary_lint.pipeline import statement_proof
@@ -132,9 +134,13 @@ def check_sql_stream(path: Path, display: str, registry, service: str, prove: bo
         read = _read_pieces(path, display, registry, service, statement_proof(registry, service, prove), **limits)
         if isinstance(read, FileResult):
             return read
-        if read.may_find is not None and writes_elsewhere(read.refs, registry, service):
+        transactions = []
+        if writes_elsewhere(read.refs, registry, service):
+            transactions = read.transactions if read.may_find is None else stream_transactions(path, **limits)
+        if transactions and read.may_find is not None:
             read = _read_pieces(path, display, registry, service, None, **limits)
-        transactions = read.transactions if may_cross(read.refs, registry, service) else ()
+            transactions = read.transactions
+        transactions = transactions if may_cross(read.refs, registry, service) else ()
         findings = findings_for(read.refs, registry, service, display, transactions)
         suppressed, unused, problems = [], [], read.problems
         if findings or read.comments:
@@ -183,6 +189,17 @@ def _read_pieces(path: Path, display: str, registry, service: str, may_find, **l
     if open_transaction is not None:  # never committed in the file: open to its end
         read.transactions.append(open_transaction)
     return read
+
+
+def stream_transactions(path: Path, **limits) -> List:
+    """The ``BEGIN ... COMMIT`` spans of a file read in pieces, nothing else read from them."""
+    found, open_transaction = [], None
+    for item in pieces(path, **limits):
+        if isinstance(item, Piece):
+            site = sql_file_site(item.text, item.first_line, item.first_column)
+            closed, open_transaction = piece_transactions(item.text, site, open_transaction)
+            found.extend(closed)
+    return found + ([open_transaction] if open_transaction is not None else [])
 
 
 def _one_site(stats: Dict[str, int], pieces_read: int) -> Dict[str, int]:
