@@ -8,8 +8,9 @@ that is built at run time where the owner cannot be decided, the statement canno
 give a finding for the file's service, whatever sqlglot would make of it; it is
 not parsed. Works on *masked* text (``sql.split.mask``): words in string literals
 and comments are not names (a function body's statements are judged one by one).
-One step rests on SQL's grammar rather than on the words alone: a dotted name in an
-expression, qualified by an alias, is a column (see :class:`StatementFilter`);
+Two steps rest on SQL's grammar rather than on the words alone: a dotted name in an
+expression, qualified by an alias, is a column, and a bind parameter in an expression is a
+value, not a run-time table name (see :class:`StatementFilter`);
 tests/rules/test_statement_filter.py compares the findings with those of a full parse.
 
 >>> from boundary_lint.registry import Registry, Service
@@ -59,11 +60,31 @@ def _names(part: str):
 _TOKENS = re.compile(r"(%s)|[()]" % _CHAIN.pattern)
 _EXPRESSION_CLAUSES = frozenset("SELECT WHERE HAVING RETURNING BY VALUES WHEN THEN ELSE".split())
 _TABLE_CLAUSES = frozenset("""FROM JOIN INTO UPDATE USING TABLE ONLY REFERENCES LATERAL INHERITS OF
-    TRUNCATE LOCK COPY VIEW INDEX TRIGGER POLICY COLUMN INSERT DELETE MERGE CREATE ALTER DROP
+    TRUNCATE COPY VIEW INDEX TRIGGER POLICY COLUMN INSERT DELETE MERGE CREATE ALTER DROP
     GRANT REVOKE COMMENT WITH""".split())
+"""LOCK is not one: it names tables only as a statement's first word, where no expression is
+open yet (as a column, ``SELECT id, lock, ...``, it closed the expression it stands in)."""
 _DML = frozenset("SELECT WITH INSERT UPDATE DELETE MERGE".split())
 _DML_EXPRESSIONS = frozenset(["ON", "SET", "EXISTS"])  # an expression follows in a query, a table elsewhere
 _ROW_NAMES = frozenset(["excluded", "new", "old"])  # ON CONFLICT's row, a trigger's rows
+
+
+_OPENS_EXPRESSION, _OPENS_EXPRESSION_IN_DML, _OPENS_TABLE = 1, 2, 3
+
+
+def _role(token: str) -> Tuple[Optional[str], int, Tuple[str, ...]]:
+    """What a chain of names does in :meth:`StatementFilter._qualified_tables`: (the word, upper
+    case, for a chain of one part, else None; the clause it opens, 0 for none; the names it declares)."""
+    if "." in token:
+        return None, 0, tuple(name for name, _ in _names(_PARTS.findall(token)[-1]))
+    word = token.upper()
+    if word in _EXPRESSION_CLAUSES:
+        clause = _OPENS_EXPRESSION
+    elif word in _DML_EXPRESSIONS:
+        clause = _OPENS_EXPRESSION_IN_DML
+    else:
+        clause = _OPENS_TABLE if word in _TABLE_CLAUSES else 0
+    return word, clause, tuple(name for name, _ in _names(token))
 
 
 class StatementFilter:
@@ -79,8 +100,9 @@ class StatementFilter:
     def __init__(self, registry: Registry, service: str) -> None:
         self.registry = registry
         self.service = service
-        self._chains: Dict[str, Tuple[bool, FrozenSet[str]]] = {}
+        self._chains: Dict[str, Tuple[bool, Optional[FrozenSet[str]]]] = {}
         self._tables: Dict[Tuple[Optional[str], bool, str, bool], bool] = {}
+        self._roles: Dict[str, Tuple[Optional[str], int, Tuple[str, ...]]] = {}
 
     def may_find(self, masked: str) -> bool:
         """Could any table reference in this masked statement be a finding?"""
@@ -92,21 +114,25 @@ class StatementFilter:
             alone, heads = verdict
             if alone:
                 return True
-            if heads:
+            if heads is not None:
                 pending[chain] = heads
         return bool(pending) and self._qualified_tables(masked, pending)
 
-    def _judge(self, chain: str) -> Tuple[bool, FrozenSet[str]]:
-        """(some part alone may be a finding, the first parts of the pairs that may be one)."""
+    def _judge(self, chain: str) -> Tuple[bool, Optional[FrozenSet[str]]]:
+        """(some part alone may be a finding, the first parts of the pairs that may be one, None
+        for none). A bind parameter standing alone is pending with no head: a value where it
+        stands in an expression, a run-time table name elsewhere."""
         parts = [_names(part) for part in _PARTS.findall(chain)]
         if any(self._may(None, False, name, dynamic) for names in parts for name, dynamic in names):
-            return True, frozenset()
+            if len(parts) == 1 and _PLACEHOLDER.fullmatch(chain):
+                return False, frozenset()
+            return True, None
         heads = set()
         for names, following in zip(parts, parts[1:]):
             for name, dynamic in names:
                 if any(self._may(name, dynamic, n, d) for n, d in following):
                     heads.add(name if not dynamic else "")  # a run-time schema is never declared
-        return False, frozenset(heads)
+        return False, frozenset(heads) if heads else None
 
     def _qualified_tables(self, masked: str, pending: Dict[str, FrozenSet[str]]) -> bool:
         """Does a chain of ``pending`` stand where it may be ``schema.table``?"""
@@ -114,24 +140,27 @@ class StatementFilter:
         expression, outer = False, []  # the clause at this parenthesis depth, those outside
         declared = set(_ROW_NAMES)
         uses = []
+        roles = self._roles
         for match in _TOKENS.finditer(masked):
             token = match.group()
             if token == "(":
                 outer.append(expression)
             elif token == ")":
                 expression = outer.pop() if outer else expression
-            elif "." not in token:
-                word = token.upper()
-                head = head or word
-                if word in _EXPRESSION_CLAUSES or (word in _DML_EXPRESSIONS and head in _DML):
-                    expression = True  # in a query, EXISTS ( is a subquery; elsewhere IF EXISTS t
-                elif word in _TABLE_CLAUSES or word in _DML_EXPRESSIONS:
-                    expression = False
-                declared.update(name for name, _ in _names(token))
             else:
-                declared.update(name for name, _ in _names(_PARTS.findall(token)[-1]))
+                role = roles.get(token)
+                if role is None:
+                    role = roles[token] = _role(token)
+                word, clause, names = role
+                if word is not None:
+                    head = head or word
+                    if clause == _OPENS_EXPRESSION or (clause == _OPENS_EXPRESSION_IN_DML and head in _DML):
+                        expression = True  # in a query, EXISTS ( is a subquery; elsewhere IF EXISTS t
+                    elif clause:
+                        expression = False
                 if token in pending:
                     uses.append((token, expression))
+                declared.update(names)
         return any(not expression or not pending[token] <= declared for token, expression in uses)
 
     def _may(self, schema: Optional[str], schema_dynamic: bool, name: str, dynamic: bool) -> bool:

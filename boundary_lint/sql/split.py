@@ -171,6 +171,7 @@ _SQL_START = frozenset("""SELECT WITH INSERT UPDATE DELETE MERGE CREATE ALTER DR
 _SKIP_WORDS = frozenset("BEGIN ELSE LOOP THEN DECLARE EXCEPTION".split())
 _TERMINATORS = {w: re.compile(r"[()]|\b%s\b" % w, re.I) for w in ("THEN", "LOOP", "IN", "WHEN")}
 _CURSOR = re.compile(r"[A-Za-z_][\w$]*\s+(?:NO\s+)?(?:SCROLL\s+)?CURSOR\b[^;]*?\b(?:FOR|IS)\s+", re.I)
+_INTO = re.compile(r"\bINTO\s", re.I)
 _INTO_TARGET = re.compile(r"(\b[A-Za-z_][\w$]*\s+)?\bINTO\s+(?:STRICT\s+)?"
                           r"[A-Za-z_][\w$.]*(?:\s*,\s*[A-Za-z_][\w$.]*)*", re.I)
 
@@ -270,6 +271,8 @@ def blank_into_targets(masked: str) -> List[Tuple[int, int]]:
     """Ranges of ``INTO var[, var]`` clauses that name PL/pgSQL variables, not
     tables (SELECT ... INTO v, RETURNING ... INTO v); ``INSERT INTO`` and
     ``MERGE INTO`` are kept."""
+    if _INTO.search(masked) is None:  # most statements of a body: no scan for a word before INTO
+        return []
     ranges = []
     for m in _INTO_TARGET.finditer(masked):
         before = (m.group(1) or "").strip().upper()
@@ -290,6 +293,8 @@ def execute_literals(text: str, start: int, end: int) -> List[Tuple[int, int]]:
     >>> [body[s:e] for s, e in execute_literals(body, 0, len(body))]
     ['DELETE FROM t']
     """
+    if _EXECUTE.search(text, start, end) is None:  # none in the text, none in its mask
+        return []
     segments = lex(text, start, end)[0]
     strings = {s: (a, b, e) for kind, s, e, a, b in segments if kind == "s" and text[s] == "'"}
     masked = mask(text, start, end, segments)

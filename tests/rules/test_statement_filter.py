@@ -117,6 +117,8 @@ ALIAS_TEMPLATES = [
     "CREATE TRIGGER tr AFTER INSERT ON {a}.{c} FOR EACH ROW WHEN (new.{c} = 1) EXECUTE PROCEDURE f()",
     "SELECT CASE WHEN {a}.{c} = 1 THEN {b}.{c} ELSE 0 END FROM {t} {a}, {t2} {b}",
     "SELECT {a}.{c} FROM {t} {a} FOR UPDATE OF {a}",
+    "SELECT {a}.{c}, lock, {b}.{c} FROM {t} {a}, {t2} {b}",
+    "LOCK TABLE {a}.{c} IN SHARE MODE",
 ]
 
 
@@ -150,3 +152,76 @@ def test_a_dump_past_the_parse_budget_is_read_to_its_end():
     assert found == [(12_001, 36, "BND100", "billing.invoices")]
     assert result.problems == []
     assert result.coverage["parsed"] == 1
+
+
+PLACEHOLDERS = st.sampled_from(["%s", "%(key)s", "$1", ":key", "?"])
+PLACEHOLDER_TEMPLATES = [
+    "SELECT {p}::varchar, a FROM {t} WHERE ({p}::text IS NULL OR a = {p}) AND b IN {p} ORDER BY {p} LIMIT {p}",
+    "SELECT * FROM {p}",
+    "SELECT * FROM {t} JOIN {p} ON true",
+    "SELECT * FROM {t}, {p} WHERE a = {p}",
+    "SELECT * FROM {t} WHERE a IN (SELECT b FROM {p})",
+    "SELECT * FROM {t} WHERE EXISTS (SELECT 1 FROM {p} WHERE c = {p})",
+    "INSERT INTO {p} (a) VALUES ({p})",
+    "INSERT INTO {t} (a) VALUES ({p}) ON CONFLICT (a) DO UPDATE SET a = {p} RETURNING {p}",
+    "UPDATE {t} SET a = {p} FROM {p} WHERE b = {p}",
+    "UPDATE {p} SET a = {p}",
+    "DELETE FROM {t} USING {p} WHERE a = ANY({p})",
+    "DELETE FROM {p} WHERE a = {p}",
+    "SELECT CASE WHEN a = {p} THEN {p} ELSE {p} END FROM {t} GROUP BY a HAVING count(*) > {p}",
+    "SELECT * FROM generate_series(1, {p}) AS g, {t}",
+    "TRUNCATE {p}",
+    "LOCK TABLE {p}",
+    "COPY {p} FROM stdin",
+    "DROP TABLE IF EXISTS {p}",
+    "CREATE TABLE {p} (id int REFERENCES {p} (id))",
+    "SELECT a FROM {t} UNION SELECT b FROM {p}",
+    "WITH w AS (SELECT * FROM {p}) SELECT * FROM w WHERE a = {p}",
+    "SELECT extract(epoch FROM {p}), a FROM {t}",
+]
+
+
+@st.composite
+def placeholder_statement(draw) -> str:
+    """Bind parameters in every clause: a value in an expression, a run-time name in a table's place."""
+    template = draw(st.sampled_from(PLACEHOLDER_TEMPLATES))
+    return template.format(p=draw(PLACEHOLDERS), t=draw(TABLE))
+
+
+@given(st.lists(placeholder_statement(), min_size=1, max_size=3), st.sampled_from(range(len(REGISTRIES))))
+def test_the_proof_loses_no_finding_where_bind_parameters_stand(statements, which):
+    text = ";\n".join(statements)
+    proved, parsed = both(Path("m.sql"), text, REGISTRIES[which], "app")
+    assert proved == parsed
+
+
+@pytest.mark.parametrize("template", PLACEHOLDER_TEMPLATES)
+def test_the_proof_loses_no_finding_with_each_bind_parameter_in_each_place(template):
+    for placeholder in ("%s", "%(key)s", "$1", ":key", "?"):
+        text = template.format(p=placeholder, t="app.orders")
+        for registry in REGISTRIES:
+            proved, parsed = both(Path("m.sql"), text, registry, "app")
+            assert proved == parsed, (text, registry.services["app"])
+
+
+def test_a_bind_parameter_in_an_expression_is_a_value_not_parsed_for():
+    """procrastinate's queries.sql: ``%(queue)s::varchar IS NULL`` had its statements parsed,
+    a bind parameter being a possible run-time table name wherever it stood."""
+    from boundary_lint.rules.statement_filter import StatementFilter
+
+    proof = StatementFilter(Registry({"app": Service("app", owns=("app.*",), search_path=("app", "public")),
+                                      "billing": Service("billing", owns=("public.*",))}), "app")
+    assert proof.may_find("SELECT * FROM %(table)s")  # a run-time table: its owner cannot be known
+    assert not proof.may_find("SELECT id FROM jobs WHERE (%(queue)s::varchar IS NULL OR queue = %(queue)s)")
+    assert not proof.may_find("UPDATE jobs SET status = $1 WHERE id = $2 RETURNING id")
+    assert proof.may_find("UPDATE jobs SET status = $1 FROM $2 WHERE id = 1")
+
+
+def test_a_column_named_lock_leaves_the_select_list_an_expression():
+    from boundary_lint.rules.statement_filter import StatementFilter
+
+    proof = StatementFilter(Registry({"app": Service("app", owns=("app.*",), search_path=("app", "public")),
+                                      "billing": Service("billing", owns=("public.*",))}), "app")
+    assert not proof.may_find("SELECT job.id, lock, max(event.at) FROM jobs job JOIN events event ON true")
+    assert proof.may_find("LOCK TABLE event.at")
+    assert proof.may_find("SELECT id, lock FROM event.at")
