@@ -28,6 +28,7 @@ from boundary_lint.adapters.files import (
 )
 from boundary_lint.model import Problem
 from boundary_lint.registry import Registry, glob_to_regex
+from boundary_lint.sql import memo
 from boundary_lint.model import RunResult
 from boundary_lint.languages import NOT_READ, suffixes_for
 
@@ -94,6 +95,7 @@ def run_paths(
 
     ``progress(done, total)`` is called as files finish (for a terminal progress line).
     """
+    memo.forget()  # each run analyses its SQL afresh
     skipped: List[str] = []
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
                             defaults=default_excludes(registry), skipped=skipped,
