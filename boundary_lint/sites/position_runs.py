@@ -17,15 +17,49 @@ tuple of Positions otherwise (index, slice, ``+``, ``*``, iteration, equality).
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Iterator, List, Sequence, Tuple, Union
+from typing import Callable, Iterator, List, Sequence, Tuple, Union
 
 from boundary_lint.model import Position
 
 Run = Tuple[int, int, int, int]  # (line, column, step 0 or 1, length)
 
 
-class PositionRuns(Sequence[Position]):
-    """An immutable sequence of Positions stored as runs; equal to the tuple it stands for."""
+class _Positions(Sequence[Position]):
+    """What the compact forms share: each is equal (and hashes) as the tuple it stands for."""
+
+    __slots__ = ()
+
+    def __add__(self, other: Sequence[Position]) -> "PositionRuns":
+        builder = RunsBuilder()
+        builder.add(self)
+        builder.add(other)
+        return builder.build()
+
+    def __radd__(self, other: Sequence[Position]) -> "PositionRuns":
+        builder = RunsBuilder()
+        builder.add(other)
+        builder.add(self)
+        return builder.build()
+
+    def __mul__(self, times: int) -> "PositionRuns":
+        builder = RunsBuilder()
+        for _ in range(max(times, 0)):
+            builder.add(self)
+        return builder.build()
+
+    __rmul__ = __mul__
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_Positions, tuple, list)):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+
+class PositionRuns(_Positions):
+    """An immutable sequence of Positions stored as runs."""
 
     __slots__ = ("_runs", "_starts", "_length")
 
@@ -76,38 +110,88 @@ class PositionRuns(Sequence[Position]):
             for k in range(length):
                 yield Position(line, column + step * k)
 
-    def __add__(self, other: Sequence[Position]) -> "PositionRuns":
-        builder = RunsBuilder()
-        builder.add(self)
-        builder.add(other)
-        return builder.build()
-
-    def __radd__(self, other: Sequence[Position]) -> "PositionRuns":
-        builder = RunsBuilder()
-        builder.add(other)
-        builder.add(self)
-        return builder.build()
-
-    def __mul__(self, times: int) -> "PositionRuns":
-        builder = RunsBuilder()
-        for _ in range(max(times, 0)):
-            builder.add(self)
-        return builder.build()
-
-    __rmul__ = __mul__
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, PositionRuns):
-            return self._length == other._length and tuple(self) == tuple(other)
-        if isinstance(other, (tuple, list)):
-            return self._length == len(other) and tuple(self) == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))  # as the tuple it equals
-
     def __repr__(self) -> str:
         return f"PositionRuns({list(self._runs)!r})"
+
+
+class LazyPositions(_Positions):
+    """Positions found only when one is asked for: ``resolve()`` (run once, shared by the
+    slices) gives the whole sequence. A literal whose SQL gives no reference is never
+    scanned for where its characters stand."""
+
+    __slots__ = ("_source", "_start", "_stop")
+
+    def __init__(self, resolve: Callable[[], Sequence[Position]], length: int) -> None:
+        self._source: List = [resolve, None]  # the function, then what it gave
+        self._start, self._stop = 0, length
+
+    def resolved(self) -> bool:
+        """Has any position been asked for (here or in a slice)?"""
+        return self._source[1] is not None
+
+    def _all(self) -> Sequence[Position]:
+        if self._source[1] is None:
+            self._source[1] = self._source[0]()
+        return self._source[1]
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return tuple(self)[index]
+            view = LazyPositions.__new__(LazyPositions)
+            view._source, view._start, view._stop = self._source, self._start + start, self._start + max(start, stop)
+            return view
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("position index out of range")
+        return self._all()[self._start + index]
+
+    def __iter__(self) -> Iterator[Position]:
+        every = self._all()
+        return (every[i] for i in range(self._start, self._stop))
+
+    def __repr__(self) -> str:
+        return f"LazyPositions({len(self)}, resolved={self.resolved()})"
+
+
+class JoinedPositions(_Positions):
+    """Sequences of positions one after another, none copied (a site's pieces): asking for
+    one position asks only the piece it is in."""
+
+    __slots__ = ("parts", "_starts", "_length")
+
+    def __init__(self, parts: Sequence[Sequence[Position]]) -> None:
+        self.parts = tuple(part for part in parts if len(part))
+        starts, total = [], 0
+        for part in self.parts:
+            starts.append(total)
+            total += len(part)
+        self._starts, self._length = tuple(starts), total
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("position index out of range")
+        which = bisect_right(self._starts, index) - 1
+        return self.parts[which][index - self._starts[which]]
+
+    def __iter__(self) -> Iterator[Position]:
+        for part in self.parts:
+            yield from part
+
+    def __repr__(self) -> str:
+        return f"JoinedPositions({list(self.parts)!r})"
 
 
 class RunsBuilder:

@@ -17,7 +17,7 @@ from boundary_lint.sites.composed_sql import brace_spans
 from boundary_lint.sites.ast_calls import callee_name
 from boundary_lint.sites.literal_positions import LiteralPiece, literal_pieces, node_position
 from boundary_lint.sites.bindings import Scopes as _Scopes
-from boundary_lint.sites.position_runs import PositionRuns, RunsBuilder
+from boundary_lint.sites.position_runs import JoinedPositions, LazyPositions, PositionRuns
 from boundary_lint.prefilter.lines import touches
 from boundary_lint.prefilter import literal_starts
 from boundary_lint.prefilter.triggers import SINK_METHODS
@@ -368,6 +368,9 @@ class Composer:
 
     def _literal(self, node: ast.expr, depth: int = 0) -> List[LiteralPiece]:
         self.literal_keys.add((node.lineno, node.col_offset))
+        if isinstance(node, ast.Constant) and node.value:  # its positions found if one is asked for
+            return [LiteralPiece(node.value, LazyPositions(lambda: self._constant_positions(node),
+                                                           len(node.value)))]
         pieces = literal_pieces(node, self.lines)
         if pieces is None:
             pieces = self._rough_pieces(node)
@@ -388,6 +391,13 @@ class Composer:
             out.append(piece)
         return out
 
+    def _constant_positions(self, node: ast.Constant) -> Sequence[Position]:
+        """Where each character of a plain string literal is written (its start, if unsure)."""
+        pieces = literal_pieces(node, self.lines)
+        if pieces is None:
+            pieces = self._rough_pieces(node)
+        return JoinedPositions([piece.positions for piece in pieces])
+
     def _rough_pieces(self, node: ast.expr) -> List[LiteralPiece]:
         """Pieces positioned at the node's start, when exact positions are unknown."""
         start = node_position(node, self.lines)
@@ -406,9 +416,10 @@ class Composer:
 
 
 def build_site(pieces: Sequence[LiteralPiece], from_sink: bool) -> SqlSite:
-    """Join pieces into SQL text, each hole becoming ``bl_hole_N`` (its positions kept as runs)."""
+    """Join pieces into SQL text, each hole becoming ``bl_hole_N``; their positions are
+    joined, not copied (nor found, for a literal no one has asked about yet)."""
     text: List[str] = []
-    positions = RunsBuilder()
+    positions: List[Sequence[Position]] = []
     holes = 0
     for piece in pieces:
         if piece.hole is not None or (not piece.text and piece.positions):
@@ -416,11 +427,11 @@ def build_site(pieces: Sequence[LiteralPiece], from_sink: bool) -> SqlSite:
             holes += 1
             text.append(name)
             if piece.positions:
-                positions.repeat(piece.positions[0], len(name))
+                positions.append(PositionRuns.repeat(piece.positions[0], len(name)))
         else:
             text.append(piece.text)
-            positions.add(piece.positions)
-    return SqlSite("".join(text), positions.build(), from_sink)
+            positions.append(piece.positions)
+    return SqlSite("".join(text), JoinedPositions(positions), from_sink)
 
 
 def _split_piece(piece: LiteralPiece, spans: List[Tuple[int, int, Optional[str]]]) -> List[LiteralPiece]:

@@ -49,8 +49,34 @@ def test_a_long_query_is_one_run_a_line_not_a_position_a_character():
     assert piece.positions[piece.text.index("orders_7")] == Position(9, 23)
 
 
-def test_a_site_joins_its_pieces_runs():
-    source = 'cur.execute("SELECT * FROM a "\n            "JOIN b ON a.id = b.id WHERE x = " + str(y))\n'
+def test_a_site_joins_its_pieces_and_finds_positions_only_where_asked():
+    source = 'cur.execute("SELECT * FROM a " +\n            "JOIN b ON a.id = b.id WHERE x = " + str(y))\n'
     (site,) = python_sql_sites(ast.parse(source), source_lines(source))
-    assert site.positions.run_count() == 3  # two literals' lines and the hole
+    first, second, hole = site.positions.parts
+    assert not first.resolved() and not second.resolved()
     assert site.position_at(site.text.index("b ON")) == Position(2, 19)
+    assert second.resolved() and not first.resolved()
+    assert site.positions == tuple(Position(1, 14 + k) for k in range(len("SELECT * FROM a "))) + tuple(
+        Position(2, 14 + k) for k in range(len("JOIN b ON a.id = b.id WHERE x = "))) + (Position(2, 50),) * 9
+
+
+def test_only_the_literals_whose_sql_is_reported_are_scanned_for_positions(monkeypatch):
+    from boundary_lint import pipeline
+    from boundary_lint.registry import Registry, Service
+    import boundary_lint.sites.python as python_sites
+
+    scanned = []
+
+    def counted(node, lines):
+        scanned.append(node.lineno)
+        return literal_pieces(node, lines)
+
+    monkeypatch.setattr(python_sites, "literal_pieces", counted)
+    registry = Registry({"app": Service("app", owns=("app.*",), search_path=("app",)),
+                         "billing": Service("billing", owns=("billing.*",))})
+    calls = [f'    cur.execute("UPDATE orders SET n = {n} WHERE id = %s", (key,))\n' for n in range(20)]
+    calls[7] = '    cur.execute("SELECT total FROM billing.invoices WHERE id = %s", (key,))\n'
+    source = "def handle(cur, key):\n" + "".join(calls)
+    result = pipeline.check_python_source("views.py", source, registry, "app")
+    assert [(f.line, f.column, f.table) for f in result.findings] == [(9, 36, "billing.invoices")]
+    assert scanned == [9]
