@@ -186,18 +186,19 @@ class _SiteFinder(ast.NodeVisitor):
         if isinstance(node, ast.expr) and _is_string_expr(node):
             if not self.excluded:
                 self.literal_roots.append((node, tuple(self.scope_stack)))
-            # Calls inside a composition (.format args, f-string holes) still matter.
-            for child in ast.walk(node):
-                if isinstance(child, ast.Call) and child is not node:
-                    self.visit_Call(child)
+            if not isinstance(node, ast.Constant):  # a constant holds no call
+                # Calls inside a composition (.format args, f-string holes) still matter.
+                for child in ast.walk(node):
+                    if isinstance(child, ast.Call) and child is not node:
+                        self.visit_Call(child)
             return
         for field in node._fields:  # as ast.NodeVisitor does, without its per-node lookups
             value = getattr(node, field, None)
             if isinstance(value, list):
                 for item in value:
-                    if isinstance(item, ast.AST):
+                    if isinstance(item, ast.AST) and not isinstance(item, _NOTHING_BELOW):
                         self.visit(item)
-            elif isinstance(value, ast.AST):
+            elif isinstance(value, ast.AST) and not isinstance(value, _NOTHING_BELOW):
                 self.visit(value)
 
     # -- sites -------------------------------------------------------------
