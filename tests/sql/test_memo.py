@@ -59,3 +59,4 @@ def test_a_remembered_text_is_charged_to_the_budget():
     assert [r.table.qualified() for r in again.refs] == [r.table.qualified() for r in first.refs]
     enough = SqlBudget(statements=2)
     assert analyze_sql(sql, budget=enough) is first and enough.statements == 0
+
