@@ -51,12 +51,15 @@ def triggers(data: bytes, sinks: Tuple[str, ...]) -> Tuple[List[int], List[int],
     orm: List[int] = []
     literals: List[int] = []
     needs_met: Dict[str, bool] = {}
-    for match in _pattern(sinks).finditer(data):
-        start = match.start()
-        if match.group(1) is not None:
-            literals.append(start)
+    for match in _pattern(sinks).finditer(data):  # spans, not groups: the wrapper's group() is dear
+        quote = match.start(1)
+        if quote >= 0:
+            literals.append(quote)
             continue
-        name = match.group(2) or match.group(3)
+        start = match.start()
+        called, call_end = match.span(2)
+        assigned, assign_end = match.span(3) if called < 0 else (-1, -1)
+        name = data[called:call_end] if called >= 0 else data[assigned:assign_end] if assigned >= 0 else None
         key = name.decode() if name is not None else ""
         if name is not None:
             if key in NEEDS and key not in sinks:
@@ -64,12 +67,12 @@ def triggers(data: bytes, sinks: Tuple[str, ...]) -> Tuple[List[int], List[int],
                     needs_met[key] = NEEDS[key].encode() in data
                 if not needs_met[key]:
                     continue
-            if match.group(2) is not None and not called_at(data, start, match.end(2)):
+            if called >= 0 and not called_at(data, start, call_end):
                 continue
-            if match.group(3) is not None and not assigned_at(data, start, match.end(3)):
+            if assigned >= 0 and not assigned_at(data, start, assign_end):
                 continue
         found.append(start)
-        if name is None or match.group(3) is not None or key in ORM_CALL_NAMES:
+        if name is None or assigned >= 0 or key in ORM_CALL_NAMES:
             orm.append(start)
     return found, orm, literals
 

@@ -29,6 +29,7 @@ from typing import Any, Dict, List, Optional, Protocol, Sequence, Tuple
 from boundary_lint.sites.ast_calls import callee_name
 from boundary_lint.sites.literal_positions import LiteralPiece, node_position
 from boundary_lint.model import Position
+from boundary_lint.sites.position_runs import PositionRuns
 
 Pieces = List[LiteralPiece]
 
@@ -136,7 +137,7 @@ def substitute(composer: Composer, expr: ast.expr, at: Position, depth: int) -> 
     pieces = composer.compose(expr, depth + 1)
     if pieces is None or _in_place(expr):
         return pieces
-    return [LiteralPiece(p.text, (at,) * len(p.text), p.hole) if p.text else
+    return [LiteralPiece(p.text, PositionRuns.repeat(at, len(p.text)), p.hole) if p.text else
             LiteralPiece("", (at,), p.hole if p.hole is not None else expr) for p in pieces]
 
 

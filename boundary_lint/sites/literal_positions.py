@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import List, Optional, Sequence, Tuple, Union
 
 from boundary_lint.model import Position
+from boundary_lint.sites.position_runs import PositionRuns, RunsBuilder
 
 __all__ = ["LiteralPiece", "char_column", "literal_pieces", "node_position", "source_lines"]
 
@@ -32,14 +33,15 @@ _LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 @dataclass(frozen=True)
 class LiteralPiece:
-    """Either constant text with one Position per character, or a run-time hole.
+    """Either constant text with one Position per character (a tuple, or runs of them:
+    :class:`~boundary_lint.sites.position_runs.PositionRuns`), or a run-time hole.
 
     A hole has ``text == ""``, ``positions == (position of its "{",)`` and
     ``hole`` set to the ``FormattedValue.value`` expression.
     """
 
     text: str
-    positions: Tuple[Position, ...]
+    positions: Sequence[Position]
     hole: Optional[ast.expr] = None
 
 
@@ -93,16 +95,16 @@ class _Pieces:
     def __init__(self) -> None:
         self.pieces: List[LiteralPiece] = []
         self.chars: List[str] = []
-        self.where: List[Position] = []
+        self.where = RunsBuilder()
 
     def text(self, chars: str, where: Position) -> None:
         self.chars.append(chars)
-        self.where.extend([where] * len(chars))
+        self.where.repeat(where, len(chars))
 
-    def run(self, chars: str, where: Sequence[Position]) -> None:
-        """Characters written as themselves, each at its own place."""
+    def run(self, chars: str, where: PositionRuns, start: int) -> None:
+        """Characters written as themselves, each at its own place (``where[start:]`` on)."""
         self.chars.append(chars)
-        self.where.extend(where)
+        self.where.add_slice(where, start, start + len(chars))
 
     def hole(self, where: Position) -> None:
         self.flush()
@@ -110,8 +112,8 @@ class _Pieces:
 
     def flush(self) -> None:
         if self.chars:
-            self.pieces.append(LiteralPiece("".join(self.chars), tuple(self.where)))
-            self.chars, self.where = [], []
+            self.pieces.append(LiteralPiece("".join(self.chars), self.where.build()))
+            self.chars, self.where = [], RunsBuilder()
 
 
 def _literal_pieces(node: ast.AST, lines: Sequence[str]) -> Optional[List[LiteralPiece]]:
@@ -147,18 +149,19 @@ def _shape(parts: Sequence[Optional[str]]) -> List[Optional[str]]:
     return shape
 
 
-def _segment(node: ast.AST, lines: Sequence[str]) -> Tuple[str, List[Position]]:
-    """The node's source text, and the Position of each of its characters."""
+def _segment(node: ast.AST, lines: Sequence[str]) -> Tuple[str, PositionRuns]:
+    """The node's source text, and the Position of each of its characters (a run a line)."""
     first, last = node.lineno, node.end_lineno
     start = char_column(lines[first - 1], node.col_offset) - 1
     end = char_column(lines[last - 1], node.end_col_offset) - 1
-    chunks, where = [], []
+    chunks, runs = [], []
     for number in range(first, last + 1):
         text = lines[number - 1]
         lo, hi = (start if number == first else 0), (end if number == last else len(text))
         chunks.append(text[lo:hi])
-        where.extend(Position(number, column + 1) for column in range(lo, hi))
-    return "".join(chunks), where
+        if hi > lo:
+            runs.append((number, lo + 1, 1, hi - lo))
+    return "".join(chunks), PositionRuns(runs)
 
 
 def _skip_gap(src: str, i: int) -> int:
@@ -181,7 +184,7 @@ def _newline(src: str, i: int) -> int:
     return 2 if src.startswith("\r\n", i) else int(src[i : i + 1] in ("\r", "\n"))
 
 
-def _string(src: str, i: int, where: List[Position], out: _Pieces, allow_bytes: bool = True) -> int:
+def _string(src: str, i: int, where: PositionRuns, out: _Pieces, allow_bytes: bool = True) -> int:
     """Read one string token (prefix, quotes, body) at i; return the index after it."""
     start = i
     while src[i] not in "'\"":
@@ -193,14 +196,14 @@ def _string(src: str, i: int, where: List[Position], out: _Pieces, allow_bytes: 
     return _body(src, i + len(quote), quote, prefix, where, out)
 
 
-def _literal(src: str, i: int, where: List[Position], out: _Pieces) -> int:
+def _literal(src: str, i: int, where: PositionRuns, out: _Pieces) -> int:
     """Emit the source character at i as itself (a line break as \\n)."""
     size = _newline(src, i)
     out.text("\n" if size else src[i], where[i])
     return i + (size or 1)
 
 
-def _escape(src: str, i: int, where: List[Position], out: _Pieces) -> int:
+def _escape(src: str, i: int, where: PositionRuns, out: _Pieces) -> int:
     """Decode the escape whose backslash is at i; the result maps to the backslash."""
     here, kind = where[i], src[i + 1]
     if _newline(src, i + 1):
@@ -228,14 +231,14 @@ def _escape(src: str, i: int, where: List[Position], out: _Pieces) -> int:
     return i + 1
 
 
-def _body(src: str, i: int, quote: str, prefix: str, where: List[Position], out: _Pieces) -> int:
+def _body(src: str, i: int, quote: str, prefix: str, where: PositionRuns, out: _Pieces) -> int:
     """A string body up to and past its closing quote; in f-strings {{ }} are braces, {...} a hole."""
     raw, fstring = "r" in prefix or "b" in prefix, "f" in prefix
     plain = (_PLAIN_IN_FSTRING if fstring else _PLAIN).match
     while not src.startswith(quote, i):
         run = plain(src, i)
         if run.end() > i:  # characters that stand for themselves, in one step
-            out.run(run.group(), where[i:run.end()])
+            out.run(run.group(), where, i)
             i = run.end()
             continue
         char = src[i]
@@ -256,7 +259,7 @@ def _body(src: str, i: int, quote: str, prefix: str, where: List[Position], out:
     return i + len(quote)
 
 
-def _field(src: str, i: int, where: List[Position], out: _Pieces) -> int:
+def _field(src: str, i: int, where: PositionRuns, out: _Pieces) -> int:
     """A replacement field at i ("{"): emit its hole; return the index after its "}"."""
     j = _expression_end(src, i + 1, where)
     if src[j] == "=":  # f"{x = }": the source text up to here is constant text too
@@ -279,7 +282,7 @@ def _field(src: str, i: int, where: List[Position], out: _Pieces) -> int:
     return j + 1
 
 
-def _expression_end(src: str, i: int, where: List[Position]) -> int:
+def _expression_end(src: str, i: int, where: PositionRuns) -> int:
     """Index of the "}", "!", ":" or "=" ending a field's expression, skipping nested strings."""
     depth = 0
     while True:

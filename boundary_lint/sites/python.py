@@ -17,6 +17,7 @@ from boundary_lint.sites.composed_sql import brace_spans
 from boundary_lint.sites.ast_calls import callee_name
 from boundary_lint.sites.literal_positions import LiteralPiece, literal_pieces, node_position
 from boundary_lint.sites.bindings import Scopes as _Scopes
+from boundary_lint.sites.position_runs import JoinedPositions, LazyPositions, PositionRuns
 from boundary_lint.prefilter.lines import touches
 from boundary_lint.prefilter import literal_starts
 from boundary_lint.prefilter.triggers import SINK_METHODS
@@ -68,13 +69,20 @@ def python_sql_sites(
     return finder.result()
 
 
+_NOTHING_BELOW = (ast.Name, ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+"""Nodes the walk has nothing to do with, nor below them (a name, ``Load``, ``+``)."""
+
+
 class _SiteFinder(ast.NodeVisitor):
     interesting: Optional[List[int]] = None
 
     def visit(self, node: ast.AST):
+        if isinstance(node, _NOTHING_BELOW):
+            return None
         if self.interesting is not None and isinstance(node, ast.stmt) and not touches(node, self.interesting):
             return None
-        return super().visit(node)
+        method = _VISITS.get(type(node))
+        return method(self, node) if method is not None else self.generic_visit(node)
 
     def __init__(self, lines: Sequence[str], sinks: frozenset) -> None:
         self.lines = lines
@@ -178,12 +186,20 @@ class _SiteFinder(ast.NodeVisitor):
         if isinstance(node, ast.expr) and _is_string_expr(node):
             if not self.excluded:
                 self.literal_roots.append((node, tuple(self.scope_stack)))
-            # Calls inside a composition (.format args, f-string holes) still matter.
-            for child in ast.walk(node):
-                if isinstance(child, ast.Call) and child is not node:
-                    self.visit_Call(child)
+            if not isinstance(node, ast.Constant):  # a constant holds no call
+                # Calls inside a composition (.format args, f-string holes) still matter.
+                for child in ast.walk(node):
+                    if isinstance(child, ast.Call) and child is not node:
+                        self.visit_Call(child)
             return
-        super().generic_visit(node)
+        for field in node._fields:  # as ast.NodeVisitor does, without its per-node lookups
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(item, _NOTHING_BELOW):
+                        self.visit(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _NOTHING_BELOW):
+                self.visit(value)
 
     # -- sites -------------------------------------------------------------
 
@@ -250,6 +266,12 @@ class _SiteFinder(ast.NodeVisitor):
                 continue
             self._add_site(node, from_sink=False, scopes=scopes)
         return [self.sites[k] for k in sorted(self.sites)]
+
+
+_VISITS = {kind: method for name, method in vars(_SiteFinder).items() if name.startswith("visit_")
+           for kind in [getattr(ast, name[len("visit_"):], None)] if isinstance(kind, type)}
+"""Node type -> its ``visit_`` method (any other node: ``generic_visit``; ``Constant`` too,
+which has no ``visit_`` of ours)."""
 
 
 class Composer:
@@ -347,6 +369,9 @@ class Composer:
 
     def _literal(self, node: ast.expr, depth: int = 0) -> List[LiteralPiece]:
         self.literal_keys.add((node.lineno, node.col_offset))
+        if isinstance(node, ast.Constant) and node.value:  # its positions found if one is asked for
+            return [LiteralPiece(node.value, LazyPositions(lambda: self._constant_positions(node),
+                                                           len(node.value)))]
         pieces = literal_pieces(node, self.lines)
         if pieces is None:
             pieces = self._rough_pieces(node)
@@ -367,15 +392,22 @@ class Composer:
             out.append(piece)
         return out
 
+    def _constant_positions(self, node: ast.Constant) -> Sequence[Position]:
+        """Where each character of a plain string literal is written (its start, if unsure)."""
+        pieces = literal_pieces(node, self.lines)
+        if pieces is None:
+            pieces = self._rough_pieces(node)
+        return JoinedPositions([piece.positions for piece in pieces])
+
     def _rough_pieces(self, node: ast.expr) -> List[LiteralPiece]:
         """Pieces positioned at the node's start, when exact positions are unknown."""
         start = node_position(node, self.lines)
         if isinstance(node, ast.Constant):
-            return [LiteralPiece(node.value, (start,) * len(node.value))]
+            return [LiteralPiece(node.value, PositionRuns.repeat(start, len(node.value)))]
         out: List[LiteralPiece] = []
         for value in node.values:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                out.append(LiteralPiece(value.value, (start,) * len(value.value)))
+                out.append(LiteralPiece(value.value, PositionRuns.repeat(start, len(value.value))))
             elif isinstance(value, ast.FormattedValue):
                 out.append(LiteralPiece("", (start,), value.value))
         return out
@@ -385,20 +417,22 @@ class Composer:
 
 
 def build_site(pieces: Sequence[LiteralPiece], from_sink: bool) -> SqlSite:
-    """Join pieces into SQL text, each hole becoming ``bl_hole_N``."""
+    """Join pieces into SQL text, each hole becoming ``bl_hole_N``; their positions are
+    joined, not copied (nor found, for a literal no one has asked about yet)."""
     text: List[str] = []
-    positions: List[Position] = []
+    positions: List[Sequence[Position]] = []
     holes = 0
     for piece in pieces:
         if piece.hole is not None or (not piece.text and piece.positions):
             name = f"{HOLE_PREFIX}{holes}"
             holes += 1
             text.append(name)
-            positions.extend(piece.positions[:1] * len(name))
+            if piece.positions:
+                positions.append(PositionRuns.repeat(piece.positions[0], len(name)))
         else:
             text.append(piece.text)
-            positions.extend(piece.positions)
-    return SqlSite("".join(text), tuple(positions), from_sink)
+            positions.append(piece.positions)
+    return SqlSite("".join(text), JoinedPositions(positions), from_sink)
 
 
 def _split_piece(piece: LiteralPiece, spans: List[Tuple[int, int, Optional[str]]]) -> List[LiteralPiece]:
@@ -411,7 +445,7 @@ def _split_piece(piece: LiteralPiece, spans: List[Tuple[int, int, Optional[str]]
         if replacement is None:
             out.append(LiteralPiece("", piece.positions[start : start + 1], ast.Constant(value=None)))
         else:
-            out.append(LiteralPiece(replacement, piece.positions[start : start + 1] * len(replacement)))
+            out.append(LiteralPiece(replacement, PositionRuns.repeat(piece.positions[start], len(replacement))))
         last = end
     if last < len(piece.text):
         out.append(LiteralPiece(piece.text[last:], piece.positions[last:]))

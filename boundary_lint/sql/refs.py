@@ -26,6 +26,7 @@ import sqlglot
 from sqlglot import exp
 
 from boundary_lint.model import HOLE_PREFIX, TEMPORARY_SCHEMA, Operation, TableName, TableRef, fingerprint
+from boundary_lint.sql import memo
 from boundary_lint.sql.nested import format_literals, nested_literals
 from boundary_lint.sql.scan import scan_tables
 from boundary_lint.sql.split import (
@@ -93,6 +94,13 @@ class SqlBudget:
         self.skipped += 1
         return False
 
+    def take_many(self, count: int) -> bool:
+        """May ``count`` more statements be parsed? Counts them if so; else changes nothing."""
+        if count and (self.statements < count or time.monotonic() >= self._deadline):
+            return False
+        self.statements -= count
+        return True
+
     def why(self) -> str:
         spent = "time" if self.statements > 0 else "statements"
         return (f"the file's SQL budget ({self._limit} statements or {self.seconds:g} s) is spent "
@@ -156,6 +164,20 @@ def analyze_sql(sql: str, dialect: str = "postgres", *, fallback_scan: bool = Tr
     """
     if not sql or not _LETTER.search(sql):
         return SqlAnalysis((), True, (), 0)
+    key = (sql, dialect, fallback_scan, max_statement_chars, may_find) if (
+        budget is not None and len(sql) <= memo.MAX_REMEMBERED_CHARS) else None
+    known = memo.recall(key) if key is not None else None
+    if known is not None and budget.take_many(known[1]):  # met before: its statements charged, not parsed
+        return known[0]
+    before = (budget.statements, budget.skipped) if budget is not None else None
+    analysis = _analyze(sql, dialect, fallback_scan, max_statement_chars, budget, may_find)
+    if key is not None and budget.skipped == before[1]:  # none left unparsed for want of budget
+        memo.remember(key, analysis, before[0] - budget.statements)
+    return analysis
+
+
+def _analyze(sql: str, dialect: str, fallback_scan: bool, max_statement_chars: int,
+             budget: Optional[SqlBudget], may_find: Optional[Callable[[str], bool]]) -> SqlAnalysis:
     logger = logging.getLogger("sqlglot")
     quiet = _QuietSqlglot()
     logger.addFilter(quiet)
