@@ -20,7 +20,7 @@ from boundary_lint.commands import check_options as adoption
 from boundary_lint.pipeline import MAX_FILE_BYTES, PYTHON_SUFFIXES, SQL_SUFFIXES, check_source
 from boundary_lint.adapters.config_file import config_starts, find_config, load_registry
 from boundary_lint.adapters.model_index_store import for_registry
-from boundary_lint.sites.model_index import ModelIndex, file_record, install, module_name
+from boundary_lint.sites.model_index import file_record, install, module_name
 from boundary_lint.model import Problem
 from boundary_lint.registry import ConfigError, Registry
 from boundary_lint.report.formats import RunResult
@@ -99,10 +99,7 @@ def take_models(text: str, path: Path, registry: Registry) -> bool:
     record = file_record(text.encode("utf-8", errors="replace"), relative)
     if index.records.get(module) == record:
         return False
-    records = {name: known for name, known in index.records.items() if name != module}
-    if record is not None:
-        records[module] = record
-    changed = ModelIndex.from_records(records.values())
+    changed = index.with_module(record) if record is not None else index.without_module(module)
     changed.scanned = index.scanned | {module}
     install(registry, changed)
     return True

@@ -440,6 +440,14 @@ class ModelIndex:
         index.scanned = self.scanned
         return index
 
+    def without_module(self, module: str) -> "ModelIndex":
+        """This index with one module's record gone (its models deleted in an editor)."""
+        if module not in self.records:
+            return self
+        index = ModelIndex.from_records(r for name, r in self.records.items() if name != module)
+        index.scanned = self.scanned
+        return index
+
     def digest(self) -> str:
         """What the results cache is keyed by: every record (a change to any model reaches every user)."""
         if self.known_digest is None:

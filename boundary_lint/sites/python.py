@@ -372,9 +372,7 @@ class Composer:
         if isinstance(node, ast.Constant) and node.value:  # its positions found if one is asked for
             return [LiteralPiece(node.value, LazyPositions(lambda: self._constant_positions(node),
                                                            len(node.value)))]
-        pieces = literal_pieces(node, self.lines)
-        if pieces is None:
-            pieces = self._rough_pieces(node)
+        pieces = self._pieces(node)
         if not isinstance(node, ast.JoinedStr):
             return pieces
         # f-string holes naming constants ({SCHEMA}, {TABLE}) take the constant's text
@@ -394,10 +392,12 @@ class Composer:
 
     def _constant_positions(self, node: ast.Constant) -> Sequence[Position]:
         """Where each character of a plain string literal is written (its start, if unsure)."""
+        return JoinedPositions([piece.positions for piece in self._pieces(node)])
+
+    def _pieces(self, node: ast.expr) -> List[LiteralPiece]:
+        """The literal's pieces, exactly positioned where its source can be read, else at its start."""
         pieces = literal_pieces(node, self.lines)
-        if pieces is None:
-            pieces = self._rough_pieces(node)
-        return JoinedPositions([piece.positions for piece in pieces])
+        return pieces if pieces is not None else self._rough_pieces(node)
 
     def _rough_pieces(self, node: ast.expr) -> List[LiteralPiece]:
         """Pieces positioned at the node's start, when exact positions are unknown."""
