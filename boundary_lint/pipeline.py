@@ -8,6 +8,7 @@ plugin already has the tree and calls :func:`check_python_source`.
 from __future__ import annotations
 
 import ast
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,9 +139,9 @@ def orm_context(path: str, registry: Registry, service: str, models: Optional[Mo
     from boundary_lint.sites.orm_access import trigger_words
 
     index = models if models is not None else (model_index.installed(registry) or model_index.EMPTY)
-    relative = registry.relative_text(Path(path)) if getattr(registry, "source", None) is not None else None
+    relative = registry.relative_text(path) if getattr(registry, "source", None) is not None else None
     if relative is None or relative == ".":
-        relative = Path(path).name
+        relative = os.path.basename(path)
     module = model_index.module_name(relative)
     return OrmContext(index, module, relative.endswith("__init__.py"), trigger_words(index, registry, service))
 
@@ -275,7 +276,8 @@ def _python_references(
 
         index = orm.index
         if index.models:
-            found, unresolved = access_references(tree, lines, index, orm.module, orm.is_package, interesting.orm)
+            found, unresolved = access_references(tree, lines, index, orm.module, orm.is_package,
+                                                  interesting.models)
             refs.extend(found)
             if stats is not None:
                 stats["orm_unresolved"] += unresolved

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from boundary_lint.model import TableName
 from boundary_lint.languages import LANGUAGE_NAMES
@@ -242,7 +242,7 @@ class Registry:
 
     # -- files ----------------------------------------------------------
 
-    def relative_text(self, path: Path) -> Optional[str]:
+    def relative_text(self, path: Union[str, Path]) -> Optional[str]:
         """``path`` relative to the registry's folder, with ``/``; None when outside it.
 
         ``os.path.abspath`` (no system call) decides in the usual case; only a path

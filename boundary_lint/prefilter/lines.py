@@ -60,14 +60,16 @@ _NEWLINE = {str: "\n", bytes: b"\n"}
 
 
 class Lines(NamedTuple):
-    """Sorted 1-based line numbers: where the checker may act, and the ORM part of those
+    """Sorted 1-based line numbers: where the checker may act, the ORM part of those, and the
+    lines naming one of the model words among them, the only ones the ORM access pass walks
     (``None``: every line, as in :data:`EVERY_LINE`)."""
 
     all: Optional[List[int]]
     orm: Optional[List[int]]
+    models: Optional[List[int]] = None
 
 
-EVERY_LINE = Lines(None, None)
+EVERY_LINE = Lines(None, None, None)
 """No pruning: every statement is walked (the reference the pre-filter is tested against)."""
 
 
@@ -106,9 +108,9 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterab
     whose every whole-word occurrence is an ORM line, found the same way whichever engine runs.
 
     >>> trigger_lines("x = 1\\nfk = ForeignKey('a.b.c')\\ncur.execute(q)\\n")
-    Lines(all=[2, 3], orm=[2])
+    Lines(all=[2, 3], orm=[2], models=[])
     >>> trigger_lines("from b import Invoice\\nx = 1\\nInvoice.objects.all()\\n", words=["Invoice"])
-    Lines(all=[1, 3], orm=[1, 3])
+    Lines(all=[1, 3], orm=[1, 3], models=[1, 3])
     """
     sinks = tuple(extra_sinks)
     if fast is not None and isinstance(source, bytes):
@@ -116,8 +118,8 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterab
     else:
         found, orm, literals = _python_triggers(source, sinks)
     words = frozenset(words)
-    if words:
-        named = list(word_offsets(source, words))
+    named = list(word_offsets(source, words)) if words else []
+    if named:
         found = found + named
         orm = orm + named
     if literals and not found:
@@ -127,7 +129,7 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterab
         if first == UNSURE:
             first = next(literal_starts.confirmed(source, literals), None)
         literals = [] if first is None else [o for o in literals if o >= first]
-    return Lines(_lines_of(source, found + literals), _lines_of(source, orm))
+    return Lines(_lines_of(source, found + literals), _lines_of(source, orm), _lines_of(source, named))
 
 
 def touches(node, lines: Sequence[int]) -> bool:
