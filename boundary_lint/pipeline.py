@@ -335,6 +335,10 @@ def _check(data: bytes, text: Optional[str], path: Path, display: str, registry:
         if problem is not None:
             return FileResult(display, service, problems=[problem])
     if host is not None:  # Go, TypeScript, Java, shell, Prisma: their finders load only now
+        from boundary_lint.prefilter.host_triggers import may_hold_findings
+
+        if prefilter and not may_hold_findings(host.finder, data):
+            return FileResult(display, service)
         from boundary_lint.host_files import check_host_source
 
         return check_host_source(host, data, text, display, registry, service, str(path))

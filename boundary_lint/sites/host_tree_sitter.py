@@ -15,9 +15,11 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+from itertools import repeat
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 from boundary_lint.sites.literal_positions import LiteralPiece
+from boundary_lint.sites.position_runs import PositionRuns
 from boundary_lint.model import Position, Reference, SqlSite
 from boundary_lint.sites.python import STATEMENT_START, build_site
 from boundary_lint.languages import INSTALL_HINT, HostLanguage
@@ -44,6 +46,15 @@ HOLE = object()
 """The ``hole`` of a piece standing for a run-time value (any non-None value marks one)."""
 
 
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+
+def characters(data: bytes, start: int, end: int) -> int:
+    """How many characters the valid UTF-8 bytes ``start:end`` hold: every byte but the
+    continuation bytes (the file decoded before it was parsed), counted at C speed."""
+    return len(data[start:end].translate(None, _CONTINUATION_BYTES))
+
+
 class Source:
     """A file's bytes, with byte offsets turned into line and character column."""
 
@@ -53,6 +64,7 @@ class Source:
         starts.extend(m.end() for m in re.finditer(b"\n", data))
         self.line_starts = starts
         self.ascii = data.isascii()
+        self._cursor = (-1, 0, 0)  # (row, offset, column - 1) last measured on a non-ASCII line
 
     def text(self, node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -60,22 +72,26 @@ class Source:
     def position(self, offset: int, row: int) -> Position:
         """Where byte ``offset`` (on 0-based line ``row``) stands."""
         start = self.line_starts[row]
-        column = offset - start if self.ascii else len(self.data[start:offset].decode("utf-8", "replace"))
+        if self.ascii:
+            return Position(row + 1, offset - start + 1)
+        cursor_row, cursor_offset, cursor_column = self._cursor
+        if cursor_row != row or cursor_offset > offset:  # counted afresh from the line's start
+            cursor_offset, cursor_column = start, 0
+        column = cursor_column + characters(self.data, cursor_offset, offset)
+        self._cursor = (row, offset, column)
         return Position(row + 1, column + 1)
 
     def run(self, start: int, end: int, row: int) -> LiteralPiece:
         """The bytes ``start:end`` as constant text, one position per character."""
         text = self.data[start:end].decode("utf-8", "replace")
         first = self.position(start, row)
-        line, column = first.line, first.column
-        positions = []
-        for char in text:
-            positions.append(Position(line, column))
-            if char == "\n":
-                line, column = line + 1, 1
-            else:
-                column += 1
-        return LiteralPiece(text, tuple(positions))
+        runs, line, column = [], first.line, first.column
+        for segment in text.split("\n"):  # a line's characters stand one after another, the break too
+            runs.append((line, column, 1, len(segment) + 1))
+            line, column = line + 1, 1
+        last = runs[-1]
+        runs[-1] = (last[0], last[1], 1, last[3] - 1)  # no break after the last segment
+        return LiteralPiece(text, PositionRuns([r for r in runs if r[3] > 0]))
 
     def node_position(self, node) -> Position:
         return self.position(node.start_byte, node.start_point[0])
@@ -151,6 +167,7 @@ class HostWalker:
     wrapper_types: FrozenSet[str] = frozenset({"parenthesized_expression"})
     call_types: FrozenSet[str] = frozenset({"call_expression"})
     comment_types: FrozenSet[str] = frozenset({"comment", "line_comment", "block_comment"})
+    special_types: Optional[FrozenSet[str]] = None  # what visit_special reads (None: offered every node)
 
     def __init__(self, source: Source) -> None:
         self.source = source
@@ -259,17 +276,23 @@ class HostWalker:
     # -- the walk --------------------------------------------------------------------
 
     def walk(self, root) -> None:
-        """Every node once, depth first, without recursion (deep code cannot overflow)."""
+        """Every node once, depth first, without recursion (deep code cannot overflow).
+
+        A file of vendored JavaScript has hundreds of thousands of nodes: the per-node work
+        is a few set lookups, and only the node types a step reads are handed to it."""
+        comments, calls, special = self.comment_types, self.call_types, self.special_types
+        maybe_string = self.string_types | self.concat_types | self.call_types
         stack = [(root, False)]
+        pop, push = stack.pop, stack.extend
         while stack:
-            node, in_string = stack.pop()
+            node, in_string = pop()
             kind = node.type
-            if kind in self.comment_types:
+            if kind in comments:
                 self.comments.append((node.start_point[0] + 1, self.source.text(node)))
                 continue
-            if self.visit_special(node):
+            if (special is None or kind in special) and self.visit_special(node):
                 continue
-            if kind in self.call_types:
+            if kind in calls:
                 name = self.call_name(node)
                 if self.is_prose_call(node, name):
                     self.collect_comments(node)
@@ -277,10 +300,12 @@ class HostWalker:
                 sink = self.sink_argument(node, name)
                 if sink is not None:
                     self.add_sink(*sink)
-            if not in_string and self.is_string_expression(node):
+            if not in_string and kind in maybe_string and self.is_string_expression(node):
                 self.roots.append(node)
                 in_string = True
-            stack.extend((child, in_string) for child in reversed(node.children))
+            children = node.children
+            if children:
+                push(zip(reversed(children), repeat(in_string)))
 
     def collect_comments(self, node) -> None:
         """Comments inside a subtree the walk skips (a suppression comment there still counts)."""

@@ -32,6 +32,7 @@ class TypeScriptWalker(HostWalker):
     wrapper_types = frozenset({"parenthesized_expression", "as_expression", "non_null_expression",
                                "satisfies_expression"})
     call_types = frozenset({"call_expression", "new_expression"})
+    special_types = frozenset({"throw_statement"})
 
     def call_name(self, node) -> str:
         function = node.child_by_field_name("function" if node.type == "call_expression" else "constructor")
