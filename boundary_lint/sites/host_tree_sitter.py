@@ -29,9 +29,17 @@ class MissingGrammar(ImportError):
     """The tree-sitter grammar of a language is not installed (``boundary-lint[polyglot]``)."""
 
 
-@functools.lru_cache(maxsize=None)
 def parser_for(language: HostLanguage):
-    """A tree-sitter parser for ``language``, made once per process."""
+    """A tree-sitter parser for ``language``, made once per process; a missing grammar is
+    looked for once too (each search of the import path costs milliseconds, every file)."""
+    made = _parser_or_reason(language)
+    if isinstance(made, str):
+        raise MissingGrammar(made)
+    return made
+
+
+@functools.lru_cache(maxsize=None)
+def _parser_or_reason(language: HostLanguage):
     try:
         import tree_sitter
 
@@ -39,7 +47,7 @@ def parser_for(language: HostLanguage):
         grammar = getattr(importlib.import_module(module), function)()
         return tree_sitter.Parser(tree_sitter.Language(grammar))
     except (ImportError, AttributeError, ValueError) as exc:
-        raise MissingGrammar(f"no tree-sitter grammar for {language.name} ({exc}); {INSTALL_HINT}") from None
+        return f"no tree-sitter grammar for {language.name} ({exc}); {INSTALL_HINT}"
 
 
 HOLE = object()
