@@ -32,7 +32,7 @@ from boundary_lint.model import Problem
 from boundary_lint.registry import Registry, glob_to_regex
 from boundary_lint.sql import memo
 from boundary_lint.model import RunResult
-from boundary_lint.languages import NOT_READ, suffixes_for
+from boundary_lint.languages import HOST_LANGUAGES, NOT_READ, suffixes_for
 
 MIN_FILES_PER_JOB = 8  # below this, starting workers costs more than it saves
 
@@ -105,7 +105,7 @@ def run_paths(
     models = _model_index(registry, use_cache, jobs or default_jobs(), _walked_root(registry, paths, excludes, files))
     cache = None
     if use_cache:
-        key = registry_key(registry, service, models.digest() if models.records else "")
+        key = registry_key(registry, service, (models.digest() if models.records else "") + parsers_key(files))
         cache = ResultCache(cache_folder(registry), key)
     results: List[FileResult] = []
     todo: List[Tuple[Path, str, str, str]] = []  # path, display, service, digest
@@ -139,8 +139,7 @@ def run_paths(
     results.extend(checked)
     if cache is not None:
         for (_, display, _, digest), result in zip(todo, checked):
-            if not result.coverage.get(NOT_READ):  # read once its parser is installed
-                cache.put(display, digest, result, stats.get(display))
+            cache.put(display, digest, result, stats.get(display))
         cache.save()
     run = gather(results, code_filter(select, ignore))
     run.excluded_folders = skipped
@@ -150,6 +149,27 @@ def run_paths(
 
         run.problems = sorted(run.problems + [not_read_problem(run.coverage[NOT_READ], registry_display(registry))])
     return run
+
+
+def parsers_key(files: Sequence[Tuple[Path, str]]) -> str:
+    """Which host-language grammars are installed, when the run has host files: part of the
+    results cache's key, so a file not read for want of its parser is cached as such, and
+    read once the parser is installed (a Python-only run looks for none of them)."""
+    suffixes = {path.suffix for path, _ in files}
+    languages = [h for h in HOST_LANGUAGES if h.grammar is not None and suffixes.intersection(h.suffixes)]
+    if not languages:
+        return ""
+    from importlib.util import find_spec
+
+    def installed(module: str) -> bool:
+        try:
+            return find_spec(module) is not None
+        except (ImportError, ValueError):
+            return False
+
+    if not installed("tree_sitter"):
+        return "\0parsers:"
+    return "\0parsers:" + ",".join(h.name for h in languages if installed(h.grammar[0]))
 
 
 def _model_index(registry: Registry, use_cache: bool, jobs: int = 1, files=None):

@@ -195,7 +195,12 @@ def test_without_the_extra_host_files_are_counted_as_not_read_and_the_run_says_o
     assert "2 files not read (no parser installed)" in result.stdout
     again = subprocess.run([sys.executable, "-c", BLOCK_TREE_SITTER, "check", "--format", "json", "."],
                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
-    assert json.loads(again.stdout)["summary"]["coverage"]["not_read"] == 2  # never taken from the cache
+    assert json.loads(again.stdout)["summary"]["coverage"]["not_read"] == 2  # cached as not read, and still said
+    installed = subprocess.run([sys.executable, "-m", "boundary_lint", "check", "--format", "json", "."],
+                               cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    summary = json.loads(installed.stdout)["summary"]
+    assert summary["coverage"].get("not_read", 0) == 0  # the parser installed: read, not taken from the cache
+    assert {f["path"] for f in json.loads(installed.stdout)["findings"]} >= {"main.go"}
 
 
 def test_a_python_only_tree_imports_nothing_of_the_host_finders(tmp_path):
