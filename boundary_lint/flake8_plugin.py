@@ -126,13 +126,14 @@ class BoundaryLintPlugin:
         from boundary_lint.adapters.model_index_store import for_registry
 
         for_registry(registry)  # the model index of the registry's folder: built once per process
-        service = self.service or registry.service_for_path(Path(self.filename))
+        path = Path(self.filename)
+        service = self.service or registry.service_for_path(path)
         if service is None:
             return
         source = "".join(self.lines)
-        result = check_source(source, Path(self.filename), self.filename, registry, service, tree=self.tree,
-                              lines=self.lines)
-        for finding in sorted(result.findings + self.back(result.suppressed, registry)):
+        result = check_source(source, path, self.filename, registry, service, tree=self.tree, lines=self.lines)
+        back = self.back(result.suppressed, registry) if result.suppressed else []
+        for finding in sorted(result.findings + back):
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
         for problem in result.problems + [unused_problem(u) for u in result.unused]:
             yield problem.line, 0, f"{notice_code(problem)} {problem.message}", type(self)
