@@ -21,13 +21,13 @@ import importlib
 import re
 from typing import FrozenSet
 
-from boundary_lint.prefilter.literal_starts import BLANK, ESCAPE, KEYWORD_ALTERNATIVES
+from boundary_lint.prefilter.literal_starts import quote_then_keyword
+from boundary_lint.suppress import may_suppress
 
 PREFILTERED_FINDERS = frozenset({"typescript"})
 """Finders whose every site is a string (a sink's argument or a SQL-looking literal)."""
 
-_QUOTE_THEN_KEYWORD = re.compile((r"""['"`](?:""" + BLANK + "|" + ESCAPE + r")*(?:--|/\*|(?:"
-                                  + KEYWORD_ALTERNATIVES + r")(?![A-Za-z0-9_]))").encode())
+_QUOTE_THEN_KEYWORD = re.compile(quote_then_keyword("'\"`").encode())
 
 
 @functools.lru_cache(maxsize=None)
@@ -51,7 +51,6 @@ def may_hold_findings(finder: str, data: bytes) -> bool:
     """
     if finder not in PREFILTERED_FINDERS:
         return True
-    lowered = data.lower()
-    if b"boundary:" in lowered or b"bnd" in lowered:  # a suppression comment is judged even with no finding
+    if may_suppress(data):  # a suppression comment is judged even with no finding
         return True
     return _QUOTE_THEN_KEYWORD.search(data) is not None or _sink_names(finder).search(data) is not None
