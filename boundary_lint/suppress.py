@@ -23,7 +23,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from boundary_lint.codes import is_known_code, unknown_code_message
 from boundary_lint.model import Finding, Problem, SuppressedFinding, UnusedSuppression
@@ -298,12 +298,9 @@ def without_suppressed(findings: Iterable[Finding], noqa: Dict[int, FrozenSet[st
     return [f for f in findings if not is_suppressed(f, noqa)]
 
 
-def may_suppress(source: Union[str, bytes]) -> bool:
-    """Can the text (or a file's bytes) hold a suppression comment of ours (to check even
-    with no finding)?"""
+def may_suppress(source: str) -> bool:
+    """Can the text hold a suppression comment of ours (to check even with no finding)?"""
     lowered = source.lower()
-    if isinstance(lowered, bytes):
-        return b"boundary:" in lowered or b"bnd" in lowered
     return "boundary:" in lowered or "bnd" in lowered
 
 
