@@ -101,6 +101,44 @@ def iter_files(
                 yield path, display
 
 
+def regular_files(root: str, suffix: str, excludes: Sequence[str] = ()) -> List[Tuple[str, int, int]]:
+    """``(path, size, mtime_ns)`` of each regular file under the folder ``root`` whose name
+    ends in ``suffix`` (the path normalized, as :func:`iter_files` displays it), sorted by
+    path; folders and files matching
+    ``excludes`` left out, symlinks never followed, unreadable folders skipped. What the model
+    index walks the whole project for on every run, so it costs one ``scandir`` per folder and
+    one ``lstat`` per file, and builds no ``Path``.
+
+    The same files as :func:`iter_files` with ``defaults=()`` gives for ``[root]``, those that
+    are regular files.
+    """
+    match = _matcher(tuple(excludes))
+    normalize = root == "." or os.path.normpath(root) != root  # "./app/x.py" is displayed "app/x.py"
+    found: List[Tuple[str, int, int]] = []
+    folders = [root]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not is_excluded(entry.path, excludes):
+                        folders.append(entry.path)
+                elif entry.name.endswith(suffix) and entry.is_file(follow_symlinks=False):
+                    path = os.path.normpath(entry.path) if normalize else entry.path
+                    if match(entry.name) or match(path.replace(os.sep, "/")):
+                        continue
+                    info = entry.stat(follow_symlinks=False)
+                    found.append((path, info.st_size, info.st_mtime_ns))
+            except OSError:
+                continue
+    found.sort()
+    return found
+
+
 def relative_display(display: str, given: str) -> str:
     """A display :func:`iter_files` gave for a file under the folder ``given``, relative to
     that folder, with ``/`` (by text: ``Path.relative_to`` costs more than the walk).

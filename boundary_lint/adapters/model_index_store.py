@@ -11,10 +11,10 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from boundary_lint.adapters.cache import cache_folder, code_stamp, write_cache_json
-from boundary_lint.adapters.files import iter_files, relative_display, walk_excludes
+from boundary_lint.adapters.files import regular_files, relative_display, walk_excludes
 from boundary_lint.sites.model_index import (
     _PROCESS,
     INDEX_VERSION,
@@ -26,12 +26,26 @@ from boundary_lint.sites.model_index import (
 )
 
 CACHE_FILE = "models.json"
+RESOLVED_FILE = "models-resolved.json"
 
 
-def index_files(root: Path, excludes: Sequence[str] = ()) -> List[Tuple[Path, str]]:
-    """The Python files under ``root``, folders matching ``excludes`` (the whole list) left out."""
-    return [(path, relative_display(display, str(root)))
-            for path, display in iter_files([str(root)], excludes, defaults=()) if path.suffix == ".py"]
+def index_files(root: Path, excludes: Sequence[str] = ()) -> List[Tuple[str, str, int, int]]:
+    """``(path, relative, size, mtime_ns)`` of the regular Python files under ``root``, folders
+    matching ``excludes`` (the whole list) left out."""
+    given = str(root)
+    return [(path, relative_display(path, given), size, mtime)
+            for path, size, mtime in regular_files(given, ".py", excludes)]
+
+
+def _stat_each(files: Sequence[Tuple[Path, str]]) -> Iterator[Tuple[str, str, int, int]]:
+    """:func:`index_files`'s rows for files the run walked already."""
+    for path, relative in files:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):  # a FIFO or device is never opened (it could block), a symlink never followed
+            yield str(path), relative, info.st_size, info.st_mtime_ns
 
 
 def _record_of_path(item: Tuple[str, str]) -> Optional[dict]:
@@ -72,22 +86,18 @@ def build_index(root: Path, excludes: Sequence[str] = (), cache_dir: Optional[Pa
     cached, known_digest = _load_cache(cache_file, stamp)
     entries: Dict[str, list] = {}
     todo: List[Tuple[str, str]] = []
-    for path, relative in (index_files(root, excludes) if files is None else files):
-        try:
-            info = os.lstat(path)
-        except OSError:
-            continue
-        if not stat.S_ISREG(info.st_mode):
-            continue  # a FIFO or device is never opened (it could block), a symlink never followed
+    for path, relative, size, mtime in (index_files(root, excludes) if files is None else _stat_each(files)):
         entry = cached.get(relative)
-        if isinstance(entry, list) and len(entry) == 3 and entry[0] == info.st_size and entry[1] == info.st_mtime_ns:
+        if isinstance(entry, list) and len(entry) == 3 and entry[0] == size and entry[1] == mtime:
             entries[relative] = entry
         else:
-            entries[relative] = [info.st_size, info.st_mtime_ns, None]
-            todo.append((str(path), relative))
+            entries[relative] = [size, mtime, None]
+            todo.append((path, relative))
     for (_, relative), record in zip(todo, _records(todo, jobs)):
         entries[relative][2] = record
     index = ModelIndex.from_records(entry[2] for entry in entries.values() if entry[2] is not None)
+    if cache_dir is not None:
+        index.resolution_store = ResolutionFile(cache_dir / RESOLVED_FILE, stamp, write)
     index.scanned = frozenset(module_name(relative) for relative in entries)
     if not todo and len(entries) == len(cached):
         index.known_digest = known_digest  # the same records the cache's digest was taken of
@@ -95,6 +105,30 @@ def build_index(root: Path, excludes: Sequence[str] = (), cache_dir: Optional[Pa
         write_cache_json(cache_file, {"stamp": stamp, "version": INDEX_VERSION, "digest": index.digest(),
                                       "files": entries})
     return index
+
+
+class ResolutionFile:
+    """The resolved index of a folder's records, kept beside them keyed by their digest: a run
+    whose model files did not change (a pre-commit run, the flake8 plugin, an editor) reads
+    which class maps which table instead of resolving every class of the project again.
+    Picklable: the workers of a run receive it with the index."""
+
+    def __init__(self, path: Path, stamp: str, writable: bool) -> None:
+        self.path, self.stamp, self.writable = path, stamp, writable
+
+    def load(self, digest: str) -> Optional[dict]:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                stored = json.load(handle)
+        except (OSError, ValueError):
+            return None
+        if isinstance(stored, dict) and stored.get("stamp") == self.stamp and stored.get("digest") == digest:
+            return stored.get("resolution")
+        return None
+
+    def save(self, digest: str, resolution: dict) -> None:
+        if self.writable:
+            write_cache_json(self.path, {"stamp": self.stamp, "digest": digest, "resolution": resolution})
 
 
 def _stamp(root: Path) -> str:

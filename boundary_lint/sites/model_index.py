@@ -387,7 +387,7 @@ class ModelInfo:
     managed: bool = True  # Django's Meta.managed: False for a model over a table created elsewhere
 
 
-_RESOLVED = frozenset({"models", "by_label", "user_model", "_classes", "_app_labels", "_kinds"})
+_RESOLVED = frozenset({"models", "by_label", "user_model", "_app_labels", "_kinds"})
 
 
 @dataclass(eq=False)
@@ -395,11 +395,15 @@ class ModelIndex:
     """Models by full dotted name; resolution of names and Django string references.
 
     Resolved on first use of ``models``, ``by_label`` or ``user_model``: a warm run, whose
-    every file's result is in the cache, needs only the index's :meth:`digest`."""
+    every file's result is in the cache, needs only the index's :meth:`digest`. A
+    ``resolution_store`` (given by the adapter that built the index) keeps the resolved index
+    of the same records between runs: ``load(digest)`` gives what :meth:`resolution` gave,
+    or None; ``save(digest, resolution)`` keeps it."""
 
     records: Dict[str, dict] = field(default_factory=dict)  # module -> record
     scanned: frozenset = frozenset()  # modules read for the index, models or not
     known_digest: Optional[str] = None  # digest() as the cache stored it, for the same records
+    resolution_store: Optional[object] = None
 
     @classmethod
     def from_records(cls, records: Iterable[dict]) -> "ModelIndex":
@@ -415,9 +419,14 @@ class ModelIndex:
 
     def __getattr__(self, name: str):
         """The resolved attributes, computed once, when first asked for."""
-        if name not in _RESOLVED or "records" not in self.__dict__:
+        if "records" not in self.__dict__:
             raise AttributeError(name)
-        self._resolve()
+        if name == "_classes":
+            self._index_classes()
+        elif name in _RESOLVED:
+            self._resolve()
+        else:
+            raise AttributeError(name)
         return self.__dict__[name]
 
     @classmethod
@@ -458,14 +467,29 @@ class ModelIndex:
     # -- resolution -----------------------------------------------------------------------
 
     def _resolve(self) -> None:
-        self.models: Dict[str, ModelInfo] = {}
-        self.by_label: Dict[Tuple[str, str], str] = {}  # (app_label, model lower) -> key
-        self.user_model = "auth.User"
+        """The stored resolution of these records when there is one (the records are those the
+        cache's digest was taken of), else computed, and stored when a store is given."""
+        store = self.resolution_store
+        if store is not None and self.known_digest is not None:
+            if self._restore(store.load(self.known_digest)):
+                return
+        self._compute()
+        if store is not None:
+            store.save(self.digest(), self.resolution())
+
+    def _index_classes(self) -> None:
         self._classes: Dict[str, dict] = {}
-        app_labels: Dict[str, str] = {}
         for module, record in self.records.items():
             for cls_record in record["classes"]:
                 self._classes.setdefault(f"{module}.{cls_record['name']}", dict(cls_record, module=module))
+
+    def _compute(self) -> None:
+        self.models: Dict[str, ModelInfo] = {}
+        self.by_label: Dict[Tuple[str, str], str] = {}  # (app_label, model lower) -> key
+        self.user_model = "auth.User"
+        app_labels: Dict[str, str] = {}
+        for record in self.records.values():
+            for cls_record in record["classes"]:
                 config = cls_record.get("app_config")
                 if config and config.get("name"):
                     app_labels[config["name"]] = config.get("label") or config["name"].rsplit(".", 1)[-1]
@@ -486,6 +510,34 @@ class ModelIndex:
                     schema, table = variable["table"]
                     key = f"{module}.{name}"
                     self.models[key] = ModelInfo(key, name, "table", schema, table)
+
+    def resolution(self) -> dict:
+        """The resolved index as JSON, what :meth:`_restore` reads back."""
+        return {
+            "models": [[m.key, m.name, m.framework, m.schema, m.table, m.app_label,
+                        [list(r) for r in m.relations], list(m.managers), m.managed] for m in self.models.values()],
+            "by_label": [[label, name, key] for (label, name), key in self.by_label.items()],
+            "user_model": self.user_model,
+            "app_labels": self._app_labels,
+        }
+
+    def _restore(self, state: object) -> bool:
+        """Take a :meth:`resolution` back; False (nothing taken) when it is not one."""
+        try:
+            models = {}
+            for key, name, framework, schema, table, label, relations, managers, managed in state["models"]:
+                models[key] = ModelInfo(key, name, framework, schema, table, label,
+                                        tuple((source, target) for source, target in relations),
+                                        tuple(managers), managed)
+            by_label = {(label, name): key for label, name, key in state["by_label"]}
+            user_model, app_labels = state["user_model"], dict(state["app_labels"])
+        except (TypeError, ValueError, KeyError):
+            return False
+        if not isinstance(user_model, str):
+            return False
+        self.models, self.by_label, self.user_model, self._app_labels = models, by_label, user_model, app_labels
+        self._kinds = {}
+        return True
 
     def find_class(self, name: str, depth: int = 0) -> Optional[str]:
         """The key of the class ``name`` (a full dotted name) stands for, through re-exports."""
@@ -741,6 +793,21 @@ class ModelIndex:
         if text == "self":
             return None
         return self.by_reference(text, app_label)
+
+    def referrers(self) -> Dict[str, List[str]]:
+        """Model key -> the keys of the models with a relation to it (computed once per index:
+        every service's ORM trigger words follow relations backwards from its foreign models)."""
+        found = self.__dict__.get("_referrers")
+        if found is None:
+            found = {}
+            for model in self.models.values():
+                module = model.key.rpartition(".")[0]
+                for _, reference in model.relations:
+                    target = self.target(reference, model.app_label, module)
+                    if target is not None and model.key not in found.setdefault(target.key, []):
+                        found[target.key].append(model.key)
+            self._referrers = found
+        return found
 
     def names(self) -> List[str]:
         """Every name a model (or Table variable) is known by in the project."""

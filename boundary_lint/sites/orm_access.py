@@ -661,16 +661,14 @@ def trigger_words(index: ModelIndex, registry, service: str) -> frozenset:
             foreign.add(model.key)
     words = {index.models[key].name for key in foreign}
     reaching = set(foreign)  # models with a relation path to a foreign one: lookups cross it
-    targets = {m.key: [index.target(t, m.app_label, m.key.rpartition(".")[0]) for _, t in m.relations]
-               for m in index.models.values() if m.relations}
-    grew = True
-    while grew:
-        grew = False
-        for key, found in targets.items():
-            if key not in reaching and any(t is not None and t.key in reaching for t in found):
+    referrers = index.referrers()
+    todo = list(foreign)
+    while todo:
+        for key in referrers.get(todo.pop(), ()):
+            if key not in reaching:
                 reaching.add(key)
                 words.add(index.models[key].name)
-                grew = True
+                todo.append(key)
     for key in foreign:  # migrations name models in lower case: to="billing.invoice"
         model = index.models[key]
         if model.framework == "django" and model.app_label:

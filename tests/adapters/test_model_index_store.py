@@ -16,6 +16,7 @@ from boundary_lint.prefilter import lines as prefilter
 from boundary_lint.adapters import runner
 from boundary_lint.adapters.config_file import load_registry
 from boundary_lint.adapters import model_index_store
+from boundary_lint.adapters.files import regular_files
 from boundary_lint.adapters.model_index_store import CACHE_FILE, build_index, index_files
 from boundary_lint.sites.model_index import ModelIndex
 from conftest import FIXTURES
@@ -90,7 +91,7 @@ def test_the_run_s_own_walk_is_the_index_s_file_list(project, run_cli, monkeypat
                                        defaults=runner.default_excludes(registry)))
         shared = runner._walked_root(registry, [spelled], (), files)
         own = index_files(project.resolve(), runner.walk_excludes(registry))
-        assert [(os.path.abspath(p), r) for p, r in shared] == [(str(p), r) for p, r in own]
+        assert [(os.path.abspath(p), r) for p, r in shared] == [(p, r) for p, r, _size, _mtime in own]
     run_cli("check", "--no-cache", "orders", cwd=project)
     assert len(walks) == 1  # a part of the folder: the index walks the whole of it
 
@@ -155,3 +156,58 @@ def test_few_words_are_found_as_the_pass_over_capitalised_words_finds_them(piece
         wanted = frozenset(w.encode() if isinstance(source, bytes) else w for w in words)
         by_pattern = {m.start() for m in prefilter._CAPITALISED[type(source)].finditer(source) if m.group() in wanted}
         assert set(prefilter._whole_word_offsets(source, wanted)) == by_pattern
+
+
+def test_a_run_whose_models_did_not_change_reads_their_resolution_instead_of_resolving(project, run_cli,
+                                                                                         monkeypatch):
+    whole = run_cli("check", "--format", "json", ".", cwd=project)
+    resolved = project / ".boundary_lint_cache" / model_index_store.RESOLVED_FILE
+    assert resolved.exists()
+    computed = spy(monkeypatch, ModelIndex, "_compute")
+    wanted = {f for f in as_tuples(whole.json["findings"]) if f[0] == "orders/service.py"}
+    for damage in (None, "{not json", '{"stamp": 1}'):
+        if damage is not None:
+            resolved.write_text(damage)
+        model_index.forget()
+        named = run_cli("check", "--no-cache", "--format", "json", "orders/service.py", cwd=project)
+        assert as_tuples(named.json["findings"]) == wanted  # a damaged file costs only the resolution
+        assert len(computed) == (0 if damage is None else 1)
+        computed.clear()
+    models = project / "billing" / "models.py"
+    models.write_text(models.read_text().replace('billing"."invoices', 'billing"."bills'))
+    model_index.forget()
+    changed = run_cli("check", "--no-cache", "--format", "json", "orders/service.py", cwd=project)
+    assert len(computed) == 1  # the records changed: the stored resolution is not theirs
+    assert ("orders/service.py", 13, "BND100", "billing.bills") in as_tuples(changed.json["findings"])
+
+
+def test_a_stored_resolution_is_the_resolution(project):
+    cache = project / "cache"
+    computed = build_index(project, cache_dir=cache)
+    computed.resolve()
+    loaded = build_index(project, cache_dir=cache)
+    loaded.resolve()
+    assert "_kinds" not in loaded.__dict__ or loaded._kinds == {}  # nothing was computed
+    assert list(loaded.models.items()) == list(computed.models.items())
+    assert (loaded.by_label, loaded.user_model, loaded._app_labels) == \
+           (computed.by_label, computed.user_model, computed._app_labels)
+    assert loaded.model("billing.models.Invoice") == computed.model("billing.models.Invoice") is not None
+
+
+def test_the_index_walk_gives_the_regular_files_the_run_s_walk_gives(tmp_path, monkeypatch):
+    for relative in ("app/models.py", "app/venv/skipped.py", "app/legacy_x.py", "app/sub/deep.py", "top.py",
+                     "app/notes.txt", "dir.py/inner.py"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x = 1\n")
+    os.symlink(tmp_path / "top.py", tmp_path / "app" / "link.py")
+    os.symlink(tmp_path / "app" / "sub", tmp_path / "linked_dir")
+    os.mkfifo(tmp_path / "app" / "pipe.py")
+    monkeypatch.chdir(tmp_path)
+    for excludes in ((), ("venv",), ("venv", "*/legacy*")):
+        for root in (".", str(tmp_path), str(tmp_path) + "/", "app/.."):
+            walked = [(p, d) for p, d in runner.iter_files([root], excludes, defaults=())
+                      if p.suffix == ".py" and p.is_file() and not p.is_symlink() and not p.is_fifo()]
+            own = regular_files(root, ".py", excludes)
+            assert [path for path, _size, _mtime in own] == [d for _, d in walked], (root, excludes)
+    listed = [p for p, _, _ in regular_files(".", ".py", ("venv",))]
+    assert listed == ["app/legacy_x.py", "app/models.py", "app/sub/deep.py", "dir.py/inner.py", "top.py"]
