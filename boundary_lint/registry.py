@@ -117,6 +117,9 @@ class Registry:
     _table_globs: Tuple[Tuple[Optional[str], str, str], ...] = field(
         default=(), repr=False, compare=False
     )  # (schema or None, glob on the table name, service), most literal characters first
+    _read_entries: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)  # may_read, split
+    _search_paths: Dict[Optional[str], Tuple[str, ...]] = field(default_factory=dict, init=False, repr=False,
+                                                                 compare=False)
 
     def __post_init__(self) -> None:
         seen: Dict[Tuple[Optional[str], str], str] = {}
@@ -148,6 +151,8 @@ class Registry:
         object.__setattr__(self, "_path_globs", tuple(globs))
         table_globs.sort(key=lambda g: (-glob_specificity(g[1]), g[1], g[2]))
         object.__setattr__(self, "_table_globs", tuple(table_globs))
+        object.__setattr__(self, "_read_entries", frozenset(
+            split_entry(entry) for service in self.services.values() for entry in service.may_read))
 
     def _where(self) -> str:
         return str(self.source) if self.source else "registry"
@@ -182,17 +187,17 @@ class Registry:
 
     def names_explicitly(self, schema: str, name: str) -> bool:
         """Does any ``owns`` or ``may_read`` entry name ``schema.name`` itself?"""
-        if (schema, name) in self._exact or self._glob_owner(schema, name):
-            return True
-        return any(
-            split_entry(entry) == (schema, name)
-            for service in self.services.values()
-            for entry in service.may_read
-        )
+        return (schema, name) in self._exact or bool(self._glob_owner(schema, name)) \
+            or (schema, name) in self._read_entries
 
     def search_path_for(self, service: Optional[str]) -> Tuple[str, ...]:
-        own = self.services[service].search_path if service in self.services else ()
-        return tuple(normalize_name(s) for s in (own or self.settings.search_path)) or ("public",)
+        """The service's search_path, normalized (once per service: every unqualified table asks)."""
+        path = self._search_paths.get(service)
+        if path is None:
+            own = self.services[service].search_path if service in self.services else ()
+            path = tuple(normalize_name(s) for s in (own or self.settings.search_path)) or ("public",)
+            self._search_paths[service] = path
+        return path
 
     def resolve(self, table: TableName, service: Optional[str]) -> Tuple[str, str]:
         """Schema-qualify a table as PostgreSQL would through the service's search_path."""
@@ -248,7 +253,7 @@ class Registry:
         ``os.path.abspath`` (no system call) decides in the usual case; only a path
         outside the folder that way is resolved through symlinks.
         """
-        root_abs, root_resolved = _root_forms(str(self.root))
+        root_abs, root_resolved = _root_forms(os.path.abspath(self.root))
         absolute = os.path.abspath(path)
         if absolute.startswith(root_abs):
             relative = absolute[len(root_abs):]  # already normalized by abspath
@@ -283,8 +288,9 @@ class Registry:
 
 @functools.lru_cache(maxsize=16)
 def _root_forms(root: str) -> Tuple[str, Path]:
-    """A registry folder as an absolute prefix (with its ``/``) and resolved."""
-    return os.path.join(os.path.abspath(root), ""), _resolved(Path(root))
+    """A registry folder (an absolute path: a relative one would be cached for the working
+    folder it was first asked in) as an absolute prefix (with its ``/``) and resolved."""
+    return os.path.join(root, ""), _resolved(Path(root))
 
 
 def _resolved(path: Path) -> Path:

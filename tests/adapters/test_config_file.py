@@ -170,3 +170,15 @@ def test_quoted_registry_entries_keep_their_case():
     registry = registry_from_mapping({"services": {"a": {"owns": ['"Public"."Strategy"']}}})
     assert registry.owner_of("Public", "Strategy") == "a"
     assert registry.owner_of("public", "strategy") is None
+
+
+def test_a_registry_in_the_working_folder_follows_it(tmp_path, monkeypatch):
+    """A registry read as ``--config boundaries.toml`` has the folder ``.``: a run in another
+    working folder (a test, a library caller) places files against that folder, not the first."""
+    mapping = {"services": {"orders": {"owns": ["orders.*"], "paths": ["orders/**"]}}}
+    for name in ("one", "two"):
+        (tmp_path / name / "orders").mkdir(parents=True)
+        monkeypatch.chdir(tmp_path / name)
+        registry = registry_from_mapping(mapping, root=Path("."))
+        assert registry.service_for_path(tmp_path / name / "orders" / "x.py") == "orders", name
+        assert registry.relative_text(tmp_path / name / "orders" / "x.py") == "orders/x.py"
