@@ -9,6 +9,11 @@ from __future__ import annotations
 from typing import Dict, Iterable, Optional, Tuple
 
 
+PYTHON_SUFFIXES = (".py", ".pyi")
+SQL_SUFFIXES = (".sql",)
+MAX_FILE_BYTES = 5_000_000  # read at once up to this; a larger `.sql` file is read in pieces
+
+
 class HostLanguage:
     """A language read by a finder of :mod:`boundary_lint.sites`; ``grammar`` is the
     ``(module, function)`` of its tree-sitter grammar package, ``None`` when the finder

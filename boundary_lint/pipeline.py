@@ -42,11 +42,7 @@ from boundary_lint.sites.sql_files import sql_file_site
 from boundary_lint.sites.transactions import python_transactions
 from boundary_lint.sql.site_refs import site_references
 from boundary_lint.sql.transactions import sql_transactions
-from boundary_lint.languages import host_language
-
-PYTHON_SUFFIXES = (".py", ".pyi")
-SQL_SUFFIXES = (".sql",)
-MAX_FILE_BYTES = 5_000_000
+from boundary_lint.languages import MAX_FILE_BYTES, PYTHON_SUFFIXES, SQL_SUFFIXES, host_language
 
 
 def check_python_source(

@@ -7,7 +7,6 @@ Pure: it gets the parsed TOML; :mod:`boundary_lint.adapters.config_file` finds a
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
@@ -138,12 +137,19 @@ def registry_from_mapping(
     return Registry(services=services, settings=settings, root=root, source=source)
 
 
+def _did_you_mean(name: str, known: Sequence[str]) -> str:
+    """``; did you mean 'x'?`` for the known word closest to a misspelt one, or nothing."""
+    import difflib  # only a mistake pays for it
+
+    hint = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {hint[0]!r}?" if hint else ""
+
+
 def _check_languages(names: Sequence[str], where: str, key: str) -> Tuple[str, ...]:
     """``settings.languages``: names of :data:`~boundary_lint.languages.LANGUAGE_NAMES`."""
     for name in names:
         if name not in LANGUAGE_NAMES:
-            hint = difflib.get_close_matches(name, LANGUAGE_NAMES, n=1)
-            did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+            did_you_mean = _did_you_mean(name, LANGUAGE_NAMES)
             raise ConfigError(f"{where}: {key}: unknown language {name!r}{did_you_mean} "
                               f"(known: {', '.join(LANGUAGE_NAMES)})")
     return tuple(names)
@@ -155,8 +161,7 @@ def _check_table(table: Mapping[str, Any], schema: Mapping[str, str], where: str
     for name, value in table.items():
         full = f"{key}.{name}" if key else name
         if name not in schema:
-            hint = difflib.get_close_matches(name, list(schema), n=1)
-            did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+            did_you_mean = _did_you_mean(name, list(schema))
             allowed = ", ".join(sorted(schema))
             raise ConfigError(
                 f"{where}: unknown key {full!r}{did_you_mean} (allowed here: {allowed})"
@@ -253,7 +258,6 @@ def check_service_name(registry: Registry, name: str) -> None:
     """``--service NAME`` must name a service of the registry."""
     if name in registry.services:
         return
-    hint = difflib.get_close_matches(name, list(registry.services), n=1)
-    did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+    did_you_mean = _did_you_mean(name, list(registry.services))
     known = ", ".join(sorted(registry.services))
     raise ConfigError(f"unknown service {name!r}{did_you_mean} (the registry has: {known})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from boundary_lint import pipeline
 from boundary_lint.adapters import runner, source_files
 from boundary_lint.adapters.source_files import check_file
 from boundary_lint.adapters.config_file import load_registry
@@ -95,6 +97,27 @@ def test_check_without_sql_does_not_import_sqlglot_libcst_or_the_db_audit(tmp_pa
     assert proc.stdout.split()[-4:] == ["0", "False", "False", "False"], proc.stderr
 
 
+def test_a_warm_run_imports_no_checker_and_a_check_no_other_command(tmp_path):
+    """Every pre-commit run and editor check pays for its imports: a run whose files all come
+    from the cache imports neither the checker nor the SQL parser, and ``check`` imports no
+    other subcommand (the codemod, the server, the database audit, ``init``)."""
+    (tmp_path / "boundaries.toml").write_text('[services.a]\nowns = ["a.*"]\npaths = ["**"]\n')
+    (tmp_path / "q.py").write_text('def f(db):\n    return db.execute("SELECT * FROM b.t")\n')
+    code = (
+        "import sys\nfrom boundary_lint.cli import main\n"
+        "rc = main(['check', '.'])\n"
+        "heavy = ('boundary_lint.pipeline', 'sqlglot', 'boundary_lint.commands.fix', 'boundary_lint.commands.init',"
+        " 'boundary_lint.commands.db_audit', 'boundary_lint.lsp.command', 'tempfile', 'subprocess')\n"
+        "print(rc, *(name for name in heavy if name in sys.modules))\n"
+    )
+    env = {**os.environ, "BOUNDARY_LINT_CACHE_DIR": str(tmp_path / "cache")}
+    cold, warm = (subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+                  for _ in range(2))
+    assert cold.stdout.splitlines()[-1].split()[:2] == ["1", "boundary_lint.pipeline"], cold.stderr  # checked
+    assert warm.stdout.splitlines()[-1].split() == ["1"], warm.stderr  # the same finding, from the cache alone
+    assert "BND104" in warm.stdout
+
+
 def test_jobs_give_identical_output(run_cli):
     one = run_cli("check", "--no-cache", "--jobs", "1", "--format", "json", ".")
     two = run_cli("check", "--no-cache", "--jobs", "2", "--format", "json", ".")
@@ -114,13 +137,13 @@ def project(tmp_path, monkeypatch):
 
 def counting(monkeypatch):
     calls = []
-    original = source_files.check_source
+    original = pipeline.check_source
 
     def spy(data, path, display, *args, **kwargs):
         calls.append(display)
         return original(data, path, display, *args, **kwargs)
 
-    monkeypatch.setattr(source_files, "check_source", spy)
+    monkeypatch.setattr(pipeline, "check_source", spy)
     return calls
 
 

@@ -19,7 +19,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -212,6 +211,8 @@ def write_cache_json(file: Path, content: dict) -> bool:
         gitignore = folder / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n")
+        import tempfile  # a warm run writes nothing
+
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(content, handle)

@@ -17,8 +17,6 @@ from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from boundary_lint.adapters.cache import ResultCache, cache_folder, content_hash, file_hash, registry_key
 from boundary_lint.adapters.source_files import check_path, read_source, unreadable
-from boundary_lint.model import FileResult
-from boundary_lint.pipeline import MAX_FILE_BYTES
 from boundary_lint.adapters.files import (
     default_excludes,
     is_excluded,
@@ -28,11 +26,9 @@ from boundary_lint.adapters.files import (
     relative_display,
     walk_excludes,
 )
-from boundary_lint.model import Problem
+from boundary_lint.languages import HOST_LANGUAGES, MAX_FILE_BYTES, NOT_READ, suffixes_for
+from boundary_lint.model import FileResult, Problem, RunResult
 from boundary_lint.registry import Registry, glob_to_regex
-from boundary_lint.sql import memo
-from boundary_lint.model import RunResult
-from boundary_lint.languages import HOST_LANGUAGES, NOT_READ, suffixes_for
 
 MIN_FILES_PER_JOB = 8  # below this, starting workers costs more than it saves
 
@@ -97,7 +93,6 @@ def run_paths(
 
     ``progress(done, total)`` is called as files finish (for a terminal progress line).
     """
-    memo.forget()  # each run analyses its SQL afresh
     skipped: List[str] = []
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
                             defaults=default_excludes(registry), skipped=skipped,
@@ -277,6 +272,11 @@ def _check_all(
     tick: Callable[[], None] = lambda: None,
     models=None,
 ) -> List[FileResult]:
+    if not todo:
+        return []  # every file cached: the checker is not even imported
+    from boundary_lint.sql import memo
+
+    memo.forget()  # each run analyses its SQL afresh
     with fewer_collections():
         return _check_each(todo, registry, jobs, tick, models)
 

@@ -11,10 +11,8 @@ import stat
 from pathlib import Path
 from typing import Optional
 
-from boundary_lint.model import Problem
-from boundary_lint.adapters.model_index_store import for_registry
-from boundary_lint.model import FileResult
-from boundary_lint.pipeline import MAX_FILE_BYTES, SQL_SUFFIXES, check_source
+from boundary_lint.languages import MAX_FILE_BYTES, SQL_SUFFIXES
+from boundary_lint.model import FileResult, Problem
 from boundary_lint.registry import Registry
 
 
@@ -28,6 +26,8 @@ def check_path(path: Path, display: str, registry: Registry, service: str, prefi
         from boundary_lint.adapters.sql_stream import check_sql_stream  # a dump or a squashed migration
 
         return check_sql_stream(path, display, registry, service, prefilter)
+    from boundary_lint.pipeline import check_source  # not imported by a run whose every file is cached
+
     return check_source(data, path, display, registry, service, prefilter)
 
 
@@ -42,6 +42,8 @@ def check_file(
     service = service_override or registry.service_for_path(path)
     if service is None:
         return FileResult(display, None, checked=False)
+    from boundary_lint.adapters.model_index_store import for_registry
+
     for_registry(registry)  # the model index of the registry's folder, once per process
     return check_path(path, display, registry, service, prefilter)
 

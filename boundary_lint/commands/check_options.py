@@ -17,7 +17,6 @@ from typing import Callable, List, Optional, TextIO
 
 from boundary_lint.filters import baseline, run_filters
 from boundary_lint.filters.run_filters import TODAY_ENV
-from boundary_lint.adapters.git import git_changed_lines, repo_relative, repo_root
 from boundary_lint.filters.changed_lines import Changed, DiffError
 from boundary_lint.registry import Registry
 from boundary_lint.model import RunResult
@@ -132,6 +131,8 @@ def run_date(option: Optional[str]) -> datetime.date:
 
 def _with_diff(plan: Plan, args: argparse.Namespace) -> Plan:
     if args.diff_base:
+        from boundary_lint.adapters.git import git_changed_lines, repo_relative, repo_root  # runs git
+
         try:
             root = repo_root(path_folder(args.paths[0] if args.paths else "."))  # the checked code's repository
             plan.changed = git_changed_lines(args.diff_base, root)

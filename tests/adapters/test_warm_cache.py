@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from boundary_lint import pipeline
 from boundary_lint.adapters import runner, source_files
 from conftest import PLATFORM
 
@@ -28,7 +29,7 @@ def project(tmp_path, monkeypatch):
 def spy(monkeypatch):
     """The files the run opens to read, and those it checks."""
     opened, checked = [], []
-    real_open, real_check = open, source_files.check_source
+    real_open, real_check = open, pipeline.check_source
 
     def recording_open(path, *args, **kwargs):
         opened.append(os.path.basename(str(path)))
@@ -39,7 +40,7 @@ def spy(monkeypatch):
         return real_check(data, path, display, *args, **kwargs)
 
     monkeypatch.setattr(source_files, "open", recording_open, raising=False)
-    monkeypatch.setattr(source_files, "check_source", recording_check)
+    monkeypatch.setattr(pipeline, "check_source", recording_check)
     return opened, checked
 
 
