@@ -42,7 +42,7 @@ from boundary_lint.sites.sql_files import sql_file_site
 from boundary_lint.sites.transactions import python_transactions
 from boundary_lint.sql.site_refs import site_references
 from boundary_lint.sql.transactions import sql_transactions
-from boundary_lint.languages import MAX_FILE_BYTES, PYTHON_SUFFIXES, SQL_SUFFIXES, host_language
+from boundary_lint.languages import MAX_FILE_BYTES, PYTHON_SUFFIXES, host_language
 
 
 def check_python_source(

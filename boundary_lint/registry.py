@@ -118,8 +118,8 @@ class Registry:
         default=(), repr=False, compare=False
     )  # (schema or None, glob on the table name, service), most literal characters first
     _read_entries: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)  # may_read, split
-    _search_paths: Dict[Optional[str], Tuple[str, ...]] = field(default_factory=dict, init=False, repr=False,
-                                                                 compare=False)
+    _search_paths: Dict[Optional[str], Tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         seen: Dict[Tuple[Optional[str], str], str] = {}

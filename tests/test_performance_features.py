@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from boundary_lint import pipeline
-from boundary_lint.adapters import runner, source_files
 from boundary_lint.adapters.source_files import check_file
 from boundary_lint.adapters.config_file import load_registry
 from boundary_lint.adapters.files import iter_files
 from boundary_lint.prefilter.lines import may_hold_findings
-from conftest import FIXTURES, PLATFORM
+from conftest import PLATFORM
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = [p for p in (PLATFORM, PLATFORM.parent / "orm_project", ROOT / "examples" / "order_service", Path(__file__).parent / "corpus") if (p / "boundaries.toml").exists()]
+CORPORA = [p for p in (PLATFORM, PLATFORM.parent / "orm_project", ROOT / "examples" / "order_service",
+                       Path(__file__).parent / "corpus") if (p / "boundaries.toml").exists()]
 
 
 @pytest.mark.parametrize("root", CORPORA, ids=lambda p: p.name)

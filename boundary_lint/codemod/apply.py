@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from boundary_lint.adapters.source_files import check_file
-from boundary_lint.pipeline import PYTHON_SUFFIXES
+from boundary_lint.languages import PYTHON_SUFFIXES
 from boundary_lint.adapters.files import iter_files
 from boundary_lint.adapters.runner import default_excludes
 from boundary_lint.model import Finding, Problem

@@ -24,7 +24,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from boundary_lint.codes import EXIT_CLEAN, EXIT_USAGE
 from boundary_lint.adapters.source_files import read_source
-from boundary_lint.pipeline import MAX_FILE_BYTES, PYTHON_SUFFIXES, decode_source, source_references
+from boundary_lint.languages import MAX_FILE_BYTES, PYTHON_SUFFIXES
+from boundary_lint.pipeline import decode_source, source_references
 from boundary_lint.adapters.files import iter_files
 from boundary_lint.adapters.model_index_store import build_index
 from boundary_lint.model import Reference

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from boundary_lint.commands import check_options as adoption
-from boundary_lint.pipeline import MAX_FILE_BYTES, PYTHON_SUFFIXES, SQL_SUFFIXES, check_source
+from boundary_lint.languages import MAX_FILE_BYTES, PYTHON_SUFFIXES, SQL_SUFFIXES
+from boundary_lint.pipeline import check_source
 from boundary_lint.adapters.config_file import config_starts, find_config, load_registry
 from boundary_lint.adapters.model_index_store import for_registry
 from boundary_lint.sites.model_index import file_record, install, module_name

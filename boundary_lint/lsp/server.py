@@ -24,7 +24,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from boundary_lint import __version__
-from boundary_lint.pipeline import PYTHON_SUFFIXES
+from boundary_lint.languages import PYTHON_SUFFIXES
 from boundary_lint.lsp import actions
 from boundary_lint.lsp.checking import CHECKED_SUFFIXES, Loaded, Registries, check_text, display_path, take_models
 from boundary_lint.lsp.diagnostics import diagnostics, registry_diagnostic, rules_page

@@ -36,6 +36,8 @@ backslash ending the line inside the string (the SQL starts on the next line; th
 KEYWORD_ALTERNATIVES = "|".join(sorted(KEYWORD_SET, key=lambda k: (-len(k), k)))
 BLANK = r"[\s\x0b\x1c-\x1f\x80-\xff]"
 """A blank as Python's ``str.isspace`` has it, in text or in raw bytes (any non-ASCII byte)."""
+
+
 def quote_then_keyword(quotes: str) -> str:
     """A quote of ``quotes``; blanks or escapes; then a SQL comment or a statement keyword
     (also the host-language byte test's, with a backtick among the quotes)."""

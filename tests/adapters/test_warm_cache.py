@@ -10,7 +10,7 @@ import time
 import pytest
 
 from boundary_lint import pipeline
-from boundary_lint.adapters import runner, source_files
+from boundary_lint.adapters import source_files
 from conftest import PLATFORM
 
 HOUR_AGO = time.time() - 3600
