@@ -6,15 +6,16 @@ from here, so a code's wording lives in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Dict
+
+from boundary_lint.value_classes import value_class
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 """Every command's exit status: clean (``fix``: nothing to change), findings (``fix --diff``: it
 would change files), usage or configuration error. Stable: scripts and CI rely on them."""
 
 
-@dataclass(frozen=True)
+@value_class
 class Rule:
     code: str
     title: str

@@ -10,9 +10,11 @@ import bisect
 import enum
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from collections import Counter
 from typing import Dict, List, Optional, Sequence, Tuple
+
+from boundary_lint.value_classes import value_class
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -47,7 +49,7 @@ token-scanned, of them with a table name built at run time; ORM and migration re
 files of a host language (Go, TypeScript...) found but not read, their parser missing."""
 
 
-@dataclass(frozen=True, order=True)
+@value_class(order=True)
 class Position:
     """A 1-based line and a 1-based *character* column in a source file."""
 
@@ -55,7 +57,7 @@ class Position:
     column: int
 
 
-@dataclass(frozen=True)
+@value_class
 class SqlSite:
     """SQL text found in a source file, with the file position of every character.
 
@@ -95,7 +97,7 @@ TEMPORARY_SCHEMA = "pg_temp"
 """Where a temporary table lives (PostgreSQL's name; a system schema, so no service's)."""
 
 
-@dataclass(frozen=True, order=True)
+@value_class(order=True)
 class TableName:
     """A table name as written: parts lower-cased unless quoted."""
 
@@ -112,7 +114,7 @@ class TableName:
         return f"{self.schema}.{self.name}" if self.schema else self.name
 
 
-@dataclass(frozen=True, order=True)
+@value_class(order=True)
 class TableRef:
     """One table a statement touches, before the registry has a say.
 
@@ -127,7 +129,7 @@ class TableRef:
     statement_fingerprint: str = ""
 
 
-@dataclass(frozen=True, order=True)
+@value_class(order=True)
 class Reference:
     """A table reference located in a file: what the rules decide on.
 
@@ -146,7 +148,7 @@ class Reference:
     orm: str = ""  # the framework of an ORM operation (``Invoice.objects.filter``): "django", "sqlalchemy"...
 
 
-@dataclass(frozen=True, order=True)
+@value_class(order=True)
 class Finding:
     """A boundary crossing, located in a file; what every reporter prints."""
 
@@ -186,7 +188,7 @@ class Finding:
         return document
 
 
-@dataclass(frozen=True, order=True)
+@value_class(order=True)
 class SuppressedFinding:
     """A finding a comment in the source suppressed, kept for ``--show-suppressed``.
 
@@ -208,7 +210,7 @@ class SuppressedFinding:
                     ticket=self.ticket or None, until=self.until or None)
 
 
-@dataclass(frozen=True, order=True)
+@value_class(order=True)
 class UnusedSuppression:
     """A suppression comment that suppressed nothing this run: the finding is gone (or never was).
 
@@ -228,7 +230,7 @@ class UnusedSuppression:
                 "ticket": self.ticket or None, "until": self.until or None}
 
 
-@dataclass(frozen=True, order=True)
+@value_class(order=True)
 class Problem:
     """Input the checker could not fully read (bad Python, unparsable SQL...)."""
 
@@ -243,7 +245,7 @@ class Problem:
 UNUSED = "unused-suppression"  # Problem.kind of a comment that suppressed nothing
 
 
-@dataclass
+@value_class(frozen=False)
 class RunResult:
     """Everything one run produced, in the order it will be printed."""
 
@@ -282,7 +284,7 @@ class RunResult:
 TextSpan = Tuple[Position, Position]
 
 
-@dataclass(frozen=True, order=True)
+@value_class(order=True)
 class Transaction:
     """What runs as one transaction: the ``spans`` of text it runs (its block first, then the
     module-level constants the block names: ``INSERT_SQL = "..."`` used inside it), opened at
@@ -322,7 +324,7 @@ def outermost(transactions: Sequence[Transaction], position: Position) -> List[T
     return [t for t in holding if not any(t.within(other) for other in holding)]
 
 
-@dataclass
+@value_class(frozen=False)
 class FileResult:
     """What checking one file gave; ``checked`` is False for files of no service."""
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import ast
 import os
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
 
+from boundary_lint.value_classes import value_class
 from boundary_lint import suppress as noqa
 from boundary_lint.suppress import apply_suppressions, may_suppress
 from boundary_lint.sites.ast_depth import MAX_EXPRESSION_DEPTH, cut_deep_expressions
@@ -118,7 +118,7 @@ def references_and_transactions(read, transactions_of, registry: Registry, servi
     return refs, problems, stats, transactions if may_cross(refs, registry, service) else ()
 
 
-@dataclass(frozen=True)
+@value_class
 class OrmContext:
     """What the ORM pass needs besides the tree: the model index, the file's module name,
     and the words (model names) whose lines it reads."""

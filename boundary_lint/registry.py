@@ -11,10 +11,11 @@ import fnmatch
 import functools
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
+from boundary_lint.value_classes import value_class
 from boundary_lint.model import TableName
 from boundary_lint.languages import LANGUAGE_NAMES
 
@@ -66,7 +67,7 @@ def split_entry(entry: str) -> Tuple[Optional[str], str]:
     return normalize_name(parts[-2]), normalize_name(parts[-1])
 
 
-@dataclass(frozen=True)
+@value_class
 class Service:
     """One service's entry in the registry."""
 
@@ -86,7 +87,7 @@ ISOLATIONS = ("schema", "database")
 """``isolation`` values: tables share one database (schemas apart), or move to their own."""
 
 
-@dataclass(frozen=True)
+@value_class
 class Settings:
     dialect: str = "postgres"
     search_path: Tuple[str, ...] = ("public",)
@@ -100,7 +101,7 @@ class Settings:
     languages: Tuple[str, ...] = LANGUAGE_NAMES  # the file types a run reads (boundary_lint.languages)
 
 
-@dataclass(frozen=True)
+@value_class
 class Registry:
     """Services, their tables and files, with the lookups the rules need."""
 

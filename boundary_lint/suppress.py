@@ -22,9 +22,9 @@ import datetime
 import io
 import re
 import tokenize
-from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
+from boundary_lint.value_classes import value_class
 from boundary_lint.codes import is_known_code, unknown_code_message
 from boundary_lint.model import Finding, Problem, SuppressedFinding, UnusedSuppression
 
@@ -45,7 +45,7 @@ TICKET = re.compile(r"(?:[A-Z][A-Z0-9_]*-[0-9]+|#[0-9]+|[\w.-]+(?:/[\w.-]+)+#[0-
 UNTIL = re.compile(r"until\s+(?P<date>[0-9]\S*)(?=\s|$)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@value_class
 class Suppression:
     """One suppression comment: where it is, what it covers, and why.
 

@@ -11,10 +11,11 @@ the line, past ``MAX_SQL_BYTES`` or at a statement longer than ``MAX_STATEMENT_C
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
 
+from boundary_lint.value_classes import value_class
 from boundary_lint import suppress as noqa
 from boundary_lint.model import Problem
 from boundary_lint.model import FileResult, coverage_of, internal_error, new_stats
@@ -32,7 +33,7 @@ MAX_SQL_BYTES = 50_000_000
 MAX_STATEMENT_CHARS = 4_000_000
 
 
-@dataclass(frozen=True)
+@value_class
 class Piece:
     """Whole statements of a file; where the first character stands in it."""
 
@@ -152,7 +153,7 @@ def check_sql_stream(path: Path, display: str, registry, service: str, prove: bo
                       unused=unused, coverage=coverage_of(_one_site(read.stats, read.analysed)))
 
 
-@dataclass
+@value_class(frozen=False)
 class _Read:
     """What one pass over a file's pieces gathered."""
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Callable, List, Optional, TextIO
 
+from boundary_lint.value_classes import value_class
 from boundary_lint.filters import baseline, run_filters
 from boundary_lint.filters.run_filters import TODAY_ENV
 from boundary_lint.filters.changed_lines import Changed, DiffError
@@ -51,7 +52,7 @@ def add_check_arguments(check: argparse.ArgumentParser) -> None:
                        help="report only findings on lines changed since git REF (e.g. origin/main)")
 
 
-@dataclass
+@value_class(frozen=False)
 class Plan:
     """What the adoption options ask for, with the baseline read and git asked."""
 

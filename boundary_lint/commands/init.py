@@ -18,10 +18,11 @@ import argparse
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath
 from typing import Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
+from boundary_lint.value_classes import value_class
 from boundary_lint.codes import EXIT_CLEAN, EXIT_USAGE
 from boundary_lint.adapters.source_files import read_source
 from boundary_lint.languages import MAX_FILE_BYTES, PYTHON_SUFFIXES
@@ -38,7 +39,7 @@ ALL_SUFFIXES = suffixes_for(LANGUAGE_NAMES)
 _STRENGTH = ("ddl", "model", "write", "map", "read", "fk")  # what makes a folder the likely owner, strongest first
 
 
-@dataclass
+@value_class(frozen=False)
 class Group:
     """A top-level folder: its registry glob and how it uses each table."""
 

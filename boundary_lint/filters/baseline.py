@@ -25,10 +25,11 @@ import json
 import os
 from collections import Counter, defaultdict
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path, PurePath
 from typing import Callable, Collection, Dict, Iterable, List, Optional, Tuple
 
+from boundary_lint.value_classes import value_class
 from boundary_lint.codes import RULES, unknown_code_message
 from boundary_lint.model import Finding
 
@@ -47,7 +48,7 @@ class BaselineError(Exception):
     """A baseline file that cannot be read; the message says which file and what to do."""
 
 
-@dataclass(frozen=True, order=True)
+@value_class(order=True)
 class BaselineEntry:
     """``count`` accepted findings of ``code`` on ``table`` in one statement shape of one file.
 
@@ -87,7 +88,7 @@ class BaselineEntry:
         return document
 
 
-@dataclass(frozen=True)
+@value_class
 class BaselineMatch:
     """Findings split by the baseline, and the entries nothing matched any more."""
 

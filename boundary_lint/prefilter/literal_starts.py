@@ -20,7 +20,7 @@ decides), except for one narrowing: a literal holding nothing but the keyword
 from __future__ import annotations
 
 import re
-from typing import AnyStr, Dict, Iterable, Iterator
+from typing import AnyStr, Iterable, Iterator
 
 KEYWORDS = (
     "select", "insert", "update", "delete", "with", "create", "alter", "drop", "truncate",
@@ -64,9 +64,17 @@ _CONTINUED = r"""(?:[\s)]|\\\n|#[^\n]*)*(?:[-+*/%@&|^<>.]|[rRbBuUfF]{0,2}['"])""
 _BLANK_REST = r"(?:\s|\\[ntr])*"
 
 
-def compiled(pattern: str, flags: int = 0) -> Dict[type, "re.Pattern"]:
-    """One pattern for text and for bytes."""
-    return {str: re.compile(pattern, flags), bytes: re.compile(pattern.encode(), flags)}
+class compiled(dict):
+    """One pattern for text and for bytes, ``[str]`` or ``[bytes]``, each compiled when first
+    asked for: a run reads one of the two, and a warm run neither (``re`` compiles in Python)."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        super().__init__()
+        self.pattern, self.flags = pattern, flags
+
+    def __missing__(self, kind: type) -> "re.Pattern":
+        pattern = self[kind] = re.compile(self.pattern if kind is str else self.pattern.encode(), self.flags)
+        return pattern
 
 
 _QUOTE_THEN_KEYWORD_RE = compiled(QUOTE_THEN_KEYWORD)

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import Optional
 
+from boundary_lint.value_classes import value_class
 from boundary_lint.model import Operation, Position, Reference, TableName
 from boundary_lint.sites.orm import ORM_STATEMENT, table_name
 
 _WS = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@value_class
 class Entity:
     """A class or model mapped to a table: where its table name stands, and the construct
     (its declaration's first line and text) a baseline fingerprints."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple, Union
 
+from boundary_lint.value_classes import value_class
 from boundary_lint.model import Position
 from boundary_lint.sites.position_runs import PositionRuns, RunsBuilder
 
@@ -31,7 +32,7 @@ _PLAIN_IN_FSTRING = re.compile(r"[^\\'\"\r{}]*")
 _LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 
-@dataclass(frozen=True)
+@value_class
 class LiteralPiece:
     """Either constant text with one Position per character (a tuple, or runs of them:
     :class:`~boundary_lint.sites.position_runs.PositionRuns`), or a run-time hole.

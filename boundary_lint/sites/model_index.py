@@ -40,10 +40,11 @@ import json
 import os
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from boundary_lint.value_classes import value_class
 from boundary_lint.prefilter.triggers import MODEL_HINT_BYTES
 
 DJANGO_MODEL_BASES = frozenset({
@@ -372,7 +373,7 @@ def _parse_classes(data: bytes) -> Optional[ast.AST]:
 # -- the index (pure given records) ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@value_class
 class ModelInfo:
     """One ORM class (or ``Table`` object) and the table it maps."""
 
@@ -390,7 +391,7 @@ class ModelInfo:
 _RESOLVED = frozenset({"models", "by_label", "user_model", "_app_labels", "_kinds"})
 
 
-@dataclass(eq=False)
+@value_class(frozen=False, eq=False)
 class ModelIndex:
     """Models by full dotted name; resolution of names and Django string references.
 

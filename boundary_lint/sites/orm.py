@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
+from boundary_lint.value_classes import value_class
 from boundary_lint.prefilter.triggers import ALEMBIC_NAMES
 from boundary_lint.prefilter.lines import touches
 from boundary_lint.sites.ast_calls import argument, callee_name
@@ -47,7 +47,7 @@ ORM_STATEMENT = -1
 """``Reference.statement[0]`` of every ORM/migration construct (SQL sites count from 0)."""
 
 
-@dataclass(frozen=True)
+@value_class
 class NameText:
     """A string expression rebuilt from its constant parts (holes as ``bl_hole_N``)."""
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import sqlglot
 from sqlglot import exp
 
+from boundary_lint.value_classes import value_class
 from boundary_lint.model import HOLE_PREFIX, TEMPORARY_SCHEMA, Operation, TableName, TableRef, fingerprint
 from boundary_lint.sql import memo
 from boundary_lint.sql.nested import format_literals, nested_literals
@@ -41,7 +42,7 @@ from boundary_lint.sql.split import (
 )
 
 
-@dataclass(frozen=True)
+@value_class
 class SqlAnalysis:
     refs: Tuple[TableRef, ...]  # every table occurrence, sorted by offset
     parsed: bool  # False if any statement needed the fallback token scan
@@ -60,7 +61,7 @@ SECONDS_PER_FILE = 30.0
 (``max_statement_chars`` sees to that), so a file never takes much longer."""
 
 
-@dataclass
+@value_class(frozen=False)
 class SqlBudget:
     """How much sqlglot parsing one file may cost, shared by all its ``analyze_sql`` calls.
 
