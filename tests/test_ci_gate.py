@@ -125,6 +125,27 @@ def test_no_file_of_any_service_is_exit_2(run_cli, tmp_path, paths):
     assert named.code == 0 and "1 file of no service not checked" in named.out, named
 
 
+@pytest.mark.parametrize("layout", ["empty", "readme only", "all excluded"])
+def test_a_folder_with_nothing_to_read_is_exit_2(run_cli, tmp_path, layout):
+    registry = '[settings]\nexclude = ["gen"]\n' + NO_PATHS.format(paths='paths = ["**"]')
+    (tmp_path / "boundaries.toml").write_text(registry)
+    folder = tmp_path / "src"
+    folder.mkdir()
+    if layout == "readme only":
+        (folder / "README.md").write_text("SELECT * FROM public.strategy\n")
+    if layout == "all excluded":
+        (folder / "gen").mkdir()
+        (folder / "gen" / "q.py").write_text(APP)
+    result = run_cli("check", "--no-cache", "src", cwd=tmp_path)
+    assert result.code == 2, result
+    assert "src:1: error: no file was checked: src holds no file it reads" in result.err
+    assert "0 files checked" in result.out
+    with_a_file = tmp_path / "more"
+    with_a_file.mkdir()
+    (with_a_file / "x.py").write_text(APP)
+    assert run_cli("check", "--no-cache", "src", "more", cwd=tmp_path).code == 1  # something was checked
+
+
 def test_a_glob_matching_only_other_languages_is_not_a_warning(run_cli, tmp_path):
     make_project(tmp_path)
     registry = tmp_path / "boundaries.toml"
@@ -160,7 +181,8 @@ def test_default_excludes_are_counted_and_can_be_replaced_or_extended(run_cli, t
     assert result.code == 1 and "orders/build/q.py:3:35: BND100" in result.out and ".venv/" not in result.out
     make_project(tmp_path, {}, settings='extend_exclude = ["build"]')  # adds to the list
     result = run_cli("check", "--no-cache", "--extend-exclude", "app.py", ".", cwd=tmp_path)
-    assert result.code == 0 and result.out.startswith("0 findings (0 files checked); 2 folders excluded"), result
+    assert result.out.startswith("0 findings (0 files checked); 2 folders excluded"), result
+    assert result.code == 2 and "no file was checked" in result.err  # everything excluded: not a pass
 
 
 # -- 10. what the summary and messages say -------------------------------------------------

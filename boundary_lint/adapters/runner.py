@@ -251,6 +251,16 @@ def no_file_checked_problem(registry: Registry, unowned: int) -> Problem:
                    "add paths = [...] to a service, or pass --service NAME", usage=True)
 
 
+def nothing_found_problem(folders: Sequence[str]) -> Problem:
+    """A run on folders holding no file it reads cannot pass either: a path typo into an
+    empty folder, a tree of other languages, or excludes that leave nothing (as mypy, not
+    ruff, which warns and exits 0)."""
+    where = ", ".join(folders)
+    return Problem(folders[0], 1, f"no file was checked: {where} hold{'s' if len(folders) == 1 else ''} no file "
+                   "it reads (Python, SQL or a language of settings.languages) outside the excludes; check the "
+                   "path, settings.exclude and --exclude", usage=True)
+
+
 def _ticker(progress: Optional[Callable[[int, int], None]], done: int, total: int) -> Callable[[], None]:
     """A no-argument callback counting finished files for ``progress``."""
     if progress is None:

@@ -12,7 +12,7 @@ from typing import Optional, Sequence, TextIO
 
 from boundary_lint.adapters.cache import CACHE_DIR
 from boundary_lint.adapters.progress import Progress
-from boundary_lint.adapters.runner import code_filter, no_file_checked_problem, run_paths
+from boundary_lint.adapters.runner import code_filter, no_file_checked_problem, nothing_found_problem, run_paths
 from boundary_lint.codes import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, first_unknown_code, unknown_code_message
 from boundary_lint.commands import check_options
 from boundary_lint.commands.common import add_run_arguments, codes_of, missing_paths, registry_for
@@ -77,8 +77,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         progress.close()
     # Only when a folder was given: files named one by one (a pre-commit hook's staged files)
     # may all be of no service, and that is no mistake.
-    if result.files == 0 and result.unowned_files and any(os.path.isdir(p) for p in args.paths):
-        result.problems = sorted(result.problems + [no_file_checked_problem(registry, result.unowned_files)])
+    folders = [p for p in args.paths if os.path.isdir(p)]
+    if result.files == 0 and folders:
+        nothing = (no_file_checked_problem(registry, result.unowned_files) if result.unowned_files
+                   else nothing_found_problem(folders))
+        result.problems = sorted(result.problems + [nothing])
     keep = code_filter(codes_of(args.select), codes_of(args.ignore))
     result = check_options.finish(result, plan, keep, err, args.format)
     if not args.statistics:
