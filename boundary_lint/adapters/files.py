@@ -125,7 +125,7 @@ def regular_files(root: str, suffix: str, excludes: Sequence[str] = ()) -> List[
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if not is_excluded(entry.path, excludes):
+                    if not (match(entry.name) or match(entry.path.replace(os.sep, "/"))):  # is_excluded's test
                         folders.append(entry.path)
                 elif entry.name.endswith(suffix) and entry.is_file(follow_symlinks=False):
                     path = os.path.normpath(entry.path) if normalize else entry.path

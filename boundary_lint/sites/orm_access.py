@@ -661,7 +661,7 @@ def trigger_words(index: ModelIndex, registry, service: str) -> frozenset:
             foreign.add(model.key)
     words = {index.models[key].name for key in foreign}
     reaching = set(foreign)  # models with a relation path to a foreign one: lookups cross it
-    referrers = index.referrers()
+    referrers = index.referrers() if foreign else {}  # (a service owning every model needs none)
     todo = list(foreign)
     while todo:
         for key in referrers.get(todo.pop(), ()):
