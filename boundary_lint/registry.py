@@ -121,6 +121,8 @@ class Registry:
     _read_entries: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)  # may_read, split
     _search_paths: Dict[Optional[str], Tuple[str, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
+    _relative_texts: Dict[Tuple[str, str], str] = field(  # (working folder, path) -> relative_text
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         seen: Dict[Tuple[Optional[str], str], str] = {}
@@ -254,11 +256,19 @@ class Registry:
         ``os.path.abspath`` (no system call) decides in the usual case; only a path
         outside the folder that way is resolved through symlinks.
         """
+        key = (os.getcwd(), os.fspath(path))  # asked several times a file (its service, its module...)
+        known = self._relative_texts.get(key)
+        if known is not None:
+            return known
         root_abs, root_resolved = _root_forms(os.path.abspath(self.root))
         absolute = os.path.abspath(path)
         if absolute.startswith(root_abs):
             relative = absolute[len(root_abs):]  # already normalized by abspath
-            return (relative.replace(os.sep, "/") if os.sep != "/" else relative) or "."
+            text = (relative.replace(os.sep, "/") if os.sep != "/" else relative) or "."
+            if len(self._relative_texts) > 8192:
+                self._relative_texts.clear()
+            self._relative_texts[key] = text  # by text alone: the same in any later call
+            return text
         try:
             return PurePosixPath(_resolved(Path(path)).relative_to(root_resolved)).as_posix()
         except ValueError:
