@@ -85,16 +85,24 @@ def test_prefilter_shapes(text, expected):
     assert may_hold_findings(text) is expected
 
 
+def check_in_a_new_process(folder, args, modules, env=None):
+    """``boundary-lint check ARGS`` run in a fresh interpreter in ``folder``: its exit status
+    followed by those of ``modules`` it imported (the last line, split), and the process."""
+    code = (
+        "import sys\nfrom boundary_lint.cli import main\n"
+        f"rc = main({['check', *args]!r})\n"
+        f"print(rc, *(name for name in {tuple(modules)!r} if name in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True)
+    return (proc.stdout.splitlines() or [""])[-1].split(), proc
+
+
 def test_check_without_sql_does_not_import_sqlglot_libcst_or_the_db_audit(tmp_path):
     (tmp_path / "boundaries.toml").write_text('[services.a]\nowns = ["a.*"]\npaths = ["**"]\n')
     (tmp_path / "plain.py").write_text("import os\n\ndef f(x):\n    return os.path.join(x, 'y')\n")
-    code = (
-        "import sys\nfrom boundary_lint.cli import main\n"
-        "rc = main(['check', '--no-cache', 'plain.py'])\n"
-        "print(rc, *(name in sys.modules for name in ('sqlglot', 'libcst', 'boundary_lint.adapters.db_catalog')))\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
-    assert proc.stdout.split()[-4:] == ["0", "False", "False", "False"], proc.stderr
+    imported, proc = check_in_a_new_process(tmp_path, ["--no-cache", "plain.py"],
+                                            ("sqlglot", "libcst", "boundary_lint.adapters.db_catalog"))
+    assert imported == ["0"], proc.stderr
 
 
 def test_a_warm_run_imports_no_checker_and_a_check_no_other_command(tmp_path):
@@ -103,19 +111,13 @@ def test_a_warm_run_imports_no_checker_and_a_check_no_other_command(tmp_path):
     other subcommand (the codemod, the server, the database audit, ``init``)."""
     (tmp_path / "boundaries.toml").write_text('[services.a]\nowns = ["a.*"]\npaths = ["**"]\n')
     (tmp_path / "q.py").write_text('def f(db):\n    return db.execute("SELECT * FROM b.t")\n')
-    code = (
-        "import sys\nfrom boundary_lint.cli import main\n"
-        "rc = main(['check', '.'])\n"
-        "heavy = ('boundary_lint.pipeline', 'sqlglot', 'boundary_lint.commands.fix', 'boundary_lint.commands.init',"
-        " 'boundary_lint.commands.db_audit', 'boundary_lint.lsp.command', 'tempfile', 'subprocess')\n"
-        "print(rc, *(name for name in heavy if name in sys.modules))\n"
-    )
+    heavy = ("boundary_lint.pipeline", "sqlglot", "boundary_lint.commands.fix", "boundary_lint.commands.init",
+             "boundary_lint.commands.db_audit", "boundary_lint.lsp.command", "tempfile", "subprocess")
     env = {**os.environ, "BOUNDARY_LINT_CACHE_DIR": str(tmp_path / "cache")}
-    cold, warm = (subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
-                  for _ in range(2))
-    assert cold.stdout.splitlines()[-1].split()[:2] == ["1", "boundary_lint.pipeline"], cold.stderr  # checked
-    assert warm.stdout.splitlines()[-1].split() == ["1"], warm.stderr  # the same finding, from the cache alone
-    assert "BND104" in warm.stdout
+    cold, _ = check_in_a_new_process(tmp_path, ["."], heavy, env)
+    warm, proc = check_in_a_new_process(tmp_path, ["."], heavy, env)
+    assert cold[:2] == ["1", "boundary_lint.pipeline"]  # checked: a finding
+    assert warm == ["1"] and "BND104" in proc.stdout, proc.stderr  # the same finding, from the cache alone
 
 
 def test_jobs_give_identical_output(run_cli):
