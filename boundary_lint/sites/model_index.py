@@ -834,7 +834,7 @@ def _django_table(db_table: str) -> Tuple[Optional[str], str]:
 
 EMPTY = ModelIndex()
 _PROCESS: Dict[str, ModelIndex] = {}
-_ROOTS: Dict[str, Path] = {}
+_ROOTS: Dict[Tuple[str, str], Path] = {}  # (working folder, registry folder as given) -> resolved
 
 
 def install(registry, index: ModelIndex) -> None:
@@ -858,10 +858,11 @@ def installed(registry, use_cache: bool = True) -> Optional[ModelIndex]:
 def resolved_root(registry) -> Path:
     """The registry's folder through symlinks, resolved once per process (the checker asks
     for every file it reads)."""
-    text = os.path.abspath(registry.root)  # no system call; the working directory may change
-    if text not in _ROOTS:
-        _ROOTS[text] = Path(text).resolve()
-    return _ROOTS[text]
+    key = (os.getcwd(), os.fspath(registry.root))  # the working directory may change
+    root = _ROOTS.get(key)
+    if root is None:
+        root = _ROOTS[key] = Path(os.path.abspath(key[1])).resolve()
+    return root
 
 
 def forget() -> None:

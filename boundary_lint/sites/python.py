@@ -38,8 +38,11 @@ STATEMENT_START = re.compile(
 )
 """A SQL-looking literal starts with a statement keyword in one case (not "Select the...")."""
 
-_DEF_NAME = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
-"""A function's name where it is defined: a call of any other name is no helper of the module."""
+_DEF_NAME = re.compile(r"def[ \t]+(\w+)")
+"""A function's name where it may be defined: a call of any other name is no helper of the
+module. A superset (``def`` anywhere, a comment's too): the module's scopes decide. Starting
+with the literal ``def`` lets ``re`` jump between occurrences (a line-start anchor made it try
+every position: 3 ms on a 100 kB module, now 0.2 ms)."""
 
 MAX_BRANCH_VARIANTS = 4
 """A composition with ``x if c else y`` parts is also composed with each of its first
