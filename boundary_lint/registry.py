@@ -121,7 +121,7 @@ class Registry:
     _read_entries: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)  # may_read, split
     _search_paths: Dict[Optional[str], Tuple[str, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
-    _relative_texts: Dict[Tuple[str, str], str] = field(  # (working folder, path) -> relative_text
+    _relative_texts: Dict[Tuple[str, ...], str] = field(  # place_key(path, root) -> relative_text
         default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -256,7 +256,7 @@ class Registry:
         ``os.path.abspath`` (no system call) decides in the usual case; only a path
         outside the folder that way is resolved through symlinks.
         """
-        key = (os.getcwd(), os.fspath(path))  # asked several times a file (its service, its module...)
+        key = place_key(os.fspath(path), os.fspath(self.root))  # asked several times a file
         known = self._relative_texts.get(key)
         if known is not None:
             return known
@@ -295,6 +295,14 @@ class Registry:
                 if not any(regex.fullmatch(text) for text in texts):
                     unmatched.append((service.name, pattern))
         return sorted(unmatched)
+
+
+def place_key(*paths: str) -> Tuple[str, ...]:
+    """``paths`` with the working folder when one of them is relative: what a cache of their
+    absolute forms is keyed by (the folder is not asked for when none is: it may be gone)."""
+    if all(os.path.isabs(path) for path in paths):
+        return paths
+    return (os.getcwd(),) + paths
 
 
 @functools.lru_cache(maxsize=16)

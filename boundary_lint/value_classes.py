@@ -6,7 +6,8 @@ about 1.7 ms, a quarter of a warm run's start. A value class compiles only what 
 (``__init__`` and the frozen ``__setattr__``/``__delattr__``) and takes ``__eq__``,
 ``__hash__``, ``__repr__`` and the order from one ``operator.attrgetter`` over the compared
 fields. It is a dataclass: ``fields``, ``replace`` and ``asdict`` work as on any other,
-and instances compare, hash, sort and print as ``dataclass`` with the same options makes them.
+and instances compare (each of the four orderings on the field tuples), hash, sort and print
+as ``dataclass`` with the same options makes them; it refuses what dataclass refuses.
 The value classes of the check's path are made so; the codemod's and the audit's, imported
 only by their commands, are plain dataclasses.
 """
@@ -28,28 +29,45 @@ def value_class(cls: T = None, *, order: bool = False, frozen: bool = True, eq: 
     A method the class defines itself is kept."""
     if cls is None:
         return functools.partial(value_class, order=order, frozen=frozen, eq=eq)
+    if order and not eq:
+        raise ValueError("eq must be true if order is true")  # as dataclass says
+    # a __hash__ of the class's own (None too: unhashable), not the None Python sets beside an __eq__
+    own_hash = "__hash__" in cls.__dict__ and not (cls.__dict__["__hash__"] is None and "__eq__" in cls.__dict__)
     cls = dataclass(frozen=frozen, eq=False, repr=False)(cls)
     compared = tuple(f.name for f in fields(cls) if f.compare)
     _set_default(cls, "__repr__", _repr(tuple(f.name for f in fields(cls) if f.repr)))
     if eq:
         _set_default(cls, "__eq__", _equal(_key(compared)))
-        if frozen:
+        if own_hash:
+            pass  # kept, as dataclass keeps it
+        elif frozen:
             hashed = tuple(f.name for f in fields(cls) if (f.compare if f.hash is None else f.hash))
-            _set_default(cls, "__hash__", _hash(_key(hashed)))
-        elif "__hash__" not in cls.__dict__:
+            cls.__hash__ = _named(_hash(_key(hashed)), cls, "__hash__")
+        else:
             cls.__hash__ = None  # mutable and compared by value: unhashable, as a dataclass is
     if order:
-        if "__lt__" in cls.__dict__:
-            raise TypeError(f"{cls.__name__}: value_class(order=True) defines __lt__ itself")
-        cls.__lt__ = _less(_key(compared))
-        cls = functools.total_ordering(cls)
+        key = _key(compared)
+        for name, compare in _ORDER.items():
+            if name in cls.__dict__:
+                raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}. "
+                                "Consider using functools.total_ordering")  # as dataclass says
+            setattr(cls, name, _ordered(name, compare, key, cls.__qualname__))
     return cls
 
 
+_ORDER = {"__lt__": operator.lt, "__le__": operator.le, "__gt__": operator.gt, "__ge__": operator.ge}
+
+
+def _named(method: Callable, cls: type, name: str) -> Callable:
+    """``method`` named as a method of ``cls`` (tracebacks and reprs say whose it is)."""
+    method.__qualname__ = f"{cls.__qualname__}.{name}"
+    return method
+
+
 def _set_default(cls: type, name: str, method: Callable) -> None:
-    if name not in cls.__dict__ or (name == "__hash__" and cls.__dict__[name] is None):
-        method.__qualname__ = f"{cls.__qualname__}.{name}"
-        setattr(cls, name, method)
+    """``method`` as ``cls.name`` unless the class defines it."""
+    if name not in cls.__dict__:
+        setattr(cls, name, _named(method, cls, name))
 
 
 def _key(names: Tuple[str, ...]) -> Callable[[object], tuple]:
@@ -71,13 +89,16 @@ def _equal(key):
     return __eq__
 
 
-def _less(key):
-    def __lt__(self, other):
+def _ordered(name: str, compare: Callable, key, owner: str):
+    """One of the four comparisons on the compared fields' tuples, as a dataclass makes it
+    (each on the tuples themselves, so fields of a partial order compare as they do there)."""
+    def method(self, other):
         if other.__class__ is self.__class__:
-            return key(self) < key(other)
+            return compare(key(self), key(other))
         return NotImplemented
 
-    return __lt__
+    method.__name__, method.__qualname__ = name, f"{owner}.{name}"
+    return method
 
 
 def _hash(key):

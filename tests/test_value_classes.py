@@ -96,3 +96,35 @@ def test_a_repr_that_meets_itself_says_so():
 
     assert loop(value_class(frozen=False)) == loop(dataclass)
     assert loop(value_class(frozen=False)).endswith("Node(children=[...])")
+
+
+def test_fields_of_a_partial_order_compare_as_in_the_dataclass():
+    def body():
+        class Tags:
+            tags: frozenset
+        return Tags
+
+    reference, ours = dataclass(frozen=True, order=True)(body()), value_class(body(), order=True)
+    for left, right in itertools.product([frozenset({1}), frozenset({2}), frozenset({1, 2})], repeat=2):
+        a, b, x, y = reference(left), reference(right), ours(left), ours(right)
+        assert [x < y, x <= y, x > y, x >= y] == [a < b, a <= b, a > b, a >= b], (left, right)
+
+
+def test_refuses_what_dataclass_refuses_and_keeps_an_explicit_unhashable():
+    with pytest.raises(TypeError, match="__le__"):
+        @value_class(order=True)
+        class OwnOrder:
+            line: int
+
+            def __le__(self, other):
+                return True
+    with pytest.raises(ValueError):
+        value_class(order=True, eq=False)(type("Bare", (), {"__annotations__": {"line": "int"}}))
+
+    @value_class
+    class Unhashable:
+        line: int
+        __hash__ = None
+
+    with pytest.raises(TypeError):
+        hash(Unhashable(1))

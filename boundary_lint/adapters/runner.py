@@ -319,6 +319,8 @@ def _check_each(todo, registry: Registry, jobs: int, tick: Callable[[], None], m
     import multiprocessing  # only a parallel run pays for these imports
     from concurrent.futures import ProcessPoolExecutor
 
+    from boundary_lint import pipeline  # noqa: F401 (imported once here, not again in each forked worker)
+
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     if models is not None:
         models.resolve()  # once here, not once in each worker

@@ -46,6 +46,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from boundary_lint.value_classes import value_class
 from boundary_lint.prefilter.triggers import MODEL_HINT_BYTES
+from boundary_lint.registry import place_key
 
 DJANGO_MODEL_BASES = frozenset({
     "django.db.models.Model", "django.db.models.base.Model", "models.Model",
@@ -834,7 +835,7 @@ def _django_table(db_table: str) -> Tuple[Optional[str], str]:
 
 EMPTY = ModelIndex()
 _PROCESS: Dict[str, ModelIndex] = {}
-_ROOTS: Dict[Tuple[str, str], Path] = {}  # (working folder, registry folder as given) -> resolved
+_ROOTS: Dict[Tuple[str, ...], Path] = {}  # place_key(registry folder as given) -> resolved
 
 
 def install(registry, index: ModelIndex) -> None:
@@ -858,10 +859,10 @@ def installed(registry, use_cache: bool = True) -> Optional[ModelIndex]:
 def resolved_root(registry) -> Path:
     """The registry's folder through symlinks, resolved once per process (the checker asks
     for every file it reads)."""
-    key = (os.getcwd(), os.fspath(registry.root))  # the working directory may change
+    key = place_key(os.fspath(registry.root))  # the working directory may change
     root = _ROOTS.get(key)
     if root is None:
-        root = _ROOTS[key] = Path(os.path.abspath(key[1])).resolve()
+        root = _ROOTS[key] = Path(os.path.abspath(key[-1])).resolve()
     return root
 
 

@@ -182,3 +182,18 @@ def test_a_registry_in_the_working_folder_follows_it(tmp_path, monkeypatch):
         registry = registry_from_mapping(mapping, root=Path("."))
         assert registry.service_for_path(tmp_path / name / "orders" / "x.py") == "orders", name
         assert registry.relative_text(tmp_path / name / "orders" / "x.py") == "orders/x.py"
+
+
+def test_a_registry_with_absolute_paths_works_after_the_working_folder_is_gone(tmp_path, monkeypatch):
+    """An editor's server started in a worktree that was later removed: absolute paths
+    need no working folder, so a file is still placed in its service."""
+    (tmp_path / "p" / "app").mkdir(parents=True)
+    (tmp_path / "p" / "boundaries.toml").write_text('[services.app]\nowns = ["app.*"]\npaths = ["app/**"]\n')
+    registry = load_registry(tmp_path / "p" / "boundaries.toml")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    file = tmp_path / "p" / "app" / "x.py"
+    assert registry.relative_text(file) == "app/x.py"
+    assert registry.service_for_path(file) == "app"
