@@ -37,7 +37,7 @@ def value_class(cls: T = None, *, order: bool = False, frozen: bool = True, eq: 
     compared = tuple(f.name for f in fields(cls) if f.compare)
     _set_default(cls, "__repr__", _repr(tuple(f.name for f in fields(cls) if f.repr)))
     if eq:
-        _set_default(cls, "__eq__", _equal(_key(compared)))
+        _set_default(cls, "__eq__", _comparison(operator.eq, _key(compared)))
         if own_hash:
             pass  # kept, as dataclass keeps it
         elif frozen:
@@ -51,7 +51,7 @@ def value_class(cls: T = None, *, order: bool = False, frozen: bool = True, eq: 
             if name in cls.__dict__:
                 raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}. "
                                 "Consider using functools.total_ordering")  # as dataclass says
-            setattr(cls, name, _ordered(name, compare, key, cls.__qualname__))
+            setattr(cls, name, _named(_comparison(compare, key), cls, name))
     return cls
 
 
@@ -60,7 +60,7 @@ _ORDER = {"__lt__": operator.lt, "__le__": operator.le, "__gt__": operator.gt, "
 
 def _named(method: Callable, cls: type, name: str) -> Callable:
     """``method`` named as a method of ``cls`` (tracebacks and reprs say whose it is)."""
-    method.__qualname__ = f"{cls.__qualname__}.{name}"
+    method.__name__, method.__qualname__ = name, f"{cls.__qualname__}.{name}"
     return method
 
 
@@ -80,24 +80,15 @@ def _key(names: Tuple[str, ...]) -> Callable[[object], tuple]:
     return operator.attrgetter(*names)
 
 
-def _equal(key):
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return key(self) == key(other)
-        return NotImplemented
-
-    return __eq__
-
-
-def _ordered(name: str, compare: Callable, key, owner: str):
-    """One of the four comparisons on the compared fields' tuples, as a dataclass makes it
-    (each on the tuples themselves, so fields of a partial order compare as they do there)."""
+def _comparison(compare: Callable, key):
+    """``compare`` (``==``, ``<``...) on the compared fields' tuples of two instances of one
+    class, as a dataclass makes each of its comparisons (on the tuples themselves, so fields
+    of a partial order compare as they do there)."""
     def method(self, other):
         if other.__class__ is self.__class__:
             return compare(key(self), key(other))
         return NotImplemented
 
-    method.__name__, method.__qualname__ = name, f"{owner}.{name}"
     return method
 
 
