@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from boundary_lint.sites import composed_sql
 from boundary_lint.sites.composed_sql import brace_spans
@@ -80,11 +80,12 @@ class _SiteFinder(ast.NodeVisitor):
     interesting: Optional[List[int]] = None
 
     def visit(self, node: ast.AST):
-        if isinstance(node, _NOTHING_BELOW):
+        shape = _SHAPES.get(type(node)) or _shape_of(type(node))
+        if shape is _LEAF:
             return None
-        if self.interesting is not None and isinstance(node, ast.stmt) and not touches(node, self.interesting):
+        if shape.statement and self.interesting is not None and not touches(node, self.interesting):
             return None
-        method = _VISITS.get(type(node))
+        method = shape.visit
         return method(self, node) if method is not None else self.generic_visit(node)
 
     def __init__(self, lines: Sequence[str], sinks: frozenset) -> None:
@@ -184,24 +185,27 @@ class _SiteFinder(ast.NodeVisitor):
         return self.helpers[id(function)]
 
     def generic_visit(self, node: ast.AST) -> None:
-        if isinstance(node, ast.BinOp) and self._is_composed_sql(node):
-            self.composed_roots.append((node, tuple(self.scope_stack)))
-        if isinstance(node, ast.expr) and _is_string_expr(node):
-            if not self.excluded:
-                self.literal_roots.append((node, tuple(self.scope_stack)))
-            if not isinstance(node, ast.Constant):  # a constant holds no call
-                # Calls inside a composition (.format args, f-string holes) still matter.
-                for child in ast.walk(node):
-                    if isinstance(child, ast.Call) and child is not node:
-                        self.visit_Call(child)
-            return
-        for field in node._fields:  # as ast.NodeVisitor does, without its per-node lookups
+        kind = type(node)
+        shape = _SHAPES.get(kind) or _shape_of(kind)
+        if shape.may_be_string:
+            if kind is ast.BinOp and self._is_composed_sql(node):
+                self.composed_roots.append((node, tuple(self.scope_stack)))
+            if _is_string_expr(node):
+                if not self.excluded:
+                    self.literal_roots.append((node, tuple(self.scope_stack)))
+                if kind is not ast.Constant:  # a constant holds no call
+                    # Calls inside a composition (.format args, f-string holes) still matter.
+                    for child in ast.walk(node):
+                        if isinstance(child, ast.Call) and child is not node:
+                            self.visit_Call(child)
+                return
+        for field in shape.children:  # as ast.NodeVisitor does, without its per-node lookups
             value = getattr(node, field, None)
-            if isinstance(value, list):
+            if type(value) is list:
                 for item in value:
-                    if isinstance(item, ast.AST) and not isinstance(item, _NOTHING_BELOW):
+                    if item is not None and _SHAPES.get(type(item)) is not _LEAF and isinstance(item, ast.AST):
                         self.visit(item)
-            elif isinstance(value, ast.AST) and not isinstance(value, _NOTHING_BELOW):
+            elif value is not None and _SHAPES.get(type(value)) is not _LEAF and isinstance(value, ast.AST):
                 self.visit(value)
 
     # -- sites -------------------------------------------------------------
@@ -275,6 +279,38 @@ _VISITS = {kind: method for name, method in vars(_SiteFinder).items() if name.st
            for kind in [getattr(ast, name[len("visit_"):], None)] if isinstance(kind, type)}
 """Node type -> its ``visit_`` method (any other node: ``generic_visit``; ``Constant`` too,
 which has no ``visit_`` of ours)."""
+
+
+class _Shape(NamedTuple):
+    """What the walk does with a node type, looked up once per type instead of per node."""
+
+    statement: bool  # pruned when it spans no interesting line
+    visit: Optional[Callable]  # its ``visit_`` method, None for ``generic_visit``
+    may_be_string: bool  # a str literal or a composition may be one of these
+    children: Tuple[str, ...]  # the fields that may hold nodes to walk
+
+
+_LEAF = _Shape(False, None, False, ())
+"""A node the walk has nothing to do with, nor below it (see ``_NOTHING_BELOW``)."""
+_NO_NODES = frozenset(["ctx", "op", "ops", "kind", "type_comment", "id", "attr", "arg", "name", "conversion",
+                       "level", "module", "is_async", "simple"])
+"""Fields whose values are never nodes that hold anything for the walk (a name, a context, an operator)."""
+_STRING_SHAPES = (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call)
+"""The node types ``_is_string_expr`` may accept."""
+
+
+def _shape_of(kind: type) -> _Shape:
+    """The shape of ``kind``, made and remembered on first sight."""
+    if issubclass(kind, _NOTHING_BELOW):
+        shape = _LEAF
+    else:
+        shape = _Shape(issubclass(kind, ast.stmt), _VISITS.get(kind), kind in _STRING_SHAPES,
+                       tuple(f for f in getattr(kind, "_fields", ()) if f not in _NO_NODES))
+    _SHAPES[kind] = shape
+    return shape
+
+
+_SHAPES: Dict[type, _Shape] = {}
 
 
 class Composer:
