@@ -69,6 +69,8 @@ def hollowed_source(source: str, lines: Sequence[str], interesting: Sequence[int
     if "\t" in source or "\f" in source or "\r" in source:
         return source, []
     starts = list(itertools.accumulate(map(len, lines), initial=0))  # line n starts at starts[n - 1]
+    if _most_left_out(starts, interesting) < MIN_SAVING:
+        return source, []
     bodies = _bodies_to_hollow(source, lines, starts, interesting)
     if sum(starts[body.last] - starts[body.first - 1] for body in bodies) < MIN_SAVING:
         return source, []
@@ -79,6 +81,20 @@ def hollowed_source(source: str, lines: Sequence[str], interesting: Sequence[int
         done = starts[body.last]
     pieces.append(source[done:])
     return "".join(pieces), bodies
+
+
+def _most_left_out(starts: Sequence[int], interesting: Sequence[int]) -> int:
+    """An upper bound of what hollowing could leave out: the characters of the runs of lines
+    between interesting ones that are long enough to hold a body (a body left out spans no
+    interesting line). A file with SQL on every few lines is not planned at all."""
+    total, previous, last = 0, 0, len(starts) - 1  # previous: the interesting line before the run
+    for line in itertools.chain(interesting, [last + 1]):
+        if line - previous > 1:
+            size = starts[min(line, last + 1) - 1] - starts[min(previous, last)]  # lines previous+1 .. line-1
+            if size >= MIN_BODY:
+                total += size
+        previous = line
+    return total
 
 
 def _bodies_to_hollow(

@@ -199,14 +199,22 @@ class _SiteFinder(ast.NodeVisitor):
                         if isinstance(child, ast.Call) and child is not node:
                             self.visit_Call(child)
                 return
+        items = []
         for field in shape.children:  # as ast.NodeVisitor does, without its per-node lookups
             value = getattr(node, field, None)
             if type(value) is list:
-                for item in value:
-                    if item is not None and _SHAPES.get(type(item)) is not _LEAF and isinstance(item, ast.AST):
-                        self.visit(item)
-            elif value is not None and _SHAPES.get(type(value)) is not _LEAF and isinstance(value, ast.AST):
-                self.visit(value)
+                items.extend(value)
+            elif value is not None:
+                items.append(value)
+        for item in items:  # the commonest children judged here, as visiting them would
+            kind = type(item)
+            if kind is ast.Constant:  # a literal holds nothing below it
+                if type(item.value) is str and not self.excluded:
+                    self.literal_roots.append((item, tuple(self.scope_stack)))
+            elif not ((kind is ast.Attribute and type(item.value) is ast.Name)  # a.b
+                      or (kind is ast.arg and item.annotation is None)  # a parameter
+                      or _SHAPES.get(kind) is _LEAF or (kind not in _SHAPES and not isinstance(item, ast.AST))):
+                self.visit(item)
 
     # -- sites -------------------------------------------------------------
 

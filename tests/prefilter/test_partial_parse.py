@@ -4,6 +4,7 @@ tables, places, statements and fingerprints, on every Python file of the reposit
 from __future__ import annotations
 
 import ast
+import itertools
 
 import pytest
 
@@ -114,3 +115,32 @@ def test_a_plan_the_parse_contradicts_is_dropped(hollow_everything, monkeypatch)
     monkeypatch.setattr(partial_parse, "hollowed_source",
                         lambda *a: ('x = """\n' + text + '"""\n', bodies))
     assert parse_hollowed(source, lines, interesting_lines(source)) is None
+
+
+@pytest.mark.parametrize("everything", [False, True])
+def test_the_bound_that_skips_planning_never_hides_a_body(everything, monkeypatch):
+    """A file is not planned when the runs of lines between interesting ones could not hold
+    MIN_SAVING characters of bodies; on every repository file that bound is at least what
+    planning leaves out (so skipping the plan changes nothing)."""
+    if everything:
+        monkeypatch.setattr(partial_parse, "MIN_BODY", 0)
+    planned = 0
+    for path in FILES:
+        source = path.read_text(encoding="utf-8", errors="replace")
+        interesting = interesting_lines(source)
+        lines = source_lines(source)
+        if not interesting or "\t" in source or "\r" in source or "\f" in source:
+            continue
+        starts = list(itertools.accumulate(map(len, lines), initial=0))
+        bodies = partial_parse._bodies_to_hollow(source, lines, starts, interesting)
+        left_out = sum(starts[b.last] - starts[b.first - 1] for b in bodies)
+        planned += bool(bodies)
+        assert left_out <= partial_parse._most_left_out(starts, interesting), path
+    assert planned > 50
+
+
+def test_sql_on_every_few_lines_is_not_planned(monkeypatch):
+    handler = 'def h{0}(cur):\n    """Doc."""\n    cur.execute("SELECT 1 FROM t")\n    return 1\n\n\n'
+    source = "".join(handler.format(n) for n in range(200))
+    monkeypatch.setattr(partial_parse, "_bodies_to_hollow", lambda *a: pytest.fail("planned"))
+    assert hollowed_source(source, source_lines(source), interesting_lines(source)) == (source, [])
