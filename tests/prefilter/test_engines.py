@@ -87,3 +87,22 @@ def test_engines_decide_alike_on_literal_shapes(text):
         assert prefilter.trigger_lines(data) == with_re2
     finally:
         prefilter.fast = saved
+
+
+@needs_re2
+@pytest.mark.parametrize("direct", [True, False])
+def test_match_spans_are_the_wrappers_finditer_spans(direct, monkeypatch):
+    """The RE2 matcher called directly (or, in a wrapper release without it, its finditer)
+    gives every match's spans as ``finditer`` does, on every repository file."""
+    from boundary_lint.prefilter import re2_engine
+
+    if not direct:
+        monkeypatch.setattr(re2_engine, "_UNANCHORED", None)
+    pattern = re2_engine._pattern(())
+    compared = 0
+    for path in FILES[:400]:
+        data = path.read_bytes()
+        expected = [[m.span(g) for g in range(pattern.groups + 1)] for m in pattern.finditer(data)]
+        assert [list(map(tuple, spans)) for spans in re2_engine.match_spans(pattern, data)] == expected, path
+        compared += len(expected)
+    assert compared > 1000
