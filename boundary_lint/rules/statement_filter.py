@@ -35,9 +35,13 @@ from typing import Dict, FrozenSet, Optional, Tuple
 from boundary_lint.model import HOLE_PREFIX, TableName
 from boundary_lint.registry import Registry
 from boundary_lint.rules.tables import may_be_finding
+from boundary_lint.sql import memo
+from boundary_lint.sql.split import NAME_REST, NAME_START
 
-_PART = (r'"(?:[^"]|"")*"?|`[^`]*`?|(?<![\w$])[A-Za-z_\x80-\uffff][\w$\x80-\uffff]*'
-         r"|\$\d+|%\(\w+\)s|%s|(?<![:\w]):[A-Za-z_]\w*|\?")
+_PART = (r'"(?:[^"]|"")*"?|`[^`]*`?|' + NAME_START + r"(?<![\w$].)" + NAME_REST  # no name char before it
+         + r"|\$\d+|%\(\w+\)s|%s|:(?<![:\w]:)[A-Za-z_]\w*|\?")
+"""A part of a name. Each look-behind follows the character it guards, so ``re`` can skip to the
+characters that may start one."""
 _CHAIN = re.compile(r"(?:%s)(?:\s*\.\s*(?:%s))*" % (_PART, _PART))
 _PARTS = re.compile(_PART)
 _PLACEHOLDER = re.compile(r"\$\d+|%\(\w+\)s|%s|:[A-Za-z_]\w*|\?")
@@ -105,7 +109,17 @@ class StatementFilter:
         self._roles: Dict[str, Tuple[Optional[str], int, Tuple[str, ...]]] = {}
 
     def may_find(self, masked: str) -> bool:
-        """Could any table reference in this masked statement be a finding?"""
+        """Could any table reference in this masked statement be a finding? (Remembered for
+        the run, by the statement, see :func:`boundary_lint.sql.memo.verdicts`.)"""
+        if len(masked) > memo.MAX_REMEMBERED_CHARS:
+            return self._may_find(masked)
+        known = memo.verdicts(self)
+        verdict = known.get(masked)
+        if verdict is None:
+            verdict = known[masked] = self._may_find(masked)
+        return verdict
+
+    def _may_find(self, masked: str) -> bool:
         pending = {}
         for chain in set(_CHAIN.findall(masked)):
             verdict = self._chains.get(chain)

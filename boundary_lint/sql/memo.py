@@ -14,6 +14,7 @@ MAX_REMEMBERED_CHARS = 20_000
 """A text longer than this (a whole ``.sql`` file) is not kept: it is rarely met twice."""
 
 _ANALYSES: Dict[tuple, Tuple[Any, int]] = {}  # key -> (SqlAnalysis, statements it parsed)
+_VERDICTS: Dict[Any, Dict[str, bool]] = {}  # a statement filter -> its verdicts by masked statement
 
 
 def recall(key: tuple) -> Optional[Tuple[Any, int]]:
@@ -27,9 +28,19 @@ def remember(key: tuple, analysis: Any, statements: int) -> None:
     _ANALYSES[key] = (analysis, statements)
 
 
+def verdicts(judge: Any) -> Dict[str, bool]:
+    """This run's verdicts of ``judge`` (a statement filter), by the masked statement judged:
+    migrations redefine the same functions, so a run meets the same statements again."""
+    found = _VERDICTS.get(judge)
+    if found is None or len(found) >= MAX_REMEMBERED:
+        found = _VERDICTS[judge] = {}
+    return found
+
+
 def forget() -> None:
     """A new run: nothing remembered (so each run, and each benchmark round, starts cold)."""
     _ANALYSES.clear()
+    _VERDICTS.clear()
 
 
 def size() -> int:

@@ -18,9 +18,10 @@ import re
 from typing import List, Optional, Tuple
 
 from boundary_lint.model import HOLE_PREFIX, TEMPORARY_SCHEMA, Operation, TableName
+from boundary_lint.sql.split import NAME_REST, NAME_START
 
 _TOKEN = re.compile(
-    r'"(?:[^"]|"")*"?|`[^`]*`?|[A-Za-z_\x80-\uffff][\w$\x80-\uffff]*|\$\d+|%\(\w+\)s|%s'
+    r'"(?:[^"]|"")*"?|`[^`]*`?|' + NAME_START + NAME_REST + r"|\$\d+|%\(\w+\)s|%s"
     r"|::|:[A-Za-z_]\w*|\?|\S"
 )
 _PLACEHOLDER = re.compile(r"\$\d+|%\(\w+\)s|%s|:[A-Za-z_]\w*|\?")

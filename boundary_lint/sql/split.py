@@ -26,6 +26,13 @@ Segment = Tuple[str, int, int, int, int]
 # listing the range U+0080-U+FFFF costs 9 ms to compile, which every run paid at start.
 _SPECIAL = re.compile(r"""['"`;]|--|/\*|\$(?:[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f\U00010000-\U0010ffff]"""
                       r"""(?:\w|[^\x00-\x7f\U00010000-\U0010ffff])*)?\$""")
+NAME_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f\U00010000-\U0010ffff]"
+"""A character that may open an unquoted name: ``[A-Za-z_\\x80-\\uffff]``, spelled by exclusion
+(that class costs 8 ms to compile, and the patterns naming it were compiled in every run)."""
+_NAME_CHAR = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\U00010000-\U0010ffff]"
+NAME_REST = _NAME_CHAR + r"*(?:\w" + _NAME_CHAR + "*)*"
+"""The rest of an unquoted name: ``[\\w$\\x80-\\uffff]*`` (a class of the first plane's word
+characters, ``$`` and non-ASCII, then any word character beyond it), the same strings matched."""
 _COMMENT_TOKEN = re.compile(r"/\*|\*/")
 _BLANK = re.compile(r"\s*")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
@@ -176,8 +183,8 @@ _SKIP_WORDS = frozenset("BEGIN ELSE LOOP THEN DECLARE EXCEPTION".split())
 _TERMINATORS = {w: re.compile(r"[()]|\b%s\b" % w, re.I) for w in ("THEN", "LOOP", "IN", "WHEN")}
 _CURSOR = re.compile(r"[A-Za-z_][\w$]*\s+(?:NO\s+)?(?:SCROLL\s+)?CURSOR\b[^;]*?\b(?:FOR|IS)\s+", re.I)
 _INTO = re.compile(r"\bINTO\s", re.I)
-_INTO_TARGET = re.compile(r"(\b[A-Za-z_][\w$]*\s+)?\bINTO\s+(?:STRICT\s+)?"
-                          r"[A-Za-z_][\w$.]*(?:\s*,\s*[A-Za-z_][\w$.]*)*", re.I)
+_INTO_TARGET = re.compile(r"INTO\s+(?:STRICT\s+)?[A-Za-z_][\w$.]*(?:\s*,\s*[A-Za-z_][\w$.]*)*", re.I)
+_KEPT_BEFORE_INTO = ("INSERT", "MERGE")
 
 # A unit of a body: (start, end, is_expression). An expression (an IF condition,
 # a PERFORM list) is analysed as ``SELECT <expression>``.
@@ -274,15 +281,46 @@ def plpgsql_units(text: str, start: int, end: int) -> Tuple[List[Unit], str]:
 def blank_into_targets(masked: str) -> List[Tuple[int, int]]:
     """Ranges of ``INTO var[, var]`` clauses that name PL/pgSQL variables, not
     tables (SELECT ... INTO v, RETURNING ... INTO v); ``INSERT INTO`` and
-    ``MERGE INTO`` are kept."""
-    if _INTO.search(masked) is None:  # most statements of a body: no scan for a word before INTO
-        return []
-    ranges = []
-    for m in _INTO_TARGET.finditer(masked):
-        before = (m.group(1) or "").strip().upper()
-        if before not in ("INSERT", "MERGE"):
-            ranges.append((m.end(1) if m.group(1) else m.start(), m.end()))
+    ``MERGE INTO`` are kept.
+
+    Each clause is matched where it may be, as ``word INTO targets`` with the word before
+    it, or as ``INTO targets`` (leftmost first, the word's form first: what
+    ``(\\b[A-Za-z_][\\w$]*\\s+)?\\bINTO ...`` finds, without trying it at every word)."""
+    intos = [into.start() for into in _INTO.finditer(masked)]
+    ranges: List[Tuple[int, int]] = []
+    done = 0  # where the last clause ended: the next one starts there or later
+    for index, start in enumerate(intos):
+        target = _INTO_TARGET.match(masked, start) if start >= done else None
+        if target is None:
+            continue
+        word = _word_before(masked, start, done)
+        if word < 0 and index + 1 < len(intos) and _word_before(masked, intos[index + 1], done) == start and (
+                _INTO_TARGET.match(masked, intos[index + 1])):
+            continue  # "INTO INTO v": this INTO is the word before the next clause
+        if word < 0 or masked[word:start].rstrip().upper() not in _KEPT_BEFORE_INTO:
+            ranges.append((start, target.end()))
+        done = target.end()
     return ranges
+
+
+def _word_before(text: str, at: int, since: int) -> int:
+    """Where the word starts that blanks alone separate from ``text[at]``, as
+    ``\\b[A-Za-z_][\\w$]*\\s+`` (case-insensitive) would match it from ``since`` on; -1 if none."""
+    end = at
+    while end > since and text[end - 1].isspace():
+        end -= 1
+    if end == at:
+        return -1
+    run = end
+    while run > since and (text[run - 1].isalnum() or text[run - 1] in "_$"):
+        run -= 1
+    for start in range(run, end):  # the leftmost start the regex would take
+        if _WORD_START.match(text, start) and not (start and (text[start - 1].isalnum() or text[start - 1] == "_")):
+            return start
+    return -1
+
+
+_WORD_START = re.compile(r"[A-Za-z_]", re.I)
 
 
 _EXECUTE = re.compile(r"\bEXECUTE\b", re.I)
