@@ -6,6 +6,7 @@ position is a plain line/column lookup.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import List, Tuple
 
@@ -81,9 +82,13 @@ def _blank(text: str) -> str:
 
 
 def line_starts(text: str) -> Tuple[int, ...]:
-    starts: List[int] = [0]
-    starts.extend(m.end() for m in re.finditer("\n", text))
-    return tuple(starts)
+    """The offset of each line (lines end at ``\\n`` only), summed at C speed.
+
+    >>> line_starts("ab\\n\\ncd\\n")
+    (0, 3, 4, 7)
+    """
+    lines = text.split("\n")
+    return tuple(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
 
 
 def sql_file_site(text: str, first_line: int = 1, first_column: int = 1) -> SqlSite:

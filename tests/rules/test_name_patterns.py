@@ -18,7 +18,7 @@ PLAIN_CHAIN = re.compile(r"(?:%s)(?:\s*\.\s*(?:%s))*" % (PLAIN_PART, PLAIN_PART)
 PLAIN = {
     "parts": (re.compile(PLAIN_PART), statement_filter._PARTS),
     "chains": (PLAIN_CHAIN, statement_filter._CHAIN),
-    "tokens": (re.compile(r"(%s)|[()]" % PLAIN_CHAIN.pattern), statement_filter._TOKENS),
+    "tokens": (re.compile(r"(?:%s)|[()]" % PLAIN_CHAIN.pattern), statement_filter._TOKENS),
     "scan": (re.compile(r'"(?:[^"]|"")*"?|`[^`]*`?|[A-Za-z_\x80-\uffff][\w$\x80-\uffff]*|\$\d+|%\(\w+\)s|%s'
                         r"|::|:[A-Za-z_]\w*|\?|\S"), scan._TOKEN),
 }
