@@ -20,6 +20,9 @@ from typing import List, Optional, Tuple
 from boundary_lint.model import HOLE_PREFIX, TEMPORARY_SCHEMA, Operation, TableName
 from boundary_lint.sql.split import NAME_REST, NAME_START
 
+Found = Tuple[int, TableName, Operation]
+"""A table found in SQL text: (offset into the caller's text, table, operation)."""
+
 _TOKEN = re.compile(
     r'"(?:[^"]|"")*"?|`[^`]*`?|' + NAME_START + NAME_REST + r"|\$\d+|%\(\w+\)s|%s"
     r"|::|:[A-Za-z_]\w*|\?|\S"
@@ -156,7 +159,7 @@ _MODIFIERS = frozenset("ONLY TEMP TEMPORARY UNLOGGED MATERIALIZED CONCURRENTLY".
 _LISTS = frozenset("FROM TRUNCATE TABLE LOCK ON VIEW".split())
 
 
-def scan_tables(text: str, masked: str, base: int = 0) -> List[Tuple[int, TableName, Operation]]:
+def scan_tables(text: str, masked: str, base: int = 0) -> List[Found]:
     """Table names in ``text`` (``masked`` is its masked copy, same length), offsets + ``base``."""
     if _DROP_CONSTRAINT_ONLY.match(masked):
         return []  # dropping a foreign key is the fix, never a finding

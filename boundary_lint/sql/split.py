@@ -33,6 +33,8 @@ _NAME_CHAR = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\U00010000-\U0
 NAME_REST = _NAME_CHAR + r"*(?:\w" + _NAME_CHAR + "*)*"
 """The rest of an unquoted name: ``[\\w$\\x80-\\uffff]*`` (a class of the first plane's word
 characters, ``$`` and non-ASCII, then any word character beyond it), the same strings matched."""
+TABLE_KEYWORD_BEFORE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE|ONLY|USING|REFERENCES|EXISTS|VIEW)\s*$", re.I)
+"""A keyword after which a name (or a bind parameter) stands for a table."""
 _COMMENT_TOKEN = re.compile(r"/\*|\*/")
 _BLANK = re.compile(r"\s*")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
