@@ -28,6 +28,8 @@ def blank_copy_data(text: str) -> str:
     >>> blank_copy_data("COPY t (a) FROM stdin;\nit's;x\n\\.\nSELECT 1")
     'COPY t (a) FROM stdin;\n      \n\\.\nSELECT 1'
     """
+    if text.isascii() and "stdin" not in text.lower():  # no data: the pattern is not tried at every line
+        return text  # (ASCII only: the pattern's IGNORECASE also takes a few non-ASCII letters)
     out: List[str] = []
     pos = 0
     while True:
@@ -55,6 +57,8 @@ def blank_meta_commands(text: str) -> str:
     >>> blank_meta_commands("\\copy t FROM 'f.csv'\nSELECT 1")
     "COPY  t FROM 'f.csv';SELECT 1"
     """
+    if "\\" not in text:  # no meta-command
+        return text
     out: List[str] = []
     pos = 0
     in_data = False

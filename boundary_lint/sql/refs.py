@@ -16,6 +16,7 @@ When sqlglot cannot read a statement, a token scan (``sql.scan``) stands in.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import time
@@ -28,6 +29,7 @@ from boundary_lint.sql import memo
 from boundary_lint.sql.nested import format_literals, nested_literals
 from boundary_lint.sql.scan import Found, scan_tables
 from boundary_lint.sql.split import (
+    Segment,
     TABLE_KEYWORD_BEFORE,
     blank_into_targets,
     dollar_bodies,
@@ -200,12 +202,15 @@ class _Analysis:
         self.notices: List[str] = []
         self.parsed = True
         self.too_long = 0
+        self.segments: Optional[List[Segment]] = None  # the whole text's, once lexed (see dollar_bodies)
+        self._segment_starts: Optional[List[int]] = None
 
     def run(self) -> SqlAnalysis:
         sql = self.sql
         lexed = lex(sql)
         masked = mask(sql, 0, len(sql), lexed[0])
         spans = split_statements(sql, 0, len(sql), lexed)
+        self.segments = lexed[0]
         for s, e in spans:
             self.unit(s, e, False, s, (sql, s, e), masked, 0, False)
         return SqlAnalysis(tuple(sorted(self.refs)), self.parsed, tuple(self.notices), len(spans), self.too_long)
@@ -221,7 +226,7 @@ class _Analysis:
             head = [w.upper() for w in h.groups() if w] if h else []
             first = head[0] if head else ""
             if first == "DO" or (first == "CREATE" and _ROUTINE.intersection(head[1:2] + head[3:4])):
-                for bs, be in dollar_bodies(self.sql, s, e):
+                for bs, be in self.dollar_bodies(s, e, s == stmt_off and not in_body):
                     self.body(bs, be)
                 return
             if first in ("EXPLAIN", "PREPARE", "DECLARE"):
@@ -249,9 +254,22 @@ class _Analysis:
             base = s
         self.parse(text, m, base, stmt_off, fp, quiet=is_expr)
 
+    def dollar_bodies(self, s: int, e: int, statement: bool) -> List[Tuple[int, int]]:
+        """The ``$$`` bodies of ``sql[s:e]``; a whole statement's taken from the text's own
+        lexing, which the statement's would repeat (a function's body is most of a migration)."""
+        if not statement or self.segments is None:
+            return dollar_bodies(self.sql, s, e)
+        if self._segment_starts is None:
+            self._segment_starts = [segment[1] for segment in self.segments]
+        first = bisect.bisect_left(self._segment_starts, s)
+        last = bisect.bisect_left(self._segment_starts, e, first)
+        return [(a, min(b, e)) for kind, start, _, a, b in self.segments[first:last]
+                if kind == "s" and self.sql[start] == "$"]
+
     def body(self, bs: int, be: int) -> None:
         """The statements of a DO block or function body, each one a statement."""
-        units, body_mask = plpgsql_units(self.sql, bs, be)
+        lexed = lex(self.sql, bs, be)
+        units, body_mask = plpgsql_units(self.sql, bs, be, lexed)
         for s, e, is_expr in units:
             while s < e and self.sql[s].isspace():
                 s += 1
@@ -259,7 +277,7 @@ class _Analysis:
                 e -= 1
             if s < e:
                 self.unit(s, e, is_expr, s, (self.sql, s, e), body_mask, bs, True)
-        for a, b in execute_literals(self.sql, bs, be):
+        for a, b in execute_literals(self.sql, bs, be, lexed[0], body_mask):
             self.executed(a, b)
         for a, b in format_literals(self.sql, bs, be):
             self.executed(a, b, values=True)

@@ -260,7 +260,8 @@ def _piece_units(masked: str, pos: int, end: int, out: List[Unit]) -> None:
             return  # END, RAISE, EXECUTE, NULL, other declarations...
 
 
-def plpgsql_units(text: str, start: int, end: int) -> Tuple[List[Unit], str]:
+def plpgsql_units(text: str, start: int, end: int,
+                  lexed: Optional[Tuple[List[Segment], List[int]]] = None) -> Tuple[List[Unit], str]:
     """The SQL inside a function or DO body ``text[start:end]``, as units whose
     offsets are into ``text``; plus the body masked (index 0 = ``text[start]``).
 
@@ -268,7 +269,7 @@ def plpgsql_units(text: str, start: int, end: int) -> Tuple[List[Unit], str]:
     >>> [(body[s:e], x) for s, e, x in plpgsql_units(body, 0, len(body))[0]]
     [(' NOT EXISTS (SELECT 1 FROM t) ', True), ('DROP TABLE u', False)]
     """
-    lexed = lex(text, start, end)
+    lexed = lexed if lexed is not None else lex(text, start, end)
     masked = mask(text, start, end, lexed[0])
     units: List[Unit] = []
     pos = start
@@ -329,7 +330,8 @@ _EXECUTE = re.compile(r"\bEXECUTE\b", re.I)
 _CONCAT_AFTER = re.compile(r"\s*\|\|")
 
 
-def execute_literals(text: str, start: int, end: int) -> List[Tuple[int, int]]:
+def execute_literals(text: str, start: int, end: int, segments: Optional[List[Segment]] = None,
+                     masked: Optional[str] = None) -> List[Tuple[int, int]]:
     """Inner (start, end) of each ``EXECUTE 'constant SQL'`` in a PL/pgSQL body
     ``text[start:end]``; a literal glued to more text with ``||`` is dynamic and left out.
 
@@ -339,9 +341,9 @@ def execute_literals(text: str, start: int, end: int) -> List[Tuple[int, int]]:
     """
     if _EXECUTE.search(text, start, end) is None:  # none in the text, none in its mask
         return []
-    segments = lex(text, start, end)[0]
+    segments = segments if segments is not None else lex(text, start, end)[0]  # the body's, when read already
     strings = {s: (a, b, e) for kind, s, e, a, b in segments if kind == "s" and text[s] == "'"}
-    masked = mask(text, start, end, segments)
+    masked = masked if masked is not None else mask(text, start, end, segments)
     found = []
     for match in _EXECUTE.finditer(masked):
         literal = strings.get(_BLANK.match(text, start + match.end(), end).end())
