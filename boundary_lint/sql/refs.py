@@ -267,7 +267,25 @@ class _Analysis:
                 if kind == "s" and self.sql[start] == "$"]
 
     def body(self, bs: int, be: int) -> None:
-        """The statements of a DO block or function body, each one a statement."""
+        """The statements of a DO block or function body, each one a statement. A body met
+        before in the run that gave nothing (migrations redefine the same functions) is not
+        read again: its parses are charged to the budget, as :func:`analyze_sql` does."""
+        budget = self.budget
+        key = ("body", self.sql[bs:be], self.dialect_name, self.fallback_scan, self.max_chars, self.may_find) if (
+            budget is not None and be - bs <= memo.MAX_REMEMBERED_CHARS) else None
+        known = memo.recall(key) if key is not None else None
+        if known is not None and budget.take_many(known[1]):
+            return
+        refs, notices, parsed, too_long = len(self.refs), len(self.notices), self.parsed, self.too_long
+        taken, skipped = (budget.statements, budget.skipped) if budget is not None else (0, 0)
+        self.parsed = True
+        self._body(bs, be)
+        if key is not None and self.parsed and (len(self.refs), len(self.notices), self.too_long, budget.skipped) == (
+                refs, notices, too_long, skipped):
+            memo.remember(key, True, taken - budget.statements)  # nothing found, nothing left unparsed
+        self.parsed = parsed and self.parsed
+
+    def _body(self, bs: int, be: int) -> None:
         lexed = lex(self.sql, bs, be)
         units, body_mask = plpgsql_units(self.sql, bs, be, lexed)
         for s, e, is_expr in units:
