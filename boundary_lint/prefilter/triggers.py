@@ -8,7 +8,8 @@ Each list is a superset of what a later step reads: ``sites.python`` (sinks),
 
 from __future__ import annotations
 
-from typing import AnyStr, Sequence, Tuple
+import functools
+from typing import AnyStr, FrozenSet, Sequence, Tuple
 
 from boundary_lint.prefilter import literal_starts
 
@@ -105,5 +106,14 @@ def assigned_at(text: AnyStr, start: int, end: int) -> bool:
 
 def usable(text: AnyStr, tokens: Sequence[str]) -> Tuple[str, ...]:
     """The tokens whose file-level condition (``NEEDS``) ``text`` meets."""
-    encode = isinstance(text, bytes)
-    return tuple(t for t in tokens if t not in NEEDS or (NEEDS[t].encode() if encode else NEEDS[t]) in text)
+    needs = _NEED_TEXTS[type(text)]
+    return _usable(tuple(tokens), frozenset(need for need, written in needs if written not in text))
+
+
+_NEED_TEXTS = {kind: tuple((need, need.encode() if kind is bytes else need) for need in sorted(set(NEEDS.values())))
+               for kind in (str, bytes)}
+
+
+@functools.lru_cache(maxsize=64)
+def _usable(tokens: Tuple[str, ...], unmet: FrozenSet[str]) -> Tuple[str, ...]:
+    return tuple(t for t in tokens if NEEDS.get(t) not in unmet)
