@@ -65,8 +65,10 @@ def match_spans(pattern, data: bytes) -> Iterator[Sequence[Tuple[int, int]]]:
         position = whole[1] if whole[1] > whole[0] else whole[1] + 1
 
 
-_UNANCHORED = getattr(getattr(getattr(re2, "_re2", None), "RE2", None), "Anchor", None)
-_UNANCHORED = getattr(_UNANCHORED, "UNANCHORED", None)
+try:
+    _UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED  # what the wrapper's finditer passes its matcher
+except AttributeError:  # another release of the wrapper: match_spans uses its finditer
+    _UNANCHORED = None
 
 
 def triggers(data: bytes, sinks: Tuple[str, ...]) -> Tuple[List[int], List[int], List[int]]:

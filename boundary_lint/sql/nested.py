@@ -16,10 +16,10 @@ is read as a body elsewhere.
 from __future__ import annotations
 
 import re
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 from boundary_lint.sql.clear_statement import is_clear_statement
-from boundary_lint.sql.split import lex, mask, undouble_quotes
+from boundary_lint.sql.split import Segment, lex, mask, undouble_quotes
 
 _MAY_NEST = re.compile(r"(?:'|\$\w*\$)\s*(?:SELECT|WITH|INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|CREATE|ALTER)\b",
                        re.IGNORECASE)
@@ -47,16 +47,17 @@ def nested_literals(sql: str, start: int, end: int) -> List[Tuple[int, int, bool
     return found
 
 
-def format_literals(sql: str, start: int, end: int) -> List[Tuple[int, int]]:
+def format_literals(sql: str, start: int, end: int, segments: Optional[List[Segment]] = None,
+                    masked: Optional[str] = None) -> List[Tuple[int, int]]:
     """Inner (start, end) of each ``EXECUTE format('constant SQL', ...)`` in a PL/pgSQL body
     whose text is clearly a statement with constant names: ``%L`` fields are values, a
     ``%I``/``%s`` field may be a table name built at run time (that statement is dynamic)."""
     if "format" not in sql[start:end].lower():
         return []
-    segments = lex(sql, start, end)[0]
+    segments = segments if segments is not None else lex(sql, start, end)[0]  # the body's, when read already
     strings = {s: (a, b) for kind, s, _e, a, b in segments if kind == "s" and sql[s] == "'"}
     found = []
-    for match in _EXECUTE_FORMAT.finditer(mask(sql, start, end, segments)):
+    for match in _EXECUTE_FORMAT.finditer(masked if masked is not None else mask(sql, start, end, segments)):
         at = start + match.end()
         while at < end and sql[at].isspace():  # in the text: the mask blanks the literal too
             at += 1

@@ -202,7 +202,7 @@ class _Analysis:
         self.notices: List[str] = []
         self.parsed = True
         self.too_long = 0
-        self.segments: Optional[List[Segment]] = None  # the whole text's, once lexed (see dollar_bodies)
+        self.segments: Optional[List[Segment]] = None  # the whole text's, once lexed (see statement_bodies)
         self._segment_starts: Optional[List[int]] = None
 
     def run(self) -> SqlAnalysis:
@@ -226,7 +226,7 @@ class _Analysis:
             head = [w.upper() for w in h.groups() if w] if h else []
             first = head[0] if head else ""
             if first == "DO" or (first == "CREATE" and _ROUTINE.intersection(head[1:2] + head[3:4])):
-                for bs, be in self.dollar_bodies(s, e, s == stmt_off and not in_body):
+                for bs, be in self.statement_bodies(s, e, s == stmt_off and not in_body):
                     self.body(bs, be)
                 return
             if first in ("EXPLAIN", "PREPARE", "DECLARE"):
@@ -254,7 +254,7 @@ class _Analysis:
             base = s
         self.parse(text, m, base, stmt_off, fp, quiet=is_expr)
 
-    def dollar_bodies(self, s: int, e: int, statement: bool) -> List[Tuple[int, int]]:
+    def statement_bodies(self, s: int, e: int, statement: bool) -> List[Tuple[int, int]]:
         """The ``$$`` bodies of ``sql[s:e]``; a whole statement's taken from the text's own
         lexing, which the statement's would repeat (a function's body is most of a migration)."""
         if not statement or self.segments is None:
@@ -297,7 +297,7 @@ class _Analysis:
                 self.unit(s, e, is_expr, s, (self.sql, s, e), body_mask, bs, True)
         for a, b in execute_literals(self.sql, bs, be, lexed[0], body_mask):
             self.executed(a, b)
-        for a, b in format_literals(self.sql, bs, be):
+        for a, b in format_literals(self.sql, bs, be, lexed[0], body_mask):
             self.executed(a, b, values=True)
 
     def nested(self, s: int, e: int) -> None:

@@ -49,7 +49,7 @@ def statement_refs(parser, text: str, masked: str, base: int,
     for tree in parser.parse(text):
         if tree is None:
             continue
-        if isinstance(tree, exp.Command):  # opaque: only DDL-ish ones are scanned
+        if is_command(tree):  # opaque: only DDL-ish ones are scanned
             if scan is not None and str(tree.this).upper() in _SCAN_COMMANDS:
                 found.extend(scan())
         else:

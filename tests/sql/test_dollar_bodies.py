@@ -16,7 +16,7 @@ def both_ways(sql: str):
     lexed = lex(sql)
     analysis.segments = lexed[0]
     for s, e in split_statements(sql, 0, len(sql), lexed):
-        yield analysis.dollar_bodies(s, e, True), dollar_bodies(sql, s, e)
+        yield analysis.statement_bodies(s, e, True), dollar_bodies(sql, s, e)
 
 
 PIECES = st.sampled_from(["CREATE FUNCTION f() AS ", "DO ", "$$", "$a$", "$b$", "a$$", "'", "''", '"', "--", "\n",
