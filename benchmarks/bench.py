@@ -109,6 +109,7 @@ def generate(name: str, cache: Path) -> Path:
     """A generated tree, made once (same text every time: seeded)."""
     target = cache / "generated" / name
     if not target.exists():
+        cache.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=cache))
         GENERATED[name](staging)
         target.parent.mkdir(parents=True, exist_ok=True)

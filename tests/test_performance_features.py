@@ -137,10 +137,43 @@ def test_a_warm_run_imports_no_checker_and_a_check_no_other_command(tmp_path):
     assert warm == ["1"] and "BND104" in proc.stdout, proc.stderr  # the same finding, from the cache alone
 
 
-def test_jobs_give_identical_output(run_cli):
+def test_jobs_give_identical_output(run_cli, monkeypatch):
+    from boundary_lint.adapters import runner
+
     one = run_cli("check", "--no-cache", "--jobs", "1", "--format", "json", ".")
+    pooled = []
+    real_pool = runner._check_in_pool
+    monkeypatch.setattr(runner, "pool_pays", lambda *args: True)  # workers from the first file on
+
+    def counted_pool(todo, *rest):
+        pooled.append(len(todo))
+        return real_pool(todo, *rest)
+
+    monkeypatch.setattr(runner, "_check_in_pool", counted_pool)
     two = run_cli("check", "--no-cache", "--jobs", "2", "--format", "json", ".")
+    assert pooled and pooled[0] > 8, "the files were checked in worker processes"
     assert one.out == two.out and one.err == two.err and one.code == two.code
+
+
+def test_workers_start_only_when_the_pace_says_they_pay():
+    """A run checks files itself until the pace of those done says workers would finish the
+    rest sooner than they take to start: a small tree never pays for a pool."""
+    from boundary_lint.adapters.runner import WORKERS_START_S, pool_pays
+
+    assert not pool_pays(0.001, 10_000, 10_000_000, 2)  # too soon to tell
+    assert pool_pays(0.01, 100_000, 17_000_000, 2)  # Django's pace: 1.7 s left
+    assert not pool_pays(0.01, 100_000, 300_000, 2)  # 30 ms left: less than workers cost
+    assert not pool_pays(1.0, 1, 10**9, 1)  # one job: never
+    left = 0.01 * 1_000_000 / 100_000
+    assert pool_pays(0.01, 100_000, 1_000_000, 4) == (left * 0.75 > WORKERS_START_S)
+
+
+def test_a_small_tree_is_checked_in_this_process_whatever_jobs_is(run_cli, monkeypatch):
+    from boundary_lint.adapters import runner
+
+    monkeypatch.setattr(runner, "_check_in_pool", lambda *args: pytest.fail("a pool for a small tree"))
+    result = run_cli("check", "--no-cache", "--jobs", "2", ".")
+    assert result.code == 1 and "BND1" in result.out
 
 
 def test_bad_jobs_value_is_a_usage_error(run_cli):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
+import time
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +33,11 @@ from boundary_lint.model import FileResult, Problem, RunResult
 from boundary_lint.registry import Registry, glob_to_regex
 
 MIN_FILES_PER_JOB = 8  # below this, starting workers costs more than it saves
+WORKERS_START_S = 0.03
+"""What a process pool costs before it saves anything (forking, each worker's first task,
+sending results back): 18 ms measured for 2 workers, beside checks of 0.03-0.17 s."""
+PACE_AFTER_S = 0.005
+"""Checking in this process this long, at least, before its pace predicts the rest."""
 
 
 def code_filter(select: Sequence[str], ignore: Sequence[str]):
@@ -308,14 +315,50 @@ def fewer_collections(every: int = 20_000) -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+def pool_pays(elapsed_s: float, done_bytes: int, left_bytes: int, jobs: int) -> bool:
+    """Would ``jobs`` workers check the files left sooner than this process, by the pace of
+    those it checked so far (bytes a second)? A small tree is checked faster here than
+    workers start (procrastinate's 133 files: 28 ms here, 32 ms with 2 workers)."""
+    if jobs <= 1 or elapsed_s < PACE_AFTER_S or done_bytes <= 0:
+        return False
+    left_s = elapsed_s * left_bytes / done_bytes
+    return left_s * (1 - 1 / jobs) > WORKERS_START_S
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def _check_each(todo, registry: Registry, jobs: int, tick: Callable[[], None], models) -> List[FileResult]:
-    jobs = min(jobs, len(todo) // MIN_FILES_PER_JOB)
+    """The files checked in order, here until the pace so far says workers would finish the
+    rest sooner (:func:`pool_pays`), then the rest in a pool; the same results either way."""
     out: List[FileResult] = []
-    if jobs <= 1:
+    if min(jobs, len(todo) // MIN_FILES_PER_JOB) <= 1:
         for item in todo:
             out.append(_check_one(item, registry))
             tick()
         return out
+    sizes = [_size(item[0]) for item in todo]
+    left_bytes, done_bytes, spent = sum(sizes), 0, 0.0
+    for index, item in enumerate(todo):
+        if pool_pays(spent, done_bytes, left_bytes, min(jobs, (len(todo) - index) // MIN_FILES_PER_JOB)):
+            return out + _check_in_pool(todo[index:], registry, jobs, tick, models)
+        modules, start = len(sys.modules), time.perf_counter()
+        out.append(_check_one(item, registry))
+        left_bytes -= sizes[index]
+        if len(sys.modules) == modules:  # a file that imported the parser is no measure of the pace
+            spent += time.perf_counter() - start
+            done_bytes += sizes[index]
+        tick()
+    return out
+
+
+def _check_in_pool(todo, registry: Registry, jobs: int, tick: Callable[[], None], models) -> List[FileResult]:
+    jobs = min(jobs, len(todo) // MIN_FILES_PER_JOB)
+    out: List[FileResult] = []
     import multiprocessing  # only a parallel run pays for these imports
     from concurrent.futures import ProcessPoolExecutor
 
