@@ -339,8 +339,8 @@ def execute_literals(text: str, start: int, end: int, segments: Optional[List[Se
     >>> [body[s:e] for s, e in execute_literals(body, 0, len(body))]
     ['DELETE FROM t']
     """
-    if _EXECUTE.search(text, start, end) is None:  # none in the text, none in its mask
-        return []
+    if "execute" not in text[start:end].lower() or _EXECUTE.search(text, start, end) is None:
+        return []  # none in the text, none in its mask (a case-blind regex tries every offset: 12 us a body)
     segments = segments if segments is not None else lex(text, start, end)[0]  # the body's, when read already
     strings = {s: (a, b, e) for kind, s, e, a, b in segments if kind == "s" and text[s] == "'"}
     masked = masked if masked is not None else mask(text, start, end, segments)
