@@ -73,6 +73,7 @@ def iter_files(
     the files read in a folder (``settings.languages``; Python and SQL by default).
     """
     patterns = tuple(defaults) + tuple(excludes)
+    extra = patterns[len(defaults):]  # the defaults name folders; the walk tests files against the rest
     seen = set()
     for given in paths:
         root = Path(given)
@@ -93,7 +94,7 @@ def iter_files(
             dirs[:] = kept
             for name in files:
                 display = os.path.join(folder, name)
-                if name.endswith(suffixes) and not is_excluded(display, patterns[len(defaults):]):
+                if name.endswith(suffixes) and not (extra and is_excluded(display, extra)):
                     found.append((Path(display), os.path.normpath(display)))
         for path, display in sorted(found, key=lambda item: item[1]):
             if path not in seen:
