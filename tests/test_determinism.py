@@ -23,17 +23,40 @@ FILES = {
 FILES["orders/z.sql"] = "INSERT INTO public.strategy VALUES (1);\nDROP TABLE public.portfolio;\n"
 
 
-def shuffled_walk(seed: int):
-    real_walk = os.walk
+class _Listing:
+    """What ``os.scandir`` gives (an iterator and a context manager), in another order."""
+
+    def __init__(self, entries):
+        self.entries = iter(entries)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self.entries)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def close(self):
+        pass
+
+
+def shuffled_scandir(seed: int):
+    """``os.scandir`` listing each folder in a seeded random order, as file systems do."""
+    real_scandir = os.scandir
     rng = random.Random(seed)
 
-    def walk(top, *args, **kwargs):
-        for folder, dirs, files in real_walk(top, *args, **kwargs):
-            rng.shuffle(dirs)
-            rng.shuffle(files)
-            yield folder, dirs, files
+    def scandir(path="."):
+        with real_scandir(path) as listing:
+            entries = list(listing)
+        rng.shuffle(entries)
+        return _Listing(entries)
 
-    return walk
+    return scandir
 
 
 def test_same_output_whatever_the_walk_order_and_jobs(run_cli, tmp_path, monkeypatch):
@@ -41,7 +64,7 @@ def test_same_output_whatever_the_walk_order_and_jobs(run_cli, tmp_path, monkeyp
     monkeypatch.setattr(runner, "pool_pays", lambda *args: True)  # --jobs 2: workers, however small the tree
     outputs = set()
     for seed, jobs in [(1, "1"), (2, "2"), (3, "2"), (4, "1")]:
-        monkeypatch.setattr(discovery.os, "walk", shuffled_walk(seed))
+        monkeypatch.setattr(discovery.os, "scandir", shuffled_scandir(seed))
         for fmt in ("text", "json"):
             result = run_cli("check", "--no-cache", "--jobs", jobs, "--format", fmt, ".", cwd=tmp_path)
             assert result.code == 1
@@ -57,7 +80,7 @@ def test_same_output_whatever_the_walk_order_and_jobs(run_cli, tmp_path, monkeyp
 def test_cache_does_not_change_the_output(run_cli, tmp_path, monkeypatch):
     make_project(tmp_path, FILES)
     cold = run_cli("check", "--format", "json", ".", cwd=tmp_path)
-    monkeypatch.setattr(discovery.os, "walk", shuffled_walk(7))
+    monkeypatch.setattr(discovery.os, "scandir", shuffled_scandir(7))
     warm = run_cli("check", "--format", "json", "--jobs", "2", ".", cwd=tmp_path)
     assert (cold.out, cold.err) == (warm.out, warm.err)
 

@@ -83,23 +83,50 @@ def iter_files(
                 yield root, given
             continue
         found: List[Tuple[Path, str]] = []
-        for folder, dirs, files in os.walk(given):
-            kept = []
-            for d in sorted(dirs):
-                if is_excluded(os.path.join(folder, d), patterns):
-                    if skipped is not None and not is_excluded(d, NOT_COUNTED):
-                        skipped.append(os.path.normpath(os.path.join(folder, d)))
-                else:
-                    kept.append(d)
-            dirs[:] = kept
-            for name in files:
-                display = os.path.join(folder, name)
-                if name.endswith(suffixes) and not (extra and is_excluded(display, extra)):
-                    found.append((Path(display), os.path.normpath(display)))
+        for display in _walk(given, patterns, suffixes, skipped):
+            if not (extra and is_excluded(display, extra)):
+                found.append((Path(display), os.path.normpath(display)))
         for path, display in sorted(found, key=lambda item: item[1]):
             if path not in seen:
                 seen.add(path)
                 yield path, display
+
+
+def _walk(top: str, patterns: Sequence[str], suffixes: Tuple[str, ...],
+          skipped: Optional[List[str]]) -> Iterator[str]:
+    """The files under ``top`` whose names end in ``suffixes``, as ``os.walk`` would list
+    them (a symlink to a folder is listed among the folders, never entered; an unreadable
+    folder is skipped), by one ``scandir`` a folder: ``os.walk`` costs half as much again
+    (Django's 3,231 folders: 33 ms against 23). Folders matching ``patterns`` are not
+    entered and go to ``skipped``, in the order ``os.walk`` meets them."""
+    by_name = _matcher(tuple(p for p in patterns if matches_names_only(p)))  # a name's test is the path's
+    by_path = tuple(p for p in patterns if not matches_names_only(p))
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subfolders.append(entry)
+            elif entry.name.endswith(suffixes):
+                yield entry.path
+        kept = []
+        for entry in sorted(subfolders, key=lambda e: e.name):
+            if by_name(entry.name) or (by_path and is_excluded(entry.path, by_path)):
+                if skipped is not None and not is_excluded(entry.name, NOT_COUNTED):
+                    skipped.append(os.path.normpath(entry.path))
+            elif not entry.is_symlink():
+                kept.append(entry.path)
+        folders.extend(reversed(kept))  # the first folder walked first, as os.walk does
 
 
 def regular_files(root: str, suffix: str, excludes: Sequence[str] = ()) -> List[Tuple[str, int, int]]:
