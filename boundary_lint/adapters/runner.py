@@ -100,6 +100,11 @@ def run_paths(
 
     ``progress(done, total)`` is called as files finish (for a terminal progress line).
     """
+    with fewer_collections():  # reading the caches' JSON makes many objects and no cycles
+        return _run_paths(paths, registry, service, excludes, select, ignore, jobs, use_cache, progress)
+
+
+def _run_paths(paths, registry, service, excludes, select, ignore, jobs, use_cache, progress) -> RunResult:
     skipped: List[str] = []
     files = list(iter_files(paths, list(registry.settings.exclude) + list(excludes),
                             defaults=default_excludes(registry), skipped=skipped,
@@ -294,13 +299,12 @@ def _check_all(
     from boundary_lint.sql import memo
 
     memo.forget()  # each run analyses its SQL afresh
-    with fewer_collections():
-        return _check_each(todo, registry, jobs, tick, models)
+    return _check_each(todo, registry, jobs, tick, models)
 
 
 @contextmanager
 def fewer_collections(every: int = 20_000) -> Iterator[None]:
-    """Python's cycle collector every ``every`` allocations, not 700, while files are checked:
+    """Python's cycle collector every ``every`` allocations, not 700, during a run:
     a check makes many objects and next to no cycles, and each collection walks the young
     objects again, the file's syntax tree among them (a tenth of a SQL-dense run). Put back
     afterwards."""
