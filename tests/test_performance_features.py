@@ -168,12 +168,38 @@ def test_workers_start_only_when_the_pace_says_they_pay():
     assert pool_pays(0.01, 100_000, 1_000_000, 4) == (left * 0.75 > WORKERS_START_S)
 
 
-def test_a_small_tree_is_checked_in_this_process_whatever_jobs_is(run_cli, monkeypatch):
+class _Clock:
+    """``time`` for the runner: each reading ``step`` seconds after the last (a file checked
+    in a known time, whatever the machine is doing)."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def perf_counter(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+@pytest.mark.parametrize("seconds_a_file, pooled", [(0.0005, False), (0.02, True)])
+def test_workers_start_when_the_files_left_would_take_longer_than_they_do(run_cli, monkeypatch, seconds_a_file,
+                                                                          pooled):
+    """20 files: at 0.5 ms a file (the fixture's pace here) checked in this process; at 20 ms a
+    file workers take over the rest, and the output is the same."""
     from boundary_lint.adapters import runner
 
-    monkeypatch.setattr(runner, "_check_in_pool", lambda *args: pytest.fail("a pool for a small tree"))
-    result = run_cli("check", "--no-cache", "--jobs", "2", ".")
-    assert result.code == 1 and "BND1" in result.out
+    alone = run_cli("check", "--no-cache", "--jobs", "1", "--format", "json", ".")
+    handed = []
+    real_pool = runner._check_in_pool
+
+    def pool(todo, *rest):
+        handed.append(len(todo))
+        return real_pool(todo, *rest)
+
+    monkeypatch.setattr(runner, "_check_in_pool", pool)
+    monkeypatch.setattr(runner, "time", _Clock(seconds_a_file / 2))  # two readings a file
+    result = run_cli("check", "--no-cache", "--jobs", "2", "--format", "json", ".")
+    assert bool(handed) == pooled and (not handed or 8 <= handed[0] < 20)
+    assert (result.code, result.out) == (alone.code, alone.out)
 
 
 def test_bad_jobs_value_is_a_usage_error(run_cli):
