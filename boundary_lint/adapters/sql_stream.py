@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import field, replace
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from boundary_lint.value_classes import value_class
 from boundary_lint import suppress as noqa
@@ -68,10 +68,14 @@ Item = Union[Piece, Problem]
 
 
 def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
-           max_statement: int = MAX_STATEMENT_CHARS) -> Iterator[Item]:
-    """The file's pieces; a Problem where reading stopped (``fatal``: nothing can be trusted)."""
+           max_statement: int = MAX_STATEMENT_CHARS, lengths: Optional[Sequence[int]] = None) -> Iterator[Item]:
+    """The file's pieces; a Problem where reading stopped (``fatal``: nothing can be trusted).
+
+    ``lengths``: those of the pieces an earlier pass gave (same limits): the file is cut there
+    again, without lexing it to find the cuts, and read no further than they go."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     buffer, line, column, consumed, first, size = "", 1, 1, 0, True, block
+    known = list(reversed(lengths)) if lengths is not None else None  # pop() gives the next
     with open(path, "rb") as handle:
         while True:
             data = handle.read(size)
@@ -95,7 +99,7 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
             if not data:
                 cut = len(buffer)
             else:
-                cut = last_cut(buffer)
+                cut = last_cut(buffer) if known is None else (known[-1] if known and len(buffer) >= known[-1] else 0)
                 # a long statement: read on, twice as much each time (no n^2 lexing), to max_statement
                 size = block if cut else max(block, min(size * 2, max_statement - len(buffer)))
                 if not cut and len(buffer) >= max_statement:
@@ -103,6 +107,10 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
                     stop = f"the statement from line {line} is longer than {cut:,} characters (read up to here)"
                 elif consumed >= max_bytes:
                     cut, stop = cut or len(buffer), f"the file is larger than {max_bytes / 1e6:g} MB"
+            if cut and known is not None:
+                if not known:
+                    return  # the earlier pass stopped here
+                known.pop()
             if cut:
                 piece = buffer[:cut]
                 yield Piece(piece, line, column)
@@ -111,6 +119,8 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
                 column = len(piece) - piece.rfind("\n") if breaks else column + len(piece)
                 buffer = buffer[cut:]
             buffer += hold
+            if known is not None and not known:
+                return
             if stop:
                 yield Problem(str(path), line, f"stopped reading here: {stop}; what comes before this line "
                               "was checked; split the file or exclude it", fatal=False)
@@ -137,7 +147,8 @@ def check_sql_stream(path: Path, display: str, registry, service: str, prove: bo
             return read
         transactions = []
         if writes_elsewhere(read.refs, registry, service):
-            transactions = read.transactions if read.may_find is None else stream_transactions(path, **limits)
+            transactions = read.transactions if read.may_find is None else stream_transactions(
+                path, lengths=read.lengths, **limits)
         if transactions and read.may_find is not None:
             read = _read_pieces(path, display, registry, service, None, **limits)
             transactions = read.transactions
@@ -164,6 +175,7 @@ class _Read:
     transactions: List = field(default_factory=list)
     stats: Dict[str, int] = field(default_factory=new_stats)
     analysed: int = 0
+    lengths: List[int] = field(default_factory=list)  # of the pieces, for a later pass to cut alike
 
 
 def _read_pieces(path: Path, display: str, registry, service: str, may_find, **limits):
@@ -176,6 +188,7 @@ def _read_pieces(path: Path, display: str, registry, service: str, may_find, **l
                 return FileResult(display, service, problems=[replace(item, path=display)])
             read.problems.append(replace(item, path=display))
             continue
+        read.lengths.append(len(item.text))
         site = sql_file_site(item.text, item.first_line, item.first_column)
         found, more = site_references([site], registry.settings.dialect, display, read.stats, may_find, budget)
         read.refs.extend(replace(ref, statement=(number, ref.statement[1])) for ref in found)
@@ -192,10 +205,11 @@ def _read_pieces(path: Path, display: str, registry, service: str, may_find, **l
     return read
 
 
-def stream_transactions(path: Path, **limits) -> List:
-    """The ``BEGIN ... COMMIT`` spans of a file read in pieces, nothing else read from them."""
+def stream_transactions(path: Path, lengths: Optional[Sequence[int]] = None, **limits) -> List:
+    """The ``BEGIN ... COMMIT`` spans of a file read in pieces, nothing else read from them
+    (``lengths``: the pieces' of the pass before, see :func:`pieces`)."""
     found, open_transaction = [], None
-    for item in pieces(path, **limits):
+    for item in pieces(path, lengths=lengths, **limits):
         if isinstance(item, Piece):
             site = sql_file_site(item.text, item.first_line, item.first_column)
             closed, open_transaction = piece_transactions(item.text, site, open_transaction)

@@ -7,7 +7,7 @@ import re
 from typing import List, Optional, Tuple
 
 from boundary_lint.model import SqlSite, Transaction
-from boundary_lint.sql.split import mask, split_statements
+from boundary_lint.sql.split import lex, mask, split_statements
 
 _OPENS = re.compile(r"(?:BEGIN|START\s+TRANSACTION)\b(?!\s+ATOMIC)", re.I)
 _CLOSES = re.compile(r"(?:COMMIT|END|ROLLBACK|ABORT)\b(?!\s+PREPARED)(?!\s+(?:WORK\s+|TRANSACTION\s+)?TO\b)", re.I)
@@ -31,11 +31,12 @@ def piece_transactions(text: str, site: SqlSite, carried: Optional[Transaction] 
                        ) -> Tuple[Tuple[Transaction, ...], Optional[Transaction]]:
     """The transactions closed in one piece of a file read in pieces, and the one still open at
     its end (``carried``: the one open when the piece starts, its spans so far)."""
-    masked = mask(text)
+    lexed = lex(text)  # once, for the mask and the statements
+    masked = mask(text, 0, len(text), lexed[0])
     found: List[Transaction] = []
     pieces: Optional[List[Tuple[int, int]]] = [] if carried is not None else None  # as offsets
     piece = 0
-    for start, end in split_statements(text):
+    for start, end in split_statements(text, 0, len(text), lexed):
         head = masked[start:end].lstrip()
         offset = end - len(head) if head else start
         if pieces is None:

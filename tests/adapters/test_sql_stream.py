@@ -167,3 +167,24 @@ def test_one_long_line_is_held_a_block_at_a_time(tmp_path):
     read = [item for item in pieces(path, block=4096) if isinstance(item, Piece)]
     assert "".join(piece.text for piece in read) == text
     assert len(read) > 100 and max(len(piece.text) for piece in read) <= 2 * 4096
+
+
+@pytest.mark.parametrize("text, limits", [
+    (TRICKY * 20, {"block": 7}),
+    (TRICKY * 20, {"block": 300}),
+    ("".join(f"SELECT * FROM billing.t{n};\n" for n in range(1000)), {"block": 1000, "max_bytes": 5000}),
+    ("SELECT 1;\nINSERT INTO billing.big VALUES " + ",".join(f"({n}, 'x')" for n in range(3000)) + ";\nSELECT 2;\n",
+     {"block": 500, "max_statement": 10_000}),
+])
+def test_a_later_pass_cuts_the_pieces_of_the_first_without_lexing(tmp_path, monkeypatch, text, limits):
+    """The transactions' pass over a dump that writes elsewhere reads the pieces the first pass
+    cut, at the lengths it recorded: the same pieces, as far as the first went, none lexed again."""
+    from boundary_lint.adapters import sql_stream
+
+    path = tmp_path / "dump.sql"
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+    first = [item for item in sql_stream.pieces(path, **limits) if isinstance(item, sql_stream.Piece)]
+    assert len(first) > 1
+    monkeypatch.setattr(sql_stream, "last_cut", lambda text: pytest.fail("lexed again to find a cut"))
+    again = list(sql_stream.pieces(path, lengths=[len(p.text) for p in first], **limits))
+    assert again == first
