@@ -129,6 +129,16 @@ def _walk(top: str, patterns: Sequence[str], suffixes: Tuple[str, ...],
         folders.extend(reversed(kept))  # the first folder walked first, as os.walk does
 
 
+def read_at_most(handle, limit: int, size: int) -> bytes:
+    """Up to ``limit`` bytes of an open file whose size was ``size`` when it was statted: a
+    read of the size, not the limit (a read of 5 MB allocates 5 MB: 27 us against 8 us for a
+    small file, on every file of a run), and the rest only when it grew since."""
+    data = handle.read(min(size + 1, limit))
+    if size < len(data) < limit:  # grown, or a file that reports no size
+        data += handle.read(limit - len(data))
+    return data
+
+
 def regular_files(root: str, suffix: str, excludes: Sequence[str] = ()) -> List[Tuple[str, int, int]]:
     """``(path, size, mtime_ns)`` of each regular file under the folder ``root`` whose name
     ends in ``suffix`` (the path normalized, as :func:`iter_files` displays it), sorted by

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from boundary_lint.adapters.cache import cache_folder, code_stamp, write_cache_json
-from boundary_lint.adapters.files import regular_files, relative_display, walk_excludes
+from boundary_lint.adapters.files import read_at_most, regular_files, relative_display, walk_excludes
 from boundary_lint.sites.model_index import (
     _PROCESS,
     INDEX_VERSION,
@@ -52,7 +52,7 @@ def _record_of_path(item: Tuple[str, str]) -> Optional[dict]:
     path, relative = item
     try:
         with open(path, "rb") as handle:
-            data = handle.read(5_000_001)
+            data = read_at_most(handle, 5_000_001, os.fstat(handle.fileno()).st_size)
     except OSError:
         return None
     return file_record(data, relative) if len(data) <= 5_000_000 else None

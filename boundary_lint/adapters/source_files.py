@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 from typing import Optional
 
+from boundary_lint.adapters.files import read_at_most
 from boundary_lint.languages import MAX_FILE_BYTES, SQL_SUFFIXES
 from boundary_lint.model import FileResult, Problem
 from boundary_lint.registry import Registry
@@ -55,7 +56,7 @@ def read_source(path: Path) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
     with open(path, "rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
+        return read_at_most(handle, MAX_FILE_BYTES + 1, info.st_size)
 
 
 def unreadable(display: str, service: Optional[str], exc: OSError, path: Optional[Path] = None) -> FileResult:

@@ -51,3 +51,14 @@ def test_the_walk_lists_what_os_walk_lists(tmp_path, monkeypatch):
         "a/b/c/z.py", "a/b/y.sql", "a/dangling.py", "a/link.py", "a/x.py", "src/app/deep/w.py",
         "src/app/tests/t.py", "zz.py"]  # nothing through src/loop
     assert skipped == ["build", "venv"]  # *.egg-info is skipped, not counted
+
+
+def test_a_file_is_read_to_its_size_and_to_the_limit_when_it_grew_or_has_no_size(tmp_path):
+    from boundary_lint.adapters.files import read_at_most
+
+    path = tmp_path / "q.sql"
+    path.write_bytes(b"x" * 100)
+    for size, limit, expected in [(100, 1000, 100), (100, 50, 50), (100, 101, 100), (0, 1000, 100),
+                                  (10, 1000, 100), (10, 40, 40)]:  # a size of 0 or 10: the file grew since
+        with open(path, "rb") as handle:
+            assert len(read_at_most(handle, limit, size)) == expected, (size, limit)
