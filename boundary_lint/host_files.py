@@ -40,7 +40,7 @@ def host_references(language: HostLanguage, data: bytes, text: str, path: str, s
                                     "or exclude the file", fatal=False))
         walker = finder.walker(language.name, Source(data))
         walker.path = file_path or path  # Java reads the entities of its package's other files
-        walker.walk(tree.root_node)
+        walker.walk(tree.root_node, tree.language)
         sites, refs, comments = walker.result(), walker.references, walker.comments
     found, more = site_references(sites, settings.dialect, path, stats)
     if stats is not None:

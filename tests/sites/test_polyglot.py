@@ -251,3 +251,67 @@ def test_the_flake8_plugin_reads_python_only(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.stdout.splitlines() == ["./q.py:1:28: BND104 app reads billing.invoices, which no service "
                                           "in the registry owns"], result
+
+
+def _walks(path: Path, monkeypatch=None):
+    """(sites, comments, references, named roots) of each walk of a host file: every node, then
+    the query's nodes only (a string of a type's keyword, TypeScript's ``: string``, is an
+    unnamed node the first walk also offers: it is never SQL)."""
+    import importlib
+
+    from boundary_lint.sites.host_tree_sitter import Source, parser_for
+
+    language = next(h for h in HOST_LANGUAGES if path.suffix in h.suffixes and h.grammar is not None)
+    data = path.read_bytes()
+    tree = parser_for(language).parse(data)
+    finder = importlib.import_module(f"boundary_lint.sites.{language.finder}")
+    out = []
+    for grammar in (None, tree.language):
+        walker = finder.walker(language.name, Source(data))
+        walker.path = str(path)
+        walker.walk(tree.root_node, grammar)
+        sites = walker.result()
+        out.append((repr(sites), walker.comments, repr(walker.references),
+                    [(r.start_byte, r.end_byte) for r in walker.roots if r.is_named]))
+    return out
+
+
+HOST_FILES = sorted(p for root in (FIXTURES, CORPUS) for p in root.rglob("*")
+                    if p.is_file() and any(p.suffix in h.suffixes for h in HOST_LANGUAGES if h.grammar is not None))
+
+
+@pytest.mark.parametrize("path", HOST_FILES, ids=lambda p: str(p.relative_to(REPO)))
+def test_the_query_s_nodes_give_what_walking_every_node_gives(path):
+    every_node, queried = _walks(path)
+    assert queried == every_node
+
+
+@pytest.mark.parametrize("path", HOST_FILES, ids=lambda p: str(p.relative_to(REPO)))
+def test_a_literal_judged_from_its_bytes_gives_the_sites_composing_it_gives(path, monkeypatch):
+    from boundary_lint.sites.host_tree_sitter import HostWalker
+
+    read_from_bytes = _walks(path)
+    monkeypatch.setattr(HostWalker, "first_text", lambda self, node: None)  # every root composed
+    assert _walks(path) == read_from_bytes
+
+
+def test_a_vendored_library_is_walked_by_its_query_nodes_only(monkeypatch, tmp_path):
+    """jQuery-like code: thousands of calls and ``+``; the query hands the walk the calls,
+    strings, ``+`` and comments only (a fraction of the tree's nodes), and every site is
+    still found."""
+    from boundary_lint.sites import host_tree_sitter
+
+    body = "".join(f"$(el{n}).on('select', function (e) {{ return a{n} + b[{n}] * 2; }});\n" for n in range(300))
+    path = tmp_path / "vendored.js"
+    path.write_text(body + "db.query('SELECT * FROM billing.invoices');\n")
+    seen = []
+    real = host_tree_sitter._document_order
+    monkeypatch.setattr(host_tree_sitter, "_document_order", lambda nodes: seen.append(len(nodes)) or real(nodes))
+    every_node, queried = _walks(path)
+    assert queried == every_node and "billing.invoices" in queried[0]
+    tree = host_tree_sitter.parser_for(next(h for h in HOST_LANGUAGES if ".js" in h.suffixes)).parse(path.read_bytes())
+    nodes, stack = 0, [tree.root_node]
+    while stack:
+        nodes += 1
+        stack.extend(stack.pop().children)
+    assert seen and seen[0] * 4 < nodes, (seen, nodes)
