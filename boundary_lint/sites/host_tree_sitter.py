@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import operator
 import re
 from itertools import repeat
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
@@ -347,7 +348,10 @@ class HostWalker:
                 sink = self.sink_argument(node, name)
                 if sink is not None:
                     self.add_sink(*sink)
-            if string is None and kind in maybe_string and self.is_string_expression(node):
+                if string is None and self.builds_string(node, name=name):
+                    self.roots.append(node)
+                    string = node
+            elif string is None and kind in maybe_string and self.is_string_expression(node):
                 self.roots.append(node)
                 string = node
 
@@ -396,10 +400,11 @@ class HostWalker:
             return self.builds_string(node)
         return False
 
-    def builds_string(self, node, depth: int = 0) -> bool:
+    def builds_string(self, node, depth: int = 0, name: Optional[str] = None) -> bool:
         """``compose(node) is not None``, told from the tree's shape without composing: a
         literal is one whatever it holds (a file of vendored JavaScript has tens of thousands
-        of ``+``, each composed in full only to ask this: 0.8 s of ckan's 3.4 s)."""
+        of ``+`` and calls, each composed in full, positions and all, only to ask this).
+        ``name``: the call's, when the caller has it."""
         if node is None or depth > 12:
             return False
         kind = node.type
@@ -413,7 +418,7 @@ class HostWalker:
         if kind in self.call_types:
             used = set(self.used)
             try:
-                return self.compose_call(node, self.call_name(node), depth) is not None
+                return self.compose_call(node, self.call_name(node) if name is None else name, depth) is not None
             finally:
                 self.used = used
         return False
@@ -508,13 +513,17 @@ def _captured(root, language, types: FrozenSet[str]) -> Optional[list]:
 def _document_order(nodes: list) -> list:
     """``nodes`` as a depth-first walk meets them: by start, the larger first; nodes of the
     same span (a node and its only child) by depth, the outer first."""
-    ordered = sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
+    ordered = sorted(nodes, key=_END, reverse=True)  # two sorts keyed in C (stable: ties keep
+    ordered.sort(key=_START)  # the first's order), not one keyed by a Python function
     for index in range(len(ordered) - 1):
         a, b = ordered[index], ordered[index + 1]
         if a.start_byte == b.start_byte and a.end_byte == b.end_byte:
             ordered = sorted(ordered, key=lambda n: (n.start_byte, -n.end_byte, _depth(n)))
             break
     return ordered
+
+
+_START, _END = operator.attrgetter("start_byte"), operator.attrgetter("end_byte")
 
 
 def _depth(node) -> int:
