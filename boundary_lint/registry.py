@@ -300,8 +300,7 @@ class Registry:
 def place_key(*paths: str) -> Tuple[str, ...]:
     """``paths`` with the working folder when one of them is relative: what a cache of their
     absolute forms is keyed by (the folder is not asked for when none is: it may be gone)."""
-    isabs = os.path.isabs
-    if isabs(paths[0]) and (len(paths) == 1 or all(map(isabs, paths[1:]))):  # asked per file per run: no generator
+    if all(map(os.path.isabs, paths)):  # asked per file per run: no generator
         return paths
     return (os.getcwd(),) + paths
 

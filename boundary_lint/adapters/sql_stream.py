@@ -74,7 +74,7 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
     ``lengths``: those of the pieces an earlier pass gave (same limits): the file is cut there
     again, without lexing it to find the cuts, and read no further than they go."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    buffer, line, column, consumed, first, size = "", 1, 1, 0, True, block
+    buffer, line, column, consumed, first, size, hold = "", 1, 1, 0, True, block, ""
     known = list(reversed(lengths)) if lengths is not None else None  # pop() gives the next
     with open(path, "rb") as handle:
         while True:
@@ -92,9 +92,9 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
                 text = text[1:]
             first = False
             consumed += len(data)
-            buffer += text
-            hold = "\r" if data and buffer.endswith("\r") else ""  # its "\n" may be in the next block
-            buffer = (buffer[:-1] if hold else buffer).replace("\r\n", "\n")
+            fresh = hold + text  # only what was just read is normalized: text read before never changes,
+            hold = "\r" if data and fresh.endswith("\r") else ""  # as one replace over the file ("\r\r\n" once)
+            buffer += (fresh[:-1] if hold else fresh).replace("\r\n", "\n")  # a held "\r": its "\n" may come next
             stop = ""
             if not data:
                 cut = len(buffer)
@@ -118,7 +118,6 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
                 line += breaks
                 column = len(piece) - piece.rfind("\n") if breaks else column + len(piece)
                 buffer = buffer[cut:]
-            buffer += hold
             if known is not None and not known:
                 return
             if stop:

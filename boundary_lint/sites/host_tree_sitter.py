@@ -471,16 +471,20 @@ def walk_file(walker: HostWalker, tree) -> List[SqlSite]:
     return walker.result()
 
 
-_QUERIES: Dict[Tuple[str, FrozenSet[str]], Optional[object]] = {}
+_QUERIES: Dict[Tuple[object, FrozenSet[str]], Optional[object]] = {}
 
 
 def _query(language, types: FrozenSet[str]):
     """A query capturing every node of ``types`` the grammar has; None where it cannot be
-    made (a tree-sitter without queries). Made once per grammar and set of types."""
-    name = getattr(language, "name", None)
-    key = (name, types) if name else None
-    if key is not None and key in _QUERIES:
-        return _QUERIES[key]
+    made (a tree-sitter without queries). Made once per grammar (the parser's own
+    ``Language``, equal and hashable, whether or not the grammar names itself: TypeScript's
+    0.23 grammars do not) and set of types: making one costs ~1.5 ms."""
+    key = (language, types)
+    try:
+        if key in _QUERIES:
+            return _QUERIES[key]
+    except TypeError:  # a binding whose Language cannot be hashed: made for each file
+        key = None
     try:
         import tree_sitter
 

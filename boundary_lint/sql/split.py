@@ -289,7 +289,7 @@ def blank_into_targets(masked: str) -> List[Tuple[int, int]]:
     Each clause is matched where it may be, as ``word INTO targets`` with the word before
     it, or as ``INTO targets`` (leftmost first, the word's form first: what
     ``(\\b[A-Za-z_][\\w$]*\\s+)?\\bINTO ...`` finds, without trying it at every word)."""
-    if "into" not in masked.lower():
+    if "nto" not in masked.lower():  # not "into": re.I's I also matches the dotless and dotted I
         return []  # most statements of a body: a case-blind pattern opening with \b tries every offset (12x)
     intos = [into.start() for into in _INTO.finditer(masked)]
     ranges: List[Tuple[int, int]] = []

@@ -169,6 +169,26 @@ def test_one_long_line_is_held_a_block_at_a_time(tmp_path):
     assert len(read) > 100 and max(len(piece.text) for piece in read) <= 2 * 4096
 
 
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 64])
+def test_a_lone_carriage_return_before_a_line_break_reads_as_in_one_piece(tmp_path, block):
+    """``\r\r\n`` is ``\r\n`` read at once (one replace over the file): read in blocks, each
+    block's text is normalized once, so where the blocks fall changes nothing, and a later
+    pass cuts the pieces of the first at the same text (bug: text read before was normalized
+    again at each read, ``\r\r\n`` became ``\n`` or not by where blocks fell)."""
+    from boundary_lint.adapters import sql_stream
+
+    text = ("BEGIN;\r\r\nUPDATE billing.t SET a = 1;\r\r\nCOPY app.t FROM stdin;\r\n1\t2\r\r\n\\.\r\r\n"
+            "-- end\r\r\nSELECT * FROM billing.u;\r\r\nCOMMIT\r\r\n") * 3
+    path = tmp_path / "dump.sql"
+    path.write_bytes(text.encode())
+    whole = check_sql_source("dump.sql", text.replace("\r\n", "\n"), REGISTRY, "app")
+    assert "BND108" in {f.code for f in whole.findings}
+    assert result_of(check_sql_stream(path, "dump.sql", REGISTRY, "app", block=block)) == result_of(whole)
+    first = [item for item in sql_stream.pieces(path, block=block) if isinstance(item, sql_stream.Piece)]
+    assert "".join(p.text for p in first) == text.replace("\r\n", "\n")
+    assert list(sql_stream.pieces(path, block=block, lengths=[len(p.text) for p in first])) == first
+
+
 @pytest.mark.parametrize("text, limits", [
     (TRICKY * 20, {"block": 7}),
     (TRICKY * 20, {"block": 300}),

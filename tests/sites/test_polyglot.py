@@ -315,3 +315,16 @@ def test_a_vendored_library_is_walked_by_its_query_nodes_only(monkeypatch, tmp_p
         nodes += 1
         stack.extend(stack.pop().children)
     assert seen and seen[0] * 4 < nodes, (seen, nodes)
+
+
+def test_a_grammar_s_query_is_made_once_whether_or_not_it_names_itself():
+    """Making a query costs ~1.5 ms, more than walking a small file: TypeScript's grammars
+    report no name, and each file made its own (a regression)."""
+    from boundary_lint.sites.host_tree_sitter import _query, parser_for
+
+    for suffix in (".ts", ".tsx", ".js"):
+        language = next(h for h in HOST_LANGUAGES if suffix in h.suffixes and h.grammar is not None)
+        one = parser_for(language).parse(b"const a = 1;").language
+        two = parser_for(language).parse(b"let b = 'x';").language
+        types = frozenset({"comment", "string"})
+        assert _query(one, types) is not None and _query(one, types) is _query(two, types), suffix
