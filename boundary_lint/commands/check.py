@@ -29,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--statistics", action="store_true",
                         help="say per file how much database access was read and judged (coverage)")
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                        help="worker processes (default: the number of cores)")
+                        help="worker processes at most (default: the number of cores); started only when "
+                             "the files left would take longer than starting them")
     parser.add_argument("--no-cache", action="store_true",
                         help=f"neither read nor write the results cache ({CACHE_DIR}/ beside the registry)")
     check_options.add_check_arguments(parser)
