@@ -134,8 +134,8 @@ def check_sql_stream(path: Path, display: str, registry, service: str, prove: bo
     As for a file read at once (:func:`boundary_lint.pipeline.references_and_transactions`), its
     transactions (BND108) are looked for only when it writes another owner's table (a second
     pass that splits, never parses: a ``BEGIN ... COMMIT`` may span pieces), and only a file
-    that opens one is read a third time with every statement parsed, since the statements the
-    proof skipped may hold the service's own writes.
+    that opens one is read a third time with the statements that may write parsed too, since
+    those the proof skipped may hold the service's own writes.
     """
     from boundary_lint.pipeline import statement_proof
     from boundary_lint.rules.transactions import may_cross, writes_elsewhere
@@ -148,9 +148,9 @@ def check_sql_stream(path: Path, display: str, registry, service: str, prove: bo
         if writes_elsewhere(read.refs, registry, service):
             transactions = read.transactions if read.may_find is None else stream_transactions(
                 path, lengths=read.lengths, **limits)
-        if transactions and read.may_find is not None:
-            read = _read_pieces(path, display, registry, service, None, **limits)
-            transactions = read.transactions
+        if transactions and read.may_find is not None:  # the service's own writes, which the proof skipped
+            read = _read_pieces(path, display, registry, service,
+                                statement_proof(registry, service, prove, writes=True), **limits)
         transactions = transactions if may_cross(read.refs, registry, service) else ()
         findings = findings_for(read.refs, registry, service, display, transactions)
         suppressed, unused, problems = [], [], read.problems

@@ -225,3 +225,34 @@ def test_a_column_named_lock_leaves_the_select_list_an_expression():
     assert not proof.may_find("SELECT job.id, lock, max(event.at) FROM jobs job JOIN events event ON true")
     assert proof.may_find("LOCK TABLE event.at")
     assert proof.may_find("SELECT id, lock FROM event.at")
+
+
+@given(st.lists(st.one_of(sql_text_or_statements(), sql_statement()), min_size=1, max_size=4),
+       st.sampled_from(range(len(REGISTRIES))))
+def test_the_proof_loses_no_finding_in_a_transaction_writing_elsewhere(statements, which):
+    """A file whose transaction writes another owner's table is read a second time with the
+    statements that may write parsed too (the service's own writes count for BND108)."""
+    text = "BEGIN;\n" + ";\n".join(statements) + ";\nUPDATE public.strategy SET w = 0;\nCOMMIT;\n"
+    proved, parsed = both(Path("m.sql"), text, REGISTRIES[which], "app")
+    assert proved == parsed
+
+
+def test_a_transaction_s_second_reading_parses_its_writes_not_its_reads(monkeypatch):
+    """A test module's transaction writing two owners: its own write is parsed again (BND108
+    names it), its forty SELECTs of its own tables are not."""
+    from boundary_lint.sql import tree_refs
+
+    parsed = []
+    real = tree_refs.statement_refs
+    monkeypatch.setattr(tree_refs, "statement_refs", lambda dialect, text, *rest: parsed.append(text) or real(
+        dialect, text, *rest))
+    reads = "".join(f"    cur.execute('SELECT id FROM app.orders WHERE id = {n}')\n" for n in range(40))
+    source = ("def f(conn):\n    with conn.transaction():\n        cur = conn.cursor()\n"
+              "        cur.execute('INSERT INTO app.orders (id) VALUES (1)')\n"
+              "        cur.execute('UPDATE public.strategy SET w = 0')\n" + reads.replace("    cur", "        cur"))
+    registry = REGISTRIES[0]
+    result = check_python_source("m.py", source, registry, "app")
+    assert not any(text.startswith("SELECT") for text in parsed), parsed
+    assert any(text.startswith("INSERT INTO app.orders") for text in parsed)
+    assert [f.code for f in result.findings if f.code == "BND108"] == ["BND108"]
+    assert outcome(result) == outcome(check_python_source("m.py", source, registry, "app", prove=False))
