@@ -76,6 +76,8 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
     decoder = codecs.getincrementaldecoder("utf-8")()
     buffer, line, column, consumed, first, size, hold = "", 1, 1, 0, True, block, ""
     known = list(reversed(lengths)) if lengths is not None else None  # pop() gives the next
+    if known == []:
+        return  # the earlier pass gave no piece
     with open(path, "rb") as handle:
         while True:
             data = handle.read(size)
@@ -108,8 +110,6 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
                 elif consumed >= max_bytes:
                     cut, stop = cut or len(buffer), f"the file is larger than {max_bytes / 1e6:g} MB"
             if cut and known is not None:
-                if not known:
-                    return  # the earlier pass stopped here
                 known.pop()
             if cut:
                 piece = buffer[:cut]
@@ -119,7 +119,7 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
                 column = len(piece) - piece.rfind("\n") if breaks else column + len(piece)
                 buffer = buffer[cut:]
             if known is not None and not known:
-                return
+                return  # the earlier pass stopped here
             if stop:
                 yield Problem(str(path), line, f"stopped reading here: {stop}; what comes before this line "
                               "was checked; split the file or exclude it", fatal=False)

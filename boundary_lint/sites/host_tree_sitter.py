@@ -279,7 +279,7 @@ class HostWalker:
             out.append(self.source.run(cursor, end, row))
         return out
 
-    def first_text(self, node) -> Optional[str]:
+    def literal_first_text(self, node) -> Optional[str]:
         """``first_text(self.literal(node))`` read straight from the bytes, for a literal with
         no escape before its first hole (None for one with: its pieces are needed)."""
         start, end = self.content_span(node)
@@ -451,7 +451,7 @@ class HostWalker:
             if (node.start_byte, node.end_byte) in self.used:
                 continue
             if plain and node.type in self.string_types:
-                first = self.first_text(node)
+                first = self.literal_first_text(node)
                 if first is not None and STATEMENT_START.match(first) is None:
                     continue  # what looks_like_sql(self.compose(node)) would say
             used = set(self.used)

@@ -291,7 +291,7 @@ def test_a_literal_judged_from_its_bytes_gives_the_sites_composing_it_gives(path
     from boundary_lint.sites.host_tree_sitter import HostWalker
 
     read_from_bytes = _walks(path)
-    monkeypatch.setattr(HostWalker, "first_text", lambda self, node: None)  # every root composed
+    monkeypatch.setattr(HostWalker, "literal_first_text", lambda self, node: None)  # every root composed
     assert _walks(path) == read_from_bytes
 
 
