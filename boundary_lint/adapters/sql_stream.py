@@ -11,9 +11,10 @@ the line, past ``MAX_SQL_BYTES`` or at a statement longer than ``MAX_STATEMENT_C
 from __future__ import annotations
 
 import codecs
+import os
 from dataclasses import field, replace
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from boundary_lint.value_classes import value_class
 from boundary_lint import suppress as noqa
@@ -67,18 +68,35 @@ def last_cut(text: str) -> int:
 Item = Union[Piece, Problem]
 
 
+@value_class
+class Cuts:
+    """Where an earlier pass cut a file, and the file it cut (size, mtime in ns): a file
+    changed since is lexed again, as cutting it there could split a statement."""
+
+    stamp: Tuple[int, int]
+    lengths: Tuple[int, ...]
+
+
+def file_stamp(path: Path) -> Tuple[int, int]:
+    """What tells a later pass that the file is the one an earlier pass cut."""
+    status = os.stat(path)
+    return status.st_size, status.st_mtime_ns
+
+
 def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
-           max_statement: int = MAX_STATEMENT_CHARS, lengths: Optional[Sequence[int]] = None) -> Iterator[Item]:
+           max_statement: int = MAX_STATEMENT_CHARS, cuts: Optional[Cuts] = None) -> Iterator[Item]:
     """The file's pieces; a Problem where reading stopped (``fatal``: nothing can be trusted).
 
-    ``lengths``: those of the pieces an earlier pass gave (same limits): the file is cut there
+    ``cuts``: those of an earlier pass (same limits): the file, if unchanged, is cut there
     again, without lexing it to find the cuts, and read no further than they go."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     buffer, line, column, consumed, first, size, hold = "", 1, 1, 0, True, block, ""
-    known = list(reversed(lengths)) if lengths is not None else None  # pop() gives the next
-    if known == []:
-        return  # the earlier pass gave no piece
     with open(path, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        unchanged = cuts is not None and cuts.stamp == (status.st_size, status.st_mtime_ns)
+        known = list(reversed(cuts.lengths)) if unchanged else None  # pop() gives the next
+        if known == []:
+            return  # the earlier pass gave no piece
         while True:
             data = handle.read(size)
             if b"\0" in data:
@@ -147,7 +165,7 @@ def check_sql_stream(path: Path, display: str, registry, service: str, prove: bo
         transactions = []
         if writes_elsewhere(read.refs, registry, service):
             transactions = read.transactions if read.may_find is None else stream_transactions(
-                path, lengths=read.lengths, **limits)
+                path, Cuts(read.stamp, tuple(read.lengths)), **limits)
         if transactions and read.may_find is not None:  # the service's own writes, which the proof skipped
             read = _read_pieces(path, display, registry, service,
                                 statement_proof(registry, service, prove, writes=True), **limits)
@@ -175,12 +193,13 @@ class _Read:
     stats: Dict[str, int] = field(default_factory=new_stats)
     analysed: int = 0
     lengths: List[int] = field(default_factory=list)  # of the pieces, for a later pass to cut alike
+    stamp: Tuple[int, int] = (0, 0)  # of the file before it was read (see Cuts)
 
 
 def _read_pieces(path: Path, display: str, registry, service: str, may_find, **limits):
     """One pass: references, problems, suppression comments and transactions of every piece;
     a fatal problem (the file cannot be read) as the file's result."""
-    read, budget, open_transaction = _Read(may_find), SqlBudget(), None
+    read, budget, open_transaction = _Read(may_find, stamp=file_stamp(path)), SqlBudget(), None
     for number, item in enumerate(pieces(path, **limits)):
         if isinstance(item, Problem):
             if item.fatal:
@@ -204,11 +223,11 @@ def _read_pieces(path: Path, display: str, registry, service: str, may_find, **l
     return read
 
 
-def stream_transactions(path: Path, lengths: Optional[Sequence[int]] = None, **limits) -> List:
+def stream_transactions(path: Path, cuts: Optional[Cuts] = None, **limits) -> List:
     """The ``BEGIN ... COMMIT`` spans of a file read in pieces, nothing else read from them
-    (``lengths``: the pieces' of the pass before, see :func:`pieces`)."""
+    (``cuts``: those of the pass before, see :func:`pieces`)."""
     found, open_transaction = [], None
-    for item in pieces(path, lengths=lengths, **limits):
+    for item in pieces(path, cuts=cuts, **limits):
         if isinstance(item, Piece):
             site = sql_file_site(item.text, item.first_line, item.first_column)
             closed, open_transaction = piece_transactions(item.text, site, open_transaction)

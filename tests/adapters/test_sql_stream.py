@@ -186,7 +186,8 @@ def test_a_lone_carriage_return_before_a_line_break_reads_as_in_one_piece(tmp_pa
     assert result_of(check_sql_stream(path, "dump.sql", REGISTRY, "app", block=block)) == result_of(whole)
     first = [item for item in sql_stream.pieces(path, block=block) if isinstance(item, sql_stream.Piece)]
     assert "".join(p.text for p in first) == text.replace("\r\n", "\n")
-    assert list(sql_stream.pieces(path, block=block, lengths=[len(p.text) for p in first])) == first
+    cuts = sql_stream.Cuts(sql_stream.file_stamp(path), tuple(len(p.text) for p in first))
+    assert list(sql_stream.pieces(path, block=block, cuts=cuts)) == first
 
 
 @pytest.mark.parametrize("text, limits", [
@@ -205,6 +206,46 @@ def test_a_later_pass_cuts_the_pieces_of_the_first_without_lexing(tmp_path, monk
     path.write_bytes(text.replace("\n", "\r\n").encode())
     first = [item for item in sql_stream.pieces(path, **limits) if isinstance(item, sql_stream.Piece)]
     assert len(first) > 1
+    cuts = sql_stream.Cuts(sql_stream.file_stamp(path), tuple(len(p.text) for p in first))
     monkeypatch.setattr(sql_stream, "last_cut", lambda text: pytest.fail("lexed again to find a cut"))
-    again = list(sql_stream.pieces(path, lengths=[len(p.text) for p in first], **limits))
+    again = list(sql_stream.pieces(path, cuts=cuts, **limits))
     assert again == first
+
+
+def test_a_file_changed_since_the_first_pass_is_cut_again_where_its_statements_end(tmp_path):
+    """Lengths recorded on a file that changed before the next pass would cut its statements
+    anywhere: that pass lexes the file again and gives the pieces a first pass would."""
+    from boundary_lint.adapters import sql_stream
+
+    path = tmp_path / "dump.sql"
+    path.write_text("".join(f"SELECT * FROM billing.t{n};\n" for n in range(300)))
+    first = [item for item in sql_stream.pieces(path, block=500) if isinstance(item, sql_stream.Piece)]
+    cuts = sql_stream.Cuts(sql_stream.file_stamp(path), tuple(len(p.text) for p in first))
+    path.write_text("-- a comment that shifts every statement\n" + path.read_text())
+    again = [item for item in sql_stream.pieces(path, block=500, cuts=cuts) if isinstance(item, sql_stream.Piece)]
+    assert again == [item for item in sql_stream.pieces(path, block=500) if isinstance(item, sql_stream.Piece)]
+    assert all(piece.text.endswith(";\n") for piece in again)
+
+
+def test_a_dump_rewritten_between_the_passes_gives_the_findings_of_the_new_text(tmp_path, monkeypatch):
+    """The file changes after the first pass found a write elsewhere, before the transactions'
+    pass: BND108 stands where the new text's transaction is, as a check of that text gives."""
+    from boundary_lint.adapters import sql_stream
+
+    old = "".join(f"SELECT * FROM app.t{n};\n" for n in range(200)) + "BEGIN;\nUPDATE billing.t SET a = 1;\n" \
+        "UPDATE app.t SET a = 1;\nCOMMIT;\n"
+    new = "-- shifted\n" * 37 + old
+    path = tmp_path / "dump.sql"
+    path.write_text(old)
+    first_pass = sql_stream.stream_transactions
+
+    def rewritten_first(path, cuts=None, **limits):
+        path.write_text(new)
+        return first_pass(path, cuts, **limits)
+
+    monkeypatch.setattr(sql_stream, "stream_transactions", rewritten_first)
+    streamed = check_sql_stream(path, "dump.sql", REGISTRY, "app", block=300)
+    whole = check_sql_source("dump.sql", new, REGISTRY, "app")
+    assert "BND108" in {f.code for f in whole.findings}
+    assert [(f.code, f.line) for f in streamed.findings if f.code == "BND108"] == \
+        [(f.code, f.line) for f in whole.findings if f.code == "BND108"]
