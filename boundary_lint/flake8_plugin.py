@@ -125,7 +125,7 @@ class BoundaryLintPlugin:
             raise _execution_error(f"boundary-lint: {exc}") from None
         from boundary_lint.adapters.model_index_store import for_registry
 
-        for_registry(registry)  # the model index of the registry's folder: built once per process
+        for_registry(registry, write=True)  # the model index of the registry's folder: once per process, cached
         path = Path(self.filename)
         service = self.service or registry.service_for_path(path)
         if service is None:

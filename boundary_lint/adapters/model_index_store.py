@@ -153,13 +153,15 @@ def _load_cache(cache_file: Optional[Path], stamp: str) -> Tuple[Dict[str, list]
     return loaded["files"], digest if isinstance(digest, str) else None
 
 
-def for_registry(registry, use_cache: bool = True) -> ModelIndex:
+def for_registry(registry, use_cache: bool = True, write: bool = False) -> ModelIndex:
     """The index of the registry's folder, built once per process (a registry built in memory,
-    with no file, has no folder of its own: its index is empty). The cache ``check`` keeps is
-    read, never written here: ``fix --diff`` and flake8 write nothing into the project."""
+    with no file, has no folder of its own: its index is empty), from the cache ``check`` keeps.
+    ``write``: keep what was read in that cache, as ``check`` does (the flake8 plugin and the
+    editor: a process per save must not read every model file each time); ``fix`` writes
+    nothing into the project."""
     index = installed(registry, use_cache)
     if index is None:
         index = build_index(resolved_root(registry), walk_excludes(registry),
-                            cache_folder(registry) if use_cache else None, write=False)
+                            cache_folder(registry) if use_cache else None, write=write and use_cache)
         _PROCESS[f"{resolved_root(registry)}\0{use_cache}"] = index
     return index

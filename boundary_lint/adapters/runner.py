@@ -183,8 +183,8 @@ def _model_index(registry: Registry, use_cache: bool, jobs: int = 1, files=None)
     """The model index of the registry's folder, built (from its cache: files unchanged since
     are not read) once for this run and made the one every check in this process uses.
 
-    ``--no-cache`` (``use_cache=False``) still reads the index's cache, never writing it, as
-    the flake8 plugin does: it holds no result, only what each file (keyed by its size and
+    ``--no-cache`` (``use_cache=False``) still reads the index's cache, never writing it: it
+    holds no result, only what each file (keyed by its size and
     mtime) says about models, and without it a check of a handful of files would read
     every model file of the project."""
     from boundary_lint.sites import model_index

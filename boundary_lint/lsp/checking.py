@@ -95,7 +95,7 @@ def take_models(text: str, path: Path, registry: Registry) -> bool:
     relative = registry.relative_text(path) if path.suffix in PYTHON_SUFFIXES else None
     if relative is None or relative == ".":
         return False
-    index = for_registry(registry)
+    index = for_registry(registry, write=True)
     module = module_name(relative)
     record = file_record(text.encode("utf-8", errors="replace"), relative)
     if index.records.get(module) == record:
@@ -113,7 +113,7 @@ def check_text(text: str, path: Path, registry: Registry, service: str) -> RunRe
         result = gather([])
         result.problems = [Problem(display, 1, f"skipped: larger than {MAX_FILE_BYTES / 1e6:g} MB")]
         return result
-    for_registry(registry)  # the model index of the registry's folder, once per process
+    for_registry(registry, write=True)  # the model index of the registry's folder, once per process, cached
     file_result = check_source(text.replace("\r\n", "\n"), path, display, registry, service)
     run = gather([file_result])
     err = io.StringIO()  # what check would print about the baseline is not the editor's

@@ -1,6 +1,6 @@
 """The model index costs a run only what changed: a warm run reads and resolves nothing for it,
-``--no-cache`` reads its cache without writing it, the run's own walk is its file list, and
-the cache belongs to one folder. Observed through what is read, parsed and resolved."""
+``--no-cache`` reads its cache without writing it, flake8 and the editor keep it, the run's
+own walk is its file list, and the cache belongs to one folder. Observed through what is read, parsed and resolved."""
 
 from __future__ import annotations
 
@@ -211,3 +211,41 @@ def test_the_index_walk_gives_the_regular_files_the_run_s_walk_gives(tmp_path, m
             assert [path for path, _size, _mtime in own] == [d for _, d in walked], (root, excludes)
     listed = [p for p, _, _ in regular_files(".", ".py", ("venv",))]
     assert listed == ["app/legacy_x.py", "app/models.py", "app/sub/deep.py", "dir.py/inner.py", "top.py"]
+
+
+@pytest.mark.parametrize("face", ["flake8", "editor"])
+def test_flake8_and_the_editor_keep_the_index_cache_for_the_next_process(project, run_cli, monkeypatch, face):
+    """A process per save (flake8 in an editor) would read every model file of the project
+    each time if only ``check`` kept the index's cache: the first such process writes it, the
+    next reads no model file, and an edited model file is read again and kept."""
+    import subprocess
+    import sys
+
+    cache_file = project / ".boundary_lint_cache" / CACHE_FILE
+    if face == "flake8":
+        def one_process():
+            proc = subprocess.run([sys.executable, "-m", "flake8", "--select", "BND", "orders/service.py"],
+                                  cwd=project, capture_output=True, text=True, timeout=120)
+            assert "BND100" in proc.stdout, proc.stderr
+    else:
+        from boundary_lint.lsp.checking import check_text
+
+        def one_process():
+            model_index.forget()
+            registry = load_registry(project / "boundaries.toml")
+            service = project / "orders" / "service.py"
+            result = check_text(service.read_text(), service, registry, "orders")
+            assert "BND100" in {finding.code for finding in result.findings}
+    one_process()
+    assert cache_file.exists()
+    model_index.forget()
+    reads = spy(monkeypatch, model_index_store, "file_record")
+    run_cli("check", "--no-cache", "orders/service.py", cwd=project)
+    assert reads == []
+    models = project / "billing" / "models.py"
+    models.write_text(models.read_text() + "\n")
+    one_process()
+    model_index.forget()
+    reads.clear()  # the editor's own read of it was in this process
+    run_cli("check", "--no-cache", "orders/service.py", cwd=project)
+    assert reads == []
