@@ -57,14 +57,18 @@ def check_python_source(
     file_path: Optional[Path] = None,
     orm: Optional["OrmContext"] = None,
     prove: bool = True,
+    prove_sink_literals: bool = True,
 ) -> FileResult:
     """Check Python source of a known service (``tree`` when the caller parsed it;
     ``interesting``: the lines that may hold SQL, when the caller found them; ``models``:
     the project's model index, else the one of the registry's folder; ``file_path``: where
     the file is, when ``path`` is only how it is shown; ``orm``: its ORM context, when the
     caller made it already; ``prove``: leave out the statements that cannot give a finding,
-    see :mod:`boundary_lint.rules.statement_filter`)."""
+    see :mod:`boundary_lint.rules.statement_filter`, and, with ``interesting`` given, the
+    sink calls whose plain literal holds only such statements: their lines are not walked,
+    nor the functions holding nothing else parsed, see :func:`proven_sink_literals`)."""
     try:
+        given_tree, given_interesting = tree, interesting
         lines = lines if lines is not None else source_lines(source)
         context = orm if orm is not None else orm_context(str(file_path or path), registry, service, models)
         if may_define_unseen_models(context, source):
@@ -73,7 +77,11 @@ def check_python_source(
                 context = with_own_models(context, tree, registry, service)
                 if interesting is not None and interesting.all is not None:  # their uses are ORM lines too
                     interesting = trigger_lines(source, registry.settings.sinks, context.words)
-        if tree is None and interesting and interesting.all:
+        proof = statement_proof(registry, service, prove)
+        proven: Dict[Tuple[int, int], str] = {}
+        if proof is not None and prove_sink_literals and interesting is not None and interesting.all:
+            proven, interesting = proven_sink_literals(source, registry, context.words, proof, interesting)
+        if tree is None and interesting is not None and interesting.all is not None:
             tree = parse_hollowed(source, lines, interesting.all)  # bodies far from SQL left out
         if tree is None:
             tree, problem = parse_python(source, path)
@@ -83,11 +91,20 @@ def check_python_source(
         def read(proof):
             stats = new_stats()
             refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context,
-                                               stats, proof)
+                                               stats, proof, proven)
+            stats["sql_sites"] += len(proven)  # each one SQL site, parsed as far as it needed
+            stats["parsed"] += len(proven)
             return refs, problems, stats
 
-        refs, problems, stats, transactions = references_and_transactions(
-            read, lambda: python_transactions(tree), registry, service, prove)
+        if proven:
+            refs, problems, stats = read(proof)
+            if writes_elsewhere(refs, registry, service):  # BND108 counts every write of a transaction:
+                return check_python_source(path, source, registry, service, given_tree, lines, given_interesting,
+                                           models, file_path, orm, prove, prove_sink_literals=False)
+            transactions = ()
+        else:
+            refs, problems, stats, transactions = references_and_transactions(
+                read, lambda: python_transactions(tree), registry, service, prove)
         findings = findings_for(refs, registry, service, path, transactions)
         suppressed: List[SuppressedFinding] = []
         unused: List[UnusedSuppression] = []
@@ -185,6 +202,55 @@ def parse_python(source: str, path: str) -> Tuple[Optional[ast.AST], Optional[Pr
     return None, Problem(path, line, f"cannot parse as Python ({reason}); fix the syntax or exclude the file")
 
 
+def proven_sink_literals(source: str, registry: Registry, words: Iterable[str], may_find,
+                         interesting: Lines) -> Tuple[Dict[Tuple[int, int], str], Lines]:
+    """The sink calls whose SQL is a plain literal (:mod:`boundary_lint.sites.sink_literals`)
+    holding no statement that may give a finding, keyed as the walk keys a literal node, and
+    the lines left for the walk: the pre-filter's, read with those calls blanked (a line, or a
+    function, holding nothing else is neither walked nor parsed).
+
+    Each is judged as :func:`boundary_lint.sql.site_refs.site_references` judges a sink's SQL,
+    with no statement parsed: one for which ``may_find`` is true leaves the call to the walk.
+    """
+    from boundary_lint.sites.sink_literals import blanked, plain_sink_literals
+    from boundary_lint.sql.refs import analyze_sql
+
+    from boundary_lint.sql import memo
+
+    settings = registry.settings
+    literals = plain_sink_literals(source, sink_names(settings.sinks))
+    if not literals:
+        return {}, interesting
+    verdicts = memo.verdicts(("sink literal", may_find, settings.dialect))
+    proven, kept = {}, []
+    for literal in literals:
+        verdict = verdicts.get(literal.value)
+        if verdict is None:
+            may = []
+
+            def judged(masked: str) -> bool:  # the proof's word, and no parse whatever it is
+                if may_find(masked):
+                    may.append(True)
+                return False
+
+            analysis = analyze_sql(literal.value, settings.dialect, fallback_scan=True, may_find=judged)
+            verdict = verdicts[literal.value] = not (may or analysis.refs or analysis.notices or analysis.too_long)
+        if verdict:
+            proven[(literal.line, literal.column)] = literal.value
+            kept.append(literal)
+    if not kept:
+        return {}, interesting
+    text = blanked(source, kept)
+    return proven, trigger_lines(text.encode("utf-8", "surrogatepass"), settings.sinks, words, confirm=True)
+
+
+def sink_names(extra: Iterable[str]) -> FrozenSet[str]:
+    """The callables whose first argument is SQL: the built-in sinks and ``settings.sinks``."""
+    from boundary_lint.prefilter.triggers import SINK_METHODS
+
+    return SINK_METHODS | frozenset(extra)
+
+
 def statement_proof(registry: Registry, service: str, prove: bool, writes: bool = False):
     """``may_find`` of the statements of ``service``'s files, or None to parse them all
     (``writes``: those that may write a table are parsed too, see :func:`references_and_transactions`)."""
@@ -238,8 +304,10 @@ def source_references(path: str, source: str, is_python: bool, settings) -> Tupl
 def python_references(
     path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines] = None,
     orm: Optional[OrmContext] = None, stats: Optional[dict] = None, may_find=None,
+    proven: Optional[Dict[Tuple[int, int], str]] = None,
 ) -> Tuple[List[Reference], List[Problem]]:
-    """SQL sites, ORM mappings, foreign keys and Alembic ops of a parsed module.
+    """SQL sites, ORM mappings, foreign keys and Alembic ops of a parsed module (``proven``:
+    the sink literals judged already, see :func:`proven_sink_literals`, which are no site here).
 
     Only the statements on lines that may hold SQL are walked for sites (see
     :mod:`boundary_lint.prefilter.lines`), so a large file costs little more than its parse.
@@ -247,12 +315,13 @@ def python_references(
     hundred times) is cut from a fresh parse, and the rest of the file is still read.
     """
     try:
-        return _python_references(path, source, tree, lines, settings, interesting, orm, stats, may_find)
+        return _python_references(path, source, tree, lines, settings, interesting, orm, stats, may_find, proven)
     except RecursionError:
         pass
     tree, _ = parse_python(source, path)  # our own copy: a caller's (flake8's) tree stays intact
     cut = cut_deep_expressions(tree)
-    refs, problems = _python_references(path, source, tree, lines, settings, interesting, orm, stats, may_find)
+    refs, problems = _python_references(path, source, tree, lines, settings, interesting, orm, stats, may_find,
+                                        proven)
     where = ", ".join(str(line) for line in cut[:5]) + (" ..." if len(cut) > 5 else "")
     problems.append(Problem(path, cut[0] if cut else 1, f"an expression nested over {MAX_EXPRESSION_DEPTH} "
                             f"levels deep was not read (line {where}); split it if it holds SQL", fatal=False))
@@ -262,10 +331,11 @@ def python_references(
 def _python_references(
     path: str, source: str, tree: ast.AST, lines: Sequence[str], settings, interesting: Optional[Lines],
     orm: Optional[OrmContext] = None, stats: Optional[dict] = None, may_find=None,
+    proven: Optional[Dict[Tuple[int, int], str]] = None,
 ) -> Tuple[List[Reference], List[Problem]]:
     if interesting is None:
         interesting = trigger_lines(source, settings.sinks, orm.words if orm is not None else ())
-    sites = python_sql_sites(tree, lines, settings.sinks, interesting.all)
+    sites = python_sql_sites(tree, lines, settings.sinks, interesting.all, proven)
     refs, problems = site_references(sites, settings.dialect, path, stats, may_find)
     constructs = orm_references(tree, lines, interesting.orm)  # ORM, FKs, Alembic
     refs.extend(constructs)

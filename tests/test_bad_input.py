@@ -215,7 +215,8 @@ def test_expression_too_deep_for_the_parser(run_cli, tmp_path):
 
 def test_expression_too_deep_for_the_checker_is_cut_and_the_rest_read(run_cli, tmp_path):
     root = project(tmp_path)
-    write(root, "orders/deep.py", b'cur.execute("SELECT 1", ' + b" + ".join([b"1"] * 800) + b")\n" + SQL_LINE)
+    # composed, so the walk reads the call (a plain literal proved finding-free is not walked at all)
+    write(root, "orders/deep.py", b'cur.execute("SELECT 1" + q, ' + b" + ".join([b"1"] * 800) + b")\n" + SQL_LINE)
     result = check(run_cli, root)
     assert ("orders/deep.py:1: warning: an expression nested over 100 levels deep was not read (line 1); "
             "split it if it holds SQL") in result.err

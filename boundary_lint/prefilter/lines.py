@@ -96,13 +96,15 @@ def interesting_lines(source: AnyStr, extra_sinks: Iterable[str] = ()) -> List[i
     return trigger_lines(source, extra_sinks).all
 
 
-def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterable[str] = ()) -> Lines:
+def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterable[str] = (),
+                  confirm: bool = False) -> Lines:
     """The lines of every candidate, and of the ORM and migration constructs among them
     (the ORM pass walks only those: a SQL line may be a 1,000-piece concatenation).
 
     A literal candidate is confirmed (:func:`prefilter.literal_starts.confirmed`) only as far
     as deciding whether the file is read at all: once it is, the remaining
-    candidates' lines are kept unconfirmed, a superset costing a few statements' walk.
+    candidates' lines are kept unconfirmed, a superset costing a few statements' walk
+    (``confirm``: every one confirmed, when the lines decide which functions are parsed).
 
     ``words`` are identifiers (the model names of :func:`boundary_lint.sites.orm_access.trigger_words`)
     whose every whole-word occurrence is an ORM line, found the same way whichever engine runs.
@@ -122,7 +124,9 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterab
     if named:
         found = found + named
         orm = orm + named
-    if literals and not found:
+    if literals and confirm:
+        literals = list(literal_starts.confirmed(source, literals))
+    elif literals and not found:
         first = UNSURE
         if fast is not None and isinstance(source, bytes):
             first = fast.first_literal(source, literals)

@@ -123,6 +123,12 @@ def confirmed(text: AnyStr, found: Iterable[int]) -> Iterator[int]:
             yield start
 
 
+def strings_and_comments(text: AnyStr) -> Iterator:
+    """Every comment and string of ``text`` (prefixes left out: a token starts at its quote),
+    in order, as matches: what tells code from the text of a string or a comment."""
+    return _STRINGS_AND_COMMENTS_RE[type(text)].finditer(text)
+
+
 def string_at(text: AnyStr, start: int):
     """The string (or comment) token starting at ``start``, as a match; None if none does."""
     return _STRINGS_AND_COMMENTS_RE[type(text)].match(text, start)

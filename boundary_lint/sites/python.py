@@ -59,15 +59,19 @@ def python_sql_sites(
     lines: Sequence[str],
     extra_sinks: Iterable[str] = (),
     interesting: Optional[List[int]] = None,
+    proven: Optional[Dict[Tuple[int, int], str]] = None,
 ) -> List[SqlSite]:
     """Every SQL site in a module: sink arguments first, then SQL-looking literals.
 
     ``interesting`` (sorted line numbers, see :func:`boundary_lint.prefilter.lines.interesting_lines`)
     lets the walk skip statements on no such line; names and helpers still
-    resolve through the whole tree.
+    resolve through the whole tree. ``proven``: ``(line, column) -> text`` of the literals
+    judged before the walk (:func:`boundary_lint.pipeline.proven_sink_literals`): a site that
+    is one of them alone, with its text, is no site here (counted there).
     """
     finder = _SiteFinder(lines, SINK_METHODS | frozenset(extra_sinks))
     finder.interesting = interesting
+    finder.proven = proven or {}
     finder.visit(tree)
     return finder.result()
 
@@ -78,6 +82,7 @@ _NOTHING_BELOW = (ast.Name, ast.expr_context, ast.operator, ast.boolop, ast.unar
 
 class _SiteFinder(ast.NodeVisitor):
     interesting: Optional[List[int]] = None
+    proven: Dict[Tuple[int, int], str] = {}
 
     def visit(self, node: ast.AST):
         shape = _SHAPES.get(type(node)) or _shape_of(type(node))
@@ -241,6 +246,9 @@ class _SiteFinder(ast.NodeVisitor):
     def _add_variant(self, expr: ast.expr, from_sink: Optional[bool], composer: Composer) -> Set[int]:
         pieces = composer.compose(expr, 0)
         if pieces is None or not any(p.text for p in pieces):
+            return composer.used
+        if self.proven and len(composer.literal_keys) == 1 and _is_proven(self.proven, composer, pieces):
+            self.used_by_sink.update(composer.used)
             return composer.used
         if from_sink is None:
             if isinstance(expr, ast.Call) and callee_name(expr.func) == "SQL":
@@ -508,6 +516,13 @@ def _brace_format(pieces: List[LiteralPiece]) -> List[LiteralPiece]:
             continue
         out.extend(_split_piece(piece, brace_spans(piece.text)))
     return out
+
+
+def _is_proven(proven: Dict[Tuple[int, int], str], composer: "Composer", pieces: Sequence[LiteralPiece]) -> bool:
+    """Is the site these pieces make one literal judged before the walk, with its text alone?"""
+    (key,) = composer.literal_keys
+    text = proven.get(key)
+    return text is not None and len(pieces) == 1 and pieces[0].hole is None and pieces[0].text == text
 
 
 def _is_docstring(node: ast.AST) -> bool:

@@ -1,0 +1,205 @@
+"""Sink calls whose SQL is one plain literal, read from a module's text before any parse.
+
+Found only where the text leaves no doubt: each one is the ``ast`` constant at its place, the
+first argument of a call of a sink, in no larger expression. Judged as the walk judges a sink's
+SQL: the same findings, problems and coverage on every corpus, and a function holding nothing
+else is left out of the parse.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from boundary_lint import pipeline
+from boundary_lint.adapters.config_file import load_registry
+from boundary_lint.adapters.files import iter_files
+from boundary_lint.adapters.source_files import check_file
+from boundary_lint.registry_schema import registry_from_mapping
+from boundary_lint.sites.ast_calls import callee_name
+from boundary_lint.sites.python import SQL_KEYWORDS
+from boundary_lint.sites.sink_literals import blanked, plain_sink_literals
+from conftest import FIXTURES, PLATFORM
+from project import REPOSITORY, repository_python_files
+
+SINKS = pipeline.sink_names(())
+CORPORA = [PLATFORM, FIXTURES / "orm_project", REPOSITORY / "examples" / "order_service",
+           REPOSITORY / "tests" / "corpus", REPOSITORY / "tests" / "corpus_holdout",
+           REPOSITORY / "tests" / "corpus_holdout2"]
+REGISTRY = registry_from_mapping({"services": {
+    "orders": {"owns": ["orders.*"], "search_path": ["orders"]},
+    "billing": {"owns": ["billing.*"]},
+}})
+
+
+def found(source: str):
+    return [literal.value for literal in plain_sink_literals(textwrap.dedent(source), SINKS)]
+
+
+@pytest.mark.parametrize("source, values", [
+    ('cur.execute("SELECT a FROM t WHERE id = %s", (key,))\n', ["SELECT a FROM t WHERE id = %s"]),
+    ('rows = cur.execute(\'SELECT b FROM t\').fetchall()\n', ["SELECT b FROM t"]),
+    ('cur.execute("SELECT a FROM t "\n            "JOIN u ON u.id = t.id", (1, {"k": 2}))\n',
+     ["SELECT a FROM t JOIN u ON u.id = t.id"]),
+    ('cur.execute(\n    """\n    SELECT c FROM t\n    """,  # why\n    (a,),\n)\n', ["\n    SELECT c FROM t\n    "]),
+    ('cur.execute("SELECT a FROM t"  # it\'s\n            u"JOIN c")\n', ["SELECT a FROM tJOIN c"]),
+    ('async def f(conn):\n    return await conn.fetchrow(r"SELECT 1 FROM t", 1)\n', ["SELECT 1 FROM t"]),
+    ('x = [\n    cur.execute("SELECT 1 FROM a"),\n    cur.execute("SELECT 2 FROM b"),\n]\n',
+     ["SELECT 1 FROM a", "SELECT 2 FROM b"]),
+    ('self.db.cursor().execute("DELETE FROM t")  # done\n', ["DELETE FROM t"]),
+])
+def test_plain_literals_passed_first_to_a_sink_are_found_with_their_value(source, values):
+    assert found(source) == values
+
+
+@pytest.mark.parametrize("source", [
+    'def f():\n    """cur.execute("SELECT * FROM billing.x")"""\n',  # in a docstring
+    '# cur.execute("SELECT 1 FROM a")\n',  # in a comment
+    'cur.execute("SELECT a FROM t" + t)\n',  # composed
+    'cur.execute(f"SELECT a FROM {t}")\n',
+    'cur.execute("SELECT a FROM %s" % t)\n',
+    'cur.execute("SELECT a FROM {}".format(t))\n',
+    'cur.execute("SELECT a FROM t", sql=q)\n',  # a keyword argument may be the SQL
+    'cur.execute(r"SELECT \\d FROM t")\n',  # a backslash: the value is not the text
+    'cur.execute(b"SELECT a FROM t")\n',
+    'x = foo(cur.execute("SELECT a FROM t"))\n',  # inside another expression
+    'q = (\n    text("SELECT * FROM ")\n) + t\n',
+    'q = (text("SELECT * FROM ")\n     + t)\n',
+    'x = (cur.mogrify("SELECT a FROM t")\n     .decode())\n',
+    'q = "SELECT a " + \\\n    text("SELECT b FROM t")\n',
+    'cur.execute("SELECT a FROM t")[0]\n',
+    'record(cur.execute)("SELECT a FROM t")\n',
+    'cur.execute("")\n',
+    'log("SELECT a FROM t")\n',  # no sink
+])
+def test_doubtful_shapes_are_left_to_the_walk(source):
+    assert found(source) == []
+
+
+def test_a_text_with_carriage_returns_is_left_to_the_walk():
+    assert plain_sink_literals('cur.execute("SELECT a FROM t")\r\n', SINKS) == []
+
+
+def _parents(tree):
+    return {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def test_every_literal_found_in_the_repository_is_the_constant_a_sink_is_called_with():
+    """On every Python file of the fixtures, corpora, example and package: the constant at the
+    literal's place holds its value, is the first argument of a call of a sink with no SQL
+    keyword argument, and that call is no operand of an operator, subscript or format."""
+    checked = 0
+    for path in repository_python_files():
+        source = path.read_text(encoding="utf-8", errors="replace")
+        literals = plain_sink_literals(source, SINKS)
+        if not literals:
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue  # a fixture that does not parse: the walk reads nothing there either
+        constants = {(n.lineno, n.col_offset): n for n in ast.walk(tree)
+                     if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        parents = _parents(tree)
+        for literal in literals:
+            node = constants.get((literal.line, literal.column))
+            assert node is not None and node.value == literal.value, (path, literal)
+            call = parents[id(node)]
+            assert isinstance(call, ast.Call) and call.args and call.args[0] is node, (path, literal)
+            assert callee_name(call.func) in SINKS and not any(k.arg in SQL_KEYWORDS for k in call.keywords)
+            outer = parents.get(id(call))
+            while isinstance(outer, ast.Attribute) or (isinstance(outer, ast.Call) and outer.func is not None
+                                                       and isinstance(parents.get(id(outer)), ast.Attribute)):
+                outer = parents.get(id(outer))  # .fetchall() on the result
+            assert not isinstance(outer, (ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Subscript)), (path, literal)
+            checked += 1
+    assert checked > 50
+
+
+def test_blanking_keeps_every_line_and_leaves_the_arguments():
+    source = 'cur.execute(\n    "SELECT a FROM t",\n    (text("SELECT 1"),))\nx = 1\n'
+    literals = plain_sink_literals(source, SINKS)
+    text = blanked(source, literals)
+    assert text.count("\n") == source.count("\n") and len(text) == len(source)
+    assert "execute" not in text and "SELECT a" not in text and 'text("SELECT 1")' in text
+
+
+def _results(root: Path, monkeypatch, proven: bool, judged=None):
+    registry = load_registry(root / "boundaries.toml")
+    real = pipeline.proven_sink_literals
+
+    def judging(source, registry, words, proof, lines):
+        found, left = real(source, registry, words, proof, lines) if proven else ({}, lines)
+        if judged is not None:
+            judged.extend(found)
+        return found, left
+
+    monkeypatch.setattr(pipeline, "proven_sink_literals", judging)
+    try:
+        return [check_file(path, display, registry) for path, display in iter_files([str(root)])]
+    finally:
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize("root", CORPORA, ids=lambda p: p.name)
+def test_judging_sink_literals_before_the_walk_changes_nothing_a_user_sees(root, monkeypatch):
+    """Findings, problems, suppressions and coverage, file by file, with and without it (on
+    the labelled corpora, dozens of calls are judged before the walk)."""
+    walked = _results(root, monkeypatch, proven=False)
+    literals = []
+    judged = _results(root, monkeypatch, proven=True, judged=literals)
+    assert len(literals) >= (20 if root.name.startswith("corpus") else 0)
+    for before, after in zip(walked, judged):
+        assert (after.findings, after.problems, after.suppressed, after.unused, after.coverage) == (
+            before.findings, before.problems, before.suppressed, before.unused, before.coverage), before.path
+
+
+OWN_ONLY = '''\
+def handler_{n}(conn, key):
+    """Handler {n}."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT o.id, o.note FROM orders o "
+                    "WHERE o.id = %s", (key,))
+        rows = cur.fetchall()
+        cur.execute("UPDATE orders SET note = %s WHERE id = %s", ("x", key))
+    return rows
+
+'''
+
+
+def test_a_function_holding_only_such_calls_is_left_out_of_the_parse(monkeypatch):
+    source = "".join(OWN_ONLY.format(n=n) for n in range(20)) + (
+        'def crossing(cur):\n    cur.execute("SELECT * FROM billing.invoices")\n    return cur.fetchall()\n')
+    parsed = []
+    real = pipeline.parse_hollowed
+
+    def recording(text, lines, interesting):
+        tree = real(text, lines, interesting)
+        parsed.append(tree)
+        return tree
+
+    monkeypatch.setattr(pipeline, "parse_hollowed", recording)
+    result = pipeline.check_source(source.encode(), Path("svc.py"), "svc.py", REGISTRY, "orders")
+    assert [(f.code, f.line, f.table) for f in result.findings] == [("BND100", 182, "billing.invoices")]
+    assert result.coverage == {"sql_sites": 41, "parsed": 41}  # the 40 judged before the walk count as read
+    functions = [node for node in parsed[0].body if isinstance(node, ast.FunctionDef)]
+    assert all(isinstance(f.body[0], ast.Pass) for f in functions[:20])  # never parsed
+    assert not isinstance(functions[20].body[0], ast.Pass)
+
+
+def test_a_transaction_writing_elsewhere_counts_the_writes_judged_before_the_walk():
+    """BND108 needs every write of the transaction, the service's own too: a file that writes
+    another owner's table is read again whole."""
+    source = textwrap.dedent('''\
+        def pay(conn):
+            with conn.transaction():
+                conn.execute("UPDATE orders SET paid = true WHERE id = 1")
+                conn.execute("UPDATE billing.invoices SET paid = true WHERE id = 1")
+    ''')
+    result = pipeline.check_source(source.encode(), Path("svc.py"), "svc.py", REGISTRY, "orders")
+    unfiltered = pipeline.check_source(source.encode(), Path("svc.py"), "svc.py", REGISTRY, "orders", prefilter=False)
+    assert "BND108" in {f.code for f in result.findings}
+    assert result.findings == unfiltered.findings
