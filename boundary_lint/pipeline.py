@@ -37,7 +37,7 @@ from boundary_lint.registry import Registry
 from boundary_lint.rules import findings_for
 from boundary_lint.rules.transactions import may_cross, writes_elsewhere
 from boundary_lint.sites.orm import orm_references
-from boundary_lint.sites.python import python_sql_sites
+from boundary_lint.sites.python import python_sql_sites, sink_names
 from boundary_lint.sites.sql_files import sql_file_site
 from boundary_lint.sites.transactions import python_transactions
 from boundary_lint.sql.site_refs import site_references
@@ -242,13 +242,6 @@ def proven_sink_literals(source: str, registry: Registry, words: Iterable[str], 
         return {}, interesting
     text = blanked(source, kept)
     return proven, trigger_lines(text.encode("utf-8", "surrogatepass"), settings.sinks, words, confirm=True)
-
-
-def sink_names(extra: Iterable[str]) -> FrozenSet[str]:
-    """The callables whose first argument is SQL: the built-in sinks and ``settings.sinks``."""
-    from boundary_lint.prefilter.triggers import SINK_METHODS
-
-    return SINK_METHODS | frozenset(extra)
 
 
 def statement_proof(registry: Registry, service: str, prove: bool, writes: bool = False):

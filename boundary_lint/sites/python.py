@@ -69,11 +69,17 @@ def python_sql_sites(
     judged before the walk (:func:`boundary_lint.pipeline.proven_sink_literals`): a site that
     is one of them alone, with its text, is no site here (counted there).
     """
-    finder = _SiteFinder(lines, SINK_METHODS | frozenset(extra_sinks))
+    finder = _SiteFinder(lines, sink_names(extra_sinks))
     finder.interesting = interesting
     finder.proven = proven or {}
     finder.visit(tree)
     return finder.result()
+
+
+def sink_names(extra: Iterable[str] = ()) -> frozenset:
+    """The callables whose first argument (or ``sql=``...) is SQL: the built-in sinks and
+    ``settings.sinks``."""
+    return SINK_METHODS | frozenset(extra)
 
 
 _NOTHING_BELOW = (ast.Name, ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)

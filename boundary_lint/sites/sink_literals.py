@@ -20,9 +20,10 @@ the text leaves no doubt, else left to the walk as before:
 from __future__ import annotations
 
 import re
-from typing import FrozenSet, Iterator, List, Optional, Tuple
+from typing import FrozenSet, List, Optional, Tuple
 
 from boundary_lint.prefilter import literal_starts
+from boundary_lint.prefilter.triggers import IDENTIFIER_CHARS
 from boundary_lint.value_classes import value_class
 
 
@@ -63,7 +64,6 @@ _COMPOSING = frozenset("+-*/%&|^<>=.[(\"'\\")
 _CONTINUES = frozenset("+-*/%@&|^<>=.(\\")
 """Characters that, ending the line before the call's, would make it part of a larger expression
 (a ``,`` makes it one item of a list or of a call's arguments: that composes nothing)."""
-_IDENTIFIER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def plain_sink_literals(text: str, sinks: FrozenSet[str]) -> List[SinkLiteral]:
@@ -105,7 +105,7 @@ def _callee(text: str, quote: int, sinks: FrozenSet[str]) -> Optional[Tuple[int,
     while end > 0 and text[end - 1] in " \t":
         end -= 1
     name_start = end
-    while name_start > 0 and text[name_start - 1] in _IDENTIFIER:
+    while name_start > 0 and text[name_start - 1] in IDENTIFIER_CHARS:
         name_start -= 1
     if text[name_start:end] not in sinks or text[prefix_start:quote] not in _PREFIXES:
         return None
@@ -192,9 +192,3 @@ def blanked(text: str, literals: List[SinkLiteral]) -> str:
         done = literal.end
     pieces.append(text[done:])
     return "".join(pieces)
-
-
-def iter_keys(literals: List[SinkLiteral]) -> Iterator[Tuple[Tuple[int, int], str]]:
-    """``((line, column), value)`` of each literal, as the walk keys a literal node."""
-    for literal in literals:
-        yield (literal.line, literal.column), literal.value

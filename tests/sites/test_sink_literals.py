@@ -13,6 +13,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from boundary_lint import pipeline
 from boundary_lint.adapters.config_file import load_registry
@@ -20,12 +22,12 @@ from boundary_lint.adapters.files import iter_files
 from boundary_lint.adapters.source_files import check_file
 from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.sites.ast_calls import callee_name
-from boundary_lint.sites.python import SQL_KEYWORDS
+from boundary_lint.sites.python import SQL_KEYWORDS, sink_names
 from boundary_lint.sites.sink_literals import blanked, plain_sink_literals
 from conftest import FIXTURES, PLATFORM
 from project import REPOSITORY, repository_python_files
 
-SINKS = pipeline.sink_names(())
+SINKS = sink_names()
 CORPORA = [PLATFORM, FIXTURES / "orm_project", REPOSITORY / "examples" / "order_service",
            REPOSITORY / "tests" / "corpus", REPOSITORY / "tests" / "corpus_holdout",
            REPOSITORY / "tests" / "corpus_holdout2"]
@@ -87,36 +89,69 @@ def _parents(tree):
     return {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
 
 
+def assert_found_are_sink_constants(source: str, where: object = None) -> int:
+    """Each literal found is the constant at its place with its value, the first argument of a
+    call of a sink with no SQL keyword argument, and that call no operand of an operator, a
+    subscript or a format (method calls on its result aside). Returns how many were found."""
+    literals = plain_sink_literals(source, SINKS)
+    if not literals:
+        return 0
+    tree = ast.parse(source)
+    constants = {(n.lineno, n.col_offset): n for n in ast.walk(tree)
+                 if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    parents = _parents(tree)
+    for literal in literals:
+        node = constants.get((literal.line, literal.column))
+        assert node is not None and node.value == literal.value, (where, literal)
+        call = parents[id(node)]
+        assert isinstance(call, ast.Call) and call.args and call.args[0] is node, (where, literal)
+        assert callee_name(call.func) in SINKS and not any(k.arg in SQL_KEYWORDS for k in call.keywords)
+        outer = parents.get(id(call))
+        while isinstance(outer, ast.Attribute) or (isinstance(outer, ast.Call) and isinstance(
+                parents.get(id(outer)), ast.Attribute)):
+            outer = parents.get(id(outer))  # .fetchall() on the result
+        assert not isinstance(outer, (ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Subscript,
+                                      ast.BoolOp, ast.Compare, ast.IfExp)), (where, literal)
+    return len(literals)
+
+
 def test_every_literal_found_in_the_repository_is_the_constant_a_sink_is_called_with():
-    """On every Python file of the fixtures, corpora, example and package: the constant at the
-    literal's place holds its value, is the first argument of a call of a sink with no SQL
-    keyword argument, and that call is no operand of an operator, subscript or format."""
+    """On every Python file of the fixtures, corpora, example and package."""
     checked = 0
     for path in repository_python_files():
         source = path.read_text(encoding="utf-8", errors="replace")
-        literals = plain_sink_literals(source, SINKS)
-        if not literals:
-            continue
         try:
-            tree = ast.parse(source)
+            checked += assert_found_are_sink_constants(source, path)
         except SyntaxError:
             continue  # a fixture that does not parse: the walk reads nothing there either
-        constants = {(n.lineno, n.col_offset): n for n in ast.walk(tree)
-                     if isinstance(n, ast.Constant) and isinstance(n.value, str)}
-        parents = _parents(tree)
-        for literal in literals:
-            node = constants.get((literal.line, literal.column))
-            assert node is not None and node.value == literal.value, (path, literal)
-            call = parents[id(node)]
-            assert isinstance(call, ast.Call) and call.args and call.args[0] is node, (path, literal)
-            assert callee_name(call.func) in SINKS and not any(k.arg in SQL_KEYWORDS for k in call.keywords)
-            outer = parents.get(id(call))
-            while isinstance(outer, ast.Attribute) or (isinstance(outer, ast.Call) and outer.func is not None
-                                                       and isinstance(parents.get(id(outer)), ast.Attribute)):
-                outer = parents.get(id(outer))  # .fetchall() on the result
-            assert not isinstance(outer, (ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Subscript)), (path, literal)
-            checked += 1
     assert checked > 50
+
+
+_BEFORE = ["", "x = ", "return ", "await ", "foo(", '"a" + ', "(", "x = [\n    ", "q = (\n    ", "a +\\\n    ",
+           "if ok: ", "x = y if c else ", "print(", "lambda: "]
+_AFTER = ["", ")", " + t", ".format(x)", ".fetchall()", "[0]", ".strip() + t", " if c else y", " or q", ",",
+          "\n    + t", "\n    .decode()", "\nx = 1", "  # note", " and x", ") % t"]
+_ARGUMENTS = ["", ", (key,)", ", sql=q", ", {\"k\": [1]}", ",\n    (a, b),\n", ", *rest", ', ("SELECT 1",)']
+_STRINGS = ['"SELECT a FROM t"', "'SELECT b FROM t'", 'r"SELECT c FROM t"', 'f"SELECT {t} FROM t"',
+            '"""\n    SELECT d FROM t\n    """', '"SELECT e "\n    "FROM t"', '"SELECT f" \'FROM t\'',
+            'b"SELECT g FROM t"', '"SELECT \\\\h FROM t"', 'u"SELECT i FROM t"  # c\n    "JOIN j"']
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=st.sampled_from(_BEFORE), receiver=st.sampled_from(["", "cur.", "self.db.cursor().", "x[0]."]),
+       name=st.sampled_from(["execute", "text", "fetchrow", "mogrify", "helper"]),
+       string=st.sampled_from(_STRINGS), arguments=st.sampled_from(_ARGUMENTS), after=st.sampled_from(_AFTER),
+       indent=st.booleans())
+def test_a_literal_found_in_any_shape_is_a_sink_s_first_argument_and_composes_nothing(
+        before, receiver, name, string, arguments, after, indent):
+    source = f"{before}{receiver}{name}({string}{arguments}){after}\n"
+    if indent:
+        source = "def f():\n" + textwrap.indent(source, "    ")
+    try:
+        compile(source, "m.py", "exec", ast.PyCF_ONLY_AST)
+    except SyntaxError:
+        return  # only what Python reads is a module
+    assert_found_are_sink_constants(source, source)
 
 
 def test_blanking_keeps_every_line_and_leaves_the_arguments():
