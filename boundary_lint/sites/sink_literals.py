@@ -14,7 +14,8 @@ the text leaves no doubt, else left to the walk as before:
 - the call stands alone in its expression: on its line only an assignment, ``return`` or
   ``await`` and a receiver (``self.db.cursor().``) come before it; after it only calls of a
   method (``.fetchall()``), then the line's or the bracket's end, and no operator opens the
-  next line (``+ t`` would compose it).
+  next line (``+ t`` would compose it). ``text("...")`` may also be the first argument of a
+  sink standing so (``session.execute(text("..."), {"id": id})``): the walk sees through it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from boundary_lint.value_classes import value_class
 class SinkLiteral:
     """A sink's plain literal: where the ``ast`` node of its string starts (its line, and
     the column as ``ast`` counts it, in UTF-8 bytes), its value, and the span of text from the
-    callee's name to the literal's last quote (what the pre-filter's lines leave out)."""
+    callee's name (the enclosing sink's, for ``text(...)``) to the literal's last quote (what
+    the pre-filter's lines leave out)."""
 
     line: int
     column: int
@@ -48,7 +50,8 @@ _FLAT = r"""[^'"#=\\()\[\]{}]|#[^\n]*|%s""" % _STRING
 _ARGUMENT = r"(?:%s|[(\[{](?:%s|[(\[{](?:%s)*[)\]}])*[)\]}])" % (_FLAT, _FLAT, _FLAT)
 """A piece of the other arguments: no keyword (no ``=``), brackets two deep."""
 _CALL = re.compile(
-    r"[A-Za-z_]\w*[ \t]*\([ \t\n]*(?P<strings>(?P<first>[rRuU]?(?:%(s)s))(?:%(gap)s[rRuU]?(?:%(s)s))*)%(gap)s"
+    r"(?P<callee>[A-Za-z_]\w*)[ \t]*\([ \t\n]*"
+    r"(?P<strings>(?P<first>[rRuU]?(?:%(s)s))(?:%(gap)s[rRuU]?(?:%(s)s))*)%(gap)s"
     r"(?:,%(arg)s*)?\)(?:[ \t]*\.[ \t]*[A-Za-z_]\w*\(%(arg)s*\))*[ \t]*(?=[\n#)\]},;]|\Z)"
     % {"s": _STRING, "gap": _GAP, "arg": _ARGUMENT})
 """The call from the sink's name: its strings, the other arguments, method calls on its result
@@ -59,6 +62,11 @@ _BEFORE_CALL = re.compile(
     r"[ \t]*(?:(?:return|await|yield)[ \t]+)*(?:[A-Za-z_][\w.]*(?:\[[^\]\n'\"]*\])?[ \t]*=[ \t]*)?"
     r"(?:await[ \t]+)?(?:[A-Za-z_]\w*(?:\(\))?[ \t]*\.[ \t]*)*")
 """What may stand on the line before the callee: an assignment, ``return``/``await``, a receiver."""
+_IN_SINK = re.compile(_BEFORE_CALL.pattern + r"(?P<outer>[A-Za-z_]\w*)[ \t]*\([ \t\n]*")
+"""The same, then a sink called with the callee first: ``session.execute(`` before ``text(``."""
+_OUTER_REST = re.compile(
+    r"%s(?:,%s*)?\)(?:[ \t]*\.[ \t]*[A-Za-z_]\w*\(%s*\))*[ \t]*(?=[\n#)\]},;]|\Z)" % (_GAP, _ARGUMENT, _ARGUMENT))
+"""That sink's other arguments (no keyword), its ``)``, method calls, up to the line's or the bracket's end."""
 _COMPOSING = frozenset("+-*/%&|^<>=.[(\"'\\")
 """Characters that, opening the line after the call, would make it part of a larger expression."""
 _CONTINUES = frozenset("+-*/%@&|^<>=.(\\")
@@ -80,7 +88,7 @@ def plain_sink_literals(text: str, sinks: FrozenSet[str]) -> List[SinkLiteral]:
         callee = _callee(text, quote, sinks)
         if callee is None:
             continue
-        literal = _sink_literal(text, tokens, callee[0], quote, callee[1], ascii)
+        literal = _sink_literal(text, tokens, sinks, callee[0], quote, callee[1], ascii)
         if literal is None:
             continue
         line += text.count("\n", counted, literal.start)
@@ -129,17 +137,18 @@ class _Tokens:
         return self.current if self.current is not None and self.current.start() == offset else None
 
 
-def _sink_literal(text: str, tokens: _Tokens, name_start: int, quote: int, prefix_start: int,
-                  ascii: bool) -> Optional[SinkLiteral]:
+def _sink_literal(text: str, tokens: _Tokens, sinks: FrozenSet[str], name_start: int, quote: int,
+                  prefix_start: int, ascii: bool) -> Optional[SinkLiteral]:
     """The literal opening at ``quote`` (the sink's name at ``name_start``), its ``line``
     counted from the name's line (0: the same line); None where the text leaves a doubt."""
     call = _CALL.match(text, name_start)
     if call is None or tokens.at(quote) is None or tokens.previous_end > name_start:
         return None  # another shape; or the quote opens no string, or the name is a comment's or a string's
-    line_start = text.rfind("\n", 0, name_start) + 1
-    if _BEFORE_CALL.fullmatch(text, line_start, name_start) is None or _continued(text, line_start):
+    whole = _standing_alone(text, call, sinks)
+    if whole is None:
         return None
-    following = _GAP_RE.match(text, call.end()).end()
+    start, end = whole
+    following = _GAP_RE.match(text, end).end()
     if following < len(text) and text[following] in _COMPOSING:
         return None  # the next line goes on with the call's value: ``+ t``, ``.format(...)``
     strings_end = call.end("strings")
@@ -154,7 +163,32 @@ def _sink_literal(text: str, tokens: _Tokens, name_start: int, quote: int, prefi
         return None
     literal_line_start = text.rfind("\n", 0, prefix_start) + 1
     column = prefix_start - literal_line_start if ascii else len(text[literal_line_start:prefix_start].encode("utf-8"))
-    return SinkLiteral(text.count("\n", name_start, prefix_start), column, value, name_start, strings_end)
+    return SinkLiteral(text.count("\n", start, prefix_start), column, value, start, strings_end)
+
+
+def _standing_alone(text: str, call: re.Match, sinks: FrozenSet[str]) -> Optional[Tuple[int, int]]:
+    """``(start, end)`` of the call standing alone in its expression, from the callee's name: the
+    call itself, or the sink's it is the SQL of when it is ``text(...)``, which the walk sees
+    through (``session.execute(text("..."), {...})``, on one line or the sink's ``(`` ending
+    the line before); None when it may be part of more."""
+    name_start = call.start()
+    line_start = text.rfind("\n", 0, name_start) + 1
+    alone = _BEFORE_CALL.fullmatch(text, line_start, name_start) is not None
+    if alone and not _continued(text, line_start):
+        return name_start, call.end()
+    if call.group("callee") != "text":
+        return None
+    outer = _IN_SINK.fullmatch(text, line_start, name_start)
+    if outer is None and not text[line_start:name_start].strip(" \t"):  # the sink's "(" ends the line before
+        before = line_start - 1
+        while before > 0 and text[before - 1] in " \t\n":
+            before -= 1
+        line_start = text.rfind("\n", 0, before) + 1
+        outer = _IN_SINK.fullmatch(text, line_start, name_start)
+    if outer is None or outer.group("outer") not in sinks or _continued(text, line_start):
+        return None
+    rest = _OUTER_REST.match(text, call.end())
+    return None if rest is None else (outer.start("outer"), rest.end())
 
 
 def _joined(text: str, start: int, end: int) -> Optional[str]:

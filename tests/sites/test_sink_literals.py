@@ -52,6 +52,10 @@ def found(source: str):
     ('x = [\n    cur.execute("SELECT 1 FROM a"),\n    cur.execute("SELECT 2 FROM b"),\n]\n',
      ["SELECT 1 FROM a", "SELECT 2 FROM b"]),
     ('self.db.cursor().execute("DELETE FROM t")  # done\n', ["DELETE FROM t"]),
+    ('result = await session.execute(text("SELECT a FROM t WHERE id = :id"), {"id": id})\n',
+     ["SELECT a FROM t WHERE id = :id"]),
+    ('result = await session.execute(\n    text("""\n        SELECT b FROM t\n    """),\n    {"id": id},\n)\n',
+     ["\n        SELECT b FROM t\n    "]),
 ])
 def test_plain_literals_passed_first_to_a_sink_are_found_with_their_value(source, values):
     assert found(source) == values
@@ -76,6 +80,12 @@ def test_plain_literals_passed_first_to_a_sink_are_found_with_their_value(source
     'record(cur.execute)("SELECT a FROM t")\n',
     'cur.execute("")\n',
     'log("SELECT a FROM t")\n',  # no sink
+    'conn.execute(text("SELECT c FROM t").bindparams(x=1))\n',
+    'conn.execute(text("SELECT d FROM t"), sql=x)\n',  # the sink's SQL is another argument
+    'q = foo(text("SELECT e FROM t"))\n',
+    'x = (session.execute(\n    text("SELECT f FROM t")) + 1)\n',
+    'conn.execute(\n    text("SELECT g FROM t")\n) + q\n',
+    'conn.execute(mogrify("SELECT h FROM t"))\n',  # only text() is seen through
 ])
 def test_doubtful_shapes_are_left_to_the_walk(source):
     assert found(source) == []
@@ -107,6 +117,9 @@ def assert_found_are_sink_constants(source: str, where: object = None) -> int:
         assert isinstance(call, ast.Call) and call.args and call.args[0] is node, (where, literal)
         assert callee_name(call.func) in SINKS and not any(k.arg in SQL_KEYWORDS for k in call.keywords)
         outer = parents.get(id(call))
+        if isinstance(outer, ast.Call) and outer.args and outer.args[0] is call and callee_name(call.func) == "text":
+            assert callee_name(outer.func) in SINKS and not any(k.arg in SQL_KEYWORDS for k in outer.keywords)
+            call, outer = outer, parents.get(id(outer))  # session.execute(text("..."))
         while isinstance(outer, ast.Attribute) or (isinstance(outer, ast.Call) and isinstance(
                 parents.get(id(outer)), ast.Attribute)):
             outer = parents.get(id(outer))  # .fetchall() on the result
@@ -128,8 +141,10 @@ def test_every_literal_found_in_the_repository_is_the_constant_a_sink_is_called_
 
 
 _BEFORE = ["", "x = ", "return ", "await ", "foo(", '"a" + ', "(", "x = [\n    ", "q = (\n    ", "a +\\\n    ",
-           "if ok: ", "x = y if c else ", "print(", "lambda: "]
-_AFTER = ["", ")", " + t", ".format(x)", ".fetchall()", "[0]", ".strip() + t", " if c else y", " or q", ",",
+           "if ok: ", "x = y if c else ", "print(", "lambda: ", "session.execute(", "await s.execute(\n    ",
+           "s.execute(x, ", "s.execute(sql=", "(s.execute(\n    "]
+_AFTER = ["", ")", "), {'id': 1})", ")\n)", "), sql=q)", ") + t",
+          " + t", ".format(x)", ".fetchall()", "[0]", ".strip() + t", " if c else y", " or q", ",",
           "\n    + t", "\n    .decode()", "\nx = 1", "  # note", " and x", ") % t"]
 _ARGUMENTS = ["", ", (key,)", ", sql=q", ", {\"k\": [1]}", ",\n    (a, b),\n", ", *rest", ', ("SELECT 1",)']
 _STRINGS = ['"SELECT a FROM t"', "'SELECT b FROM t'", 'r"SELECT c FROM t"', 'f"SELECT {t} FROM t"',
