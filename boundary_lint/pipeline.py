@@ -32,12 +32,12 @@ from boundary_lint.model import (
     new_stats,
 )
 from boundary_lint.prefilter.partial_parse import parse_hollowed
-from boundary_lint.prefilter.lines import EVERY_LINE, Lines, trigger_lines
+from boundary_lint.prefilter.lines import EVERY_LINE, Lines, trigger_lines, within
 from boundary_lint.registry import Registry
 from boundary_lint.rules import findings_for
 from boundary_lint.rules.transactions import may_cross, writes_elsewhere
 from boundary_lint.sites.orm import orm_references
-from boundary_lint.sites.python import python_sql_sites, sink_names
+from boundary_lint.sites.python import ProvenLiteralComposed, python_sql_sites, sink_names
 from boundary_lint.sites.sql_files import sql_file_site
 from boundary_lint.sites.transactions import python_transactions
 from boundary_lint.sql.site_refs import site_references
@@ -81,7 +81,7 @@ def check_python_source(
         proven: Dict[Tuple[int, int], str] = {}
         if proof is not None and prove_sink_literals and interesting is not None and interesting.all:
             proven, interesting = proven_sink_literals(source, registry, context.words, proof, interesting)
-        if tree is None and interesting is not None and interesting.all is not None:
+        if tree is None and interesting is not None and (interesting.all or proven):
             tree = parse_hollowed(source, lines, interesting.all)  # bodies far from SQL left out
         if tree is None:
             tree, problem = parse_python(source, path)
@@ -97,8 +97,11 @@ def check_python_source(
             return refs, problems, stats
 
         if proven:
-            refs, problems, stats = read(proof)
-            if writes_elsewhere(refs, registry, service):  # BND108 counts every write of a transaction:
+            try:
+                refs, problems, stats = read(proof)
+            except ProvenLiteralComposed:  # the walk found one composed after all
+                refs = None
+            if refs is None or writes_elsewhere(refs, registry, service):  # BND108 counts every write:
                 return check_python_source(path, source, registry, service, given_tree, lines, given_interesting,
                                            models, file_path, orm, prove, prove_sink_literals=False)
             transactions = ()
@@ -234,14 +237,15 @@ def proven_sink_literals(source: str, registry: Registry, words: Iterable[str], 
                 return False
 
             analysis = analyze_sql(literal.value, settings.dialect, fallback_scan=True, may_find=judged)
-            verdict = verdicts[literal.value] = not (may or analysis.refs or analysis.notices or analysis.too_long)
+            verdict = verdicts[literal.value] = analysis.parsed and not (
+                may or analysis.refs or analysis.notices or analysis.too_long)
         if verdict:
             proven[(literal.line, literal.column)] = literal.value
             kept.append(literal)
     if not kept:
         return {}, interesting
-    text = blanked(source, kept)
-    return proven, trigger_lines(text.encode("utf-8", "surrogatepass"), settings.sinks, words, confirm=True)
+    left = trigger_lines(blanked(source, kept).encode("utf-8", "surrogatepass"), settings.sinks, words, openings=True)
+    return proven, within(left, interesting)  # never a line the pre-filter had left out
 
 
 def statement_proof(registry: Registry, service: str, prove: bool, writes: bool = False):

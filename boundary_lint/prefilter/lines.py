@@ -97,14 +97,15 @@ def interesting_lines(source: AnyStr, extra_sinks: Iterable[str] = ()) -> List[i
 
 
 def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterable[str] = (),
-                  confirm: bool = False) -> Lines:
+                  openings: bool = False) -> Lines:
     """The lines of every candidate, and of the ORM and migration constructs among them
     (the ORM pass walks only those: a SQL line may be a 1,000-piece concatenation).
 
     A literal candidate is confirmed (:func:`prefilter.literal_starts.confirmed`) only as far
     as deciding whether the file is read at all: once it is, the remaining
     candidates' lines are kept unconfirmed, a superset costing a few statements' walk
-    (``confirm``: every one confirmed, when the lines decide which functions are parsed).
+    (``openings``: only those that may open a string are kept, see
+    :func:`prefilter.literal_starts.openings`, when the lines decide which functions are parsed).
 
     ``words`` are identifiers (the model names of :func:`boundary_lint.sites.orm_access.trigger_words`)
     whose every whole-word occurrence is an ORM line, found the same way whichever engine runs.
@@ -124,8 +125,8 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterab
     if named:
         found = found + named
         orm = orm + named
-    if literals and confirm:
-        literals = list(literal_starts.confirmed(source, literals))
+    if literals and openings:
+        literals = list(literal_starts.openings(source, literals))
     elif literals and not found:
         first = UNSURE
         if fast is not None and isinstance(source, bytes):
@@ -134,6 +135,17 @@ def trigger_lines(source: AnyStr, extra_sinks: Iterable[str] = (), words: Iterab
             first = next(literal_starts.confirmed(source, literals), None)
         literals = [] if first is None else [o for o in literals if o >= first]
     return Lines(_lines_of(source, found + literals), _lines_of(source, orm), _lines_of(source, named))
+
+
+def within(lines: Lines, bound: Lines) -> Lines:
+    """``lines`` kept only where ``bound`` has them too (each of its lists; None: every line)."""
+    def kept(mine: Optional[List[int]], theirs: Optional[List[int]]) -> Optional[List[int]]:
+        if mine is None or theirs is None:
+            return theirs if mine is None else mine
+        allowed = set(theirs)
+        return [line for line in mine if line in allowed]
+
+    return Lines(kept(lines.all, bound.all), kept(lines.orm, bound.orm), kept(lines.models, bound.models))
 
 
 def touches(node, lines: Sequence[int]) -> bool:

@@ -123,6 +123,38 @@ def confirmed(text: AnyStr, found: Iterable[int]) -> Iterator[int]:
             yield start
 
 
+def openings(text: AnyStr, found: Iterable[int]) -> Iterator[int]:
+    """Stage 2 for lines rather than files: those of stage 1's ``found`` that may open a
+    string, in order: at a string's opening quote (whatever its text), or anywhere in an
+    f-string, whose fields are code and may hold literals (Python 3.12 lets them reuse its
+    quote). One at another string's closing quote or inside it, or in a comment, opens nothing.
+
+    >>> text = '"a" with x\\nf"{g(\\'select 1\\')}" "update t"  # \\'delete it\\'\\n'
+    >>> [text[o:o + 4] for o in openings(text, candidates(text))]
+    ["'sel", '"upd']
+    """
+    tokens = _STRINGS_AND_COMMENTS_RE[type(text)].finditer(text)
+    token = next(tokens, None)
+    for offset in sorted(set(found)):
+        while token is not None and token.end() <= offset:
+            token = next(tokens, None)
+        if token is None or token.start() > offset:
+            yield offset  # not in a token: kept, whatever it is
+            continue
+        start = token.start()
+        quote = 3 if text[start:start + 3] in _TRIPLE else 1
+        if offset == start + quote - 1 or (text[start:start + 1] not in ("#", b"#") and _f_prefixed(text, start)):
+            yield offset
+
+
+def _f_prefixed(text: AnyStr, start: int) -> bool:
+    """Does the string whose quote is at ``start`` have an ``f`` among its prefix letters?"""
+    prefix = text[max(0, start - 2):start]
+    while prefix and not prefix[:1].isalpha():
+        prefix = prefix[1:]
+    return "f" in (prefix.decode() if isinstance(prefix, bytes) else prefix).lower()
+
+
 def strings_and_comments(text: AnyStr) -> Iterator:
     """Every comment and string of ``text`` (prefixes left out: a token starts at its quote),
     in order, as matches: what tells code from the text of a string or a comment."""

@@ -67,11 +67,11 @@ def python_sql_sites(
     lets the walk skip statements on no such line; names and helpers still
     resolve through the whole tree. ``proven``: ``(line, column) -> text`` of the literals
     judged before the walk (:func:`boundary_lint.pipeline.proven_sink_literals`): a site that
-    is one of them alone, with its text, is no site here (counted there).
+    is one of them alone, with its text, is no site here (counted there); one that is one of
+    them with more raises :class:`ProvenLiteralComposed`.
     """
-    finder = _SiteFinder(lines, sink_names(extra_sinks))
+    finder = _SiteFinder(lines, sink_names(extra_sinks), proven or {})
     finder.interesting = interesting
-    finder.proven = proven or {}
     finder.visit(tree)
     return finder.result()
 
@@ -88,7 +88,6 @@ _NOTHING_BELOW = (ast.Name, ast.expr_context, ast.operator, ast.boolop, ast.unar
 
 class _SiteFinder(ast.NodeVisitor):
     interesting: Optional[List[int]] = None
-    proven: Dict[Tuple[int, int], str] = {}
 
     def visit(self, node: ast.AST):
         shape = _SHAPES.get(type(node)) or _shape_of(type(node))
@@ -99,9 +98,10 @@ class _SiteFinder(ast.NodeVisitor):
         method = shape.visit
         return method(self, node) if method is not None else self.generic_visit(node)
 
-    def __init__(self, lines: Sequence[str], sinks: frozenset) -> None:
+    def __init__(self, lines: Sequence[str], sinks: frozenset, proven: Dict[Tuple[int, int], str]) -> None:
         self.lines = lines
         self.sinks = sinks
+        self.proven = proven
         self.scope_stack: List[ast.AST] = []
         self.scopes: Optional[_Scopes] = None
         self.helpers: Dict[int, Optional[Tuple[int, str]]] = {}  # id(function) -> its SQL parameter
@@ -524,11 +524,20 @@ def _brace_format(pieces: List[LiteralPiece]) -> List[LiteralPiece]:
     return out
 
 
+class ProvenLiteralComposed(Exception):
+    """A literal judged before the walk is, here, the only literal of a site with more to it
+    (holes, other text): it did not stand alone, and the file must be read the ordinary way."""
+
+
 def _is_proven(proven: Dict[Tuple[int, int], str], composer: "Composer", pieces: Sequence[LiteralPiece]) -> bool:
     """Is the site these pieces make one literal judged before the walk, with its text alone?"""
     (key,) = composer.literal_keys
     text = proven.get(key)
-    return text is not None and len(pieces) == 1 and pieces[0].hole is None and pieces[0].text == text
+    if text is None:
+        return False
+    if len(pieces) == 1 and pieces[0].hole is None and pieces[0].text == text:
+        return True
+    raise ProvenLiteralComposed(key)
 
 
 def _is_docstring(node: ast.AST) -> bool:

@@ -28,7 +28,7 @@ from boundary_lint.prefilter.triggers import IDENTIFIER_CHARS
 from boundary_lint.value_classes import value_class
 
 
-@value_class(frozen=False)
+@value_class
 class SinkLiteral:
     """A sink's plain literal: where the ``ast`` node of its string starts (its line, and
     the column as ``ast`` counts it, in UTF-8 bytes), its value, and the span of text from the
@@ -49,12 +49,16 @@ _GAP = r"(?:[ \t\n]|#[^\n]*)*"
 _FLAT = r"""[^'"#=\\()\[\]{}]|#[^\n]*|%s""" % _STRING
 _ARGUMENT = r"(?:%s|[(\[{](?:%s|[(\[{](?:%s)*[)\]}])*[)\]}])" % (_FLAT, _FLAT, _FLAT)
 """A piece of the other arguments: no keyword (no ``=``), brackets two deep."""
+RESULT_METHODS = ("fetchall", "fetchone", "fetchmany", "fetchval", "fetchrow", "scalar", "scalars", "scalar_one",
+                  "scalar_one_or_none", "first", "all", "one", "one_or_none", "mappings", "unique", "close")
+"""Methods of a cursor or a result that compose no SQL (``.format``, ``.join``, ``.strip`` would)."""
+_METHODS = r"(?:[ \t]*\.[ \t]*(?:%s)\(%s*\))*" % ("|".join(RESULT_METHODS), _ARGUMENT)
 _CALL = re.compile(
     r"(?P<callee>[A-Za-z_]\w*)[ \t]*\([ \t\n]*"
     r"(?P<strings>(?P<first>[rRuU]?(?:%(s)s))(?:%(gap)s[rRuU]?(?:%(s)s))*)%(gap)s"
-    r"(?:,%(arg)s*)?\)(?:[ \t]*\.[ \t]*[A-Za-z_]\w*\(%(arg)s*\))*[ \t]*(?=[\n#)\]},;]|\Z)"
-    % {"s": _STRING, "gap": _GAP, "arg": _ARGUMENT})
-"""The call from the sink's name: its strings, the other arguments, method calls on its result
+    r"(?:,%(arg)s*)?\)(?P<methods>%(methods)s)[ \t]*(?=[\n#)\]},;]|\Z)"
+    % {"s": _STRING, "gap": _GAP, "arg": _ARGUMENT, "methods": _METHODS})
+"""The call from the sink's name: its strings, the other arguments, calls of methods of its result
 (``.fetchall()``), up to the end of the line or of the bracket it stands in."""
 _STRINGS_APART = re.compile(r"([rRuU]?)(%s)|#[^\n]*" % _STRING)
 _GAP_RE = re.compile(_GAP)
@@ -64,9 +68,8 @@ _BEFORE_CALL = re.compile(
 """What may stand on the line before the callee: an assignment, ``return``/``await``, a receiver."""
 _IN_SINK = re.compile(_BEFORE_CALL.pattern + r"(?P<outer>[A-Za-z_]\w*)[ \t]*\([ \t\n]*")
 """The same, then a sink called with the callee first: ``session.execute(`` before ``text(``."""
-_OUTER_REST = re.compile(
-    r"%s(?:,%s*)?\)(?:[ \t]*\.[ \t]*[A-Za-z_]\w*\(%s*\))*[ \t]*(?=[\n#)\]},;]|\Z)" % (_GAP, _ARGUMENT, _ARGUMENT))
-"""That sink's other arguments (no keyword), its ``)``, method calls, up to the line's or the bracket's end."""
+_OUTER_REST = re.compile(r"%s(?:,%s*)?\)%s[ \t]*(?=[\n#)\]},;]|\Z)" % (_GAP, _ARGUMENT, _METHODS))
+"""That sink's other arguments (no keyword), its ``)``, result methods, up to the line's or the bracket's end."""
 _COMPOSING = frozenset("+-*/%&|^<>=.[(\"'\\")
 """Characters that, opening the line after the call, would make it part of a larger expression."""
 _CONTINUES = frozenset("+-*/%@&|^<>=.(\\")
@@ -82,20 +85,27 @@ def plain_sink_literals(text: str, sinks: FrozenSet[str]) -> List[SinkLiteral]:
         return []
     opening = sorted({quote - 2 if text[quote - 2:quote + 1] in ('"""', "'''") else quote for quote in candidates})
     found: List[SinkLiteral] = []
-    tokens, ascii = _Tokens(text), text.isascii()
-    line, counted = 1, 0  # the line number at offset ``counted``
+    tokens, lines, ascii = _Tokens(text), _Lines(text), text.isascii()
     for quote in opening:  # a triple quote's candidate is its last quote
         callee = _callee(text, quote, sinks)
         if callee is None:
             continue
-        literal = _sink_literal(text, tokens, sinks, callee[0], quote, callee[1], ascii)
-        if literal is None:
-            continue
-        line += text.count("\n", counted, literal.start)
-        counted = literal.start
-        literal.line += line
-        found.append(literal)
+        literal = _sink_literal(text, tokens, lines, sinks, callee[0], quote, callee[1], ascii)
+        if literal is not None:
+            found.append(literal)
     return found
+
+
+class _Lines:
+    """Line numbers of offsets asked for in order, counted from the last one asked."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.line, self.counted = text, 1, 0
+
+    def at(self, offset: int) -> int:
+        self.line += self.text.count("\n", self.counted, offset)
+        self.counted = offset
+        return self.line
 
 
 def _callee(text: str, quote: int, sinks: FrozenSet[str]) -> Optional[Tuple[int, int]]:
@@ -137,10 +147,10 @@ class _Tokens:
         return self.current if self.current is not None and self.current.start() == offset else None
 
 
-def _sink_literal(text: str, tokens: _Tokens, sinks: FrozenSet[str], name_start: int, quote: int,
+def _sink_literal(text: str, tokens: _Tokens, lines: _Lines, sinks: FrozenSet[str], name_start: int, quote: int,
                   prefix_start: int, ascii: bool) -> Optional[SinkLiteral]:
-    """The literal opening at ``quote`` (the sink's name at ``name_start``), its ``line``
-    counted from the name's line (0: the same line); None where the text leaves a doubt."""
+    """The literal opening at ``quote`` (the sink's name at ``name_start``); None where the text
+    leaves a doubt."""
     call = _CALL.match(text, name_start)
     if call is None or tokens.at(quote) is None or tokens.previous_end > name_start:
         return None  # another shape; or the quote opens no string, or the name is a comment's or a string's
@@ -163,7 +173,7 @@ def _sink_literal(text: str, tokens: _Tokens, sinks: FrozenSet[str], name_start:
         return None
     literal_line_start = text.rfind("\n", 0, prefix_start) + 1
     column = prefix_start - literal_line_start if ascii else len(text[literal_line_start:prefix_start].encode("utf-8"))
-    return SinkLiteral(text.count("\n", start, prefix_start), column, value, start, strings_end)
+    return SinkLiteral(lines.at(prefix_start), column, value, start, strings_end)
 
 
 def _standing_alone(text: str, call: re.Match, sinks: FrozenSet[str]) -> Optional[Tuple[int, int]]:
@@ -176,8 +186,8 @@ def _standing_alone(text: str, call: re.Match, sinks: FrozenSet[str]) -> Optiona
     alone = _BEFORE_CALL.fullmatch(text, line_start, name_start) is not None
     if alone and not _continued(text, line_start):
         return name_start, call.end()
-    if call.group("callee") != "text":
-        return None
+    if call.group("callee") != "text" or call.group("methods"):
+        return None  # only text(...) itself is seen through: a method of it may compose (.format)
     outer = _IN_SINK.fullmatch(text, line_start, name_start)
     if outer is None and not text[line_start:name_start].strip(" \t"):  # the sink's "(" ends the line before
         before = line_start - 1

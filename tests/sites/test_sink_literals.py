@@ -23,7 +23,7 @@ from boundary_lint.adapters.source_files import check_file
 from boundary_lint.registry_schema import registry_from_mapping
 from boundary_lint.sites.ast_calls import callee_name
 from boundary_lint.sites.python import SQL_KEYWORDS, sink_names
-from boundary_lint.sites.sink_literals import blanked, plain_sink_literals
+from boundary_lint.sites.sink_literals import RESULT_METHODS, blanked, plain_sink_literals
 from conftest import FIXTURES, PLATFORM
 from project import REPOSITORY, repository_python_files
 
@@ -122,6 +122,7 @@ def assert_found_are_sink_constants(source: str, where: object = None) -> int:
             call, outer = outer, parents.get(id(outer))  # session.execute(text("..."))
         while isinstance(outer, ast.Attribute) or (isinstance(outer, ast.Call) and isinstance(
                 parents.get(id(outer)), ast.Attribute)):
+            assert not isinstance(outer, ast.Attribute) or outer.attr in RESULT_METHODS, (where, literal)
             outer = parents.get(id(outer))  # .fetchall() on the result
         assert not isinstance(outer, (ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Subscript,
                                       ast.BoolOp, ast.Compare, ast.IfExp)), (where, literal)
@@ -143,7 +144,8 @@ def test_every_literal_found_in_the_repository_is_the_constant_a_sink_is_called_
 _BEFORE = ["", "x = ", "return ", "await ", "foo(", '"a" + ', "(", "x = [\n    ", "q = (\n    ", "a +\\\n    ",
            "if ok: ", "x = y if c else ", "print(", "lambda: ", "session.execute(", "await s.execute(\n    ",
            "s.execute(x, ", "s.execute(sql=", "(s.execute(\n    "]
-_AFTER = ["", ")", "), {'id': 1})", ")\n)", "), sql=q)", ") + t",
+_AFTER = ["", ")", "), {'id': 1})", ")\n)", "), sql=q)", ") + t", ".format(x))", ".join(y))",
+          ".fetchall())",
           " + t", ".format(x)", ".fetchall()", "[0]", ".strip() + t", " if c else y", " or q", ",",
           "\n    + t", "\n    .decode()", "\nx = 1", "  # note", " and x", ") % t"]
 _ARGUMENTS = ["", ", (key,)", ", sql=q", ", {\"k\": [1]}", ",\n    (a, b),\n", ", *rest", ', ("SELECT 1",)']
@@ -238,6 +240,53 @@ def test_a_function_holding_only_such_calls_is_left_out_of_the_parse(monkeypatch
     functions = [node for node in parsed[0].body if isinstance(node, ast.FunctionDef)]
     assert all(isinstance(f.body[0], ast.Pass) for f in functions[:20])  # never parsed
     assert not isinstance(functions[20].body[0], ast.Pass)
+
+
+FILLER = "".join(f"    x{n} = {n}\n" for n in range(200))
+
+
+@pytest.mark.parametrize("source", [
+    'session.execute(text("SELECT * FROM {}").format("billing.invoices"))\n',  # .format composes the sink's SQL
+    'session.execute(text("SELECT * FROM orders.o o JOIN ").join(["", "billing.invoices i ON true"]))\n',
+    'q = text("SELECT * FROM {}").format(t)\ncur.execute(q)\n',
+    'cur.execute("SELECT 1 FROM orders.o")\nx = f"{foo(\'SELECT * FROM billing.invoices\')}"\n',  # a literal in a field
+    'def run(q):\n    return cur.execute(q)\n\ncur.execute("SELECT 1 FROM orders.o")\nrun("DELETE")\n',  # a helper
+    'cur.execute(a if c else\n    text("SELECT 1 FROM orders.o WHERE x = \'{{}}\'").format())\n',
+    "class A(models.Model):\n    pass\n\ndef g():\n" + FILLER + "    y = 1 +* 2\n",  # no SQL, a syntax error
+    'cur.execute("SELECT 1 FROM orders.o")\n\ndef g():\n    cur.execute("SELECT 2 FROM orders.o")\n' + FILLER,
+])
+def test_shapes_found_in_review_give_what_the_walk_gives(source, monkeypatch):
+    """Each of these once differed from the walk (a finding lost, a site counted twice, a parse
+    error hidden in a body without SQL): findings, problems and coverage as the walk gives them."""
+    def result():
+        found = pipeline.check_source(source.encode(), Path("svc.py"), "svc.py", REGISTRY, "orders")
+        return found.findings, found.problems, found.coverage
+
+    judged = result()
+    monkeypatch.setattr(pipeline, "proven_sink_literals", lambda source, registry, words, proof, lines: ({}, lines))
+    assert judged == result()
+
+
+def test_a_file_with_no_sql_and_a_syntax_error_in_a_long_function_is_still_reported():
+    """A model hint brings it to the checker with no line to walk: it is parsed whole (its
+    bodies are left out only where a line holds SQL or a judged call), so the error is seen."""
+    source = "class A(models.Model):\n    pass\n\ndef g():\n" + FILLER + "    y = 1 +* 2\n"
+    result = pipeline.check_source(source.encode(), Path("svc.py"), "svc.py", REGISTRY, "orders")
+    assert [p.line for p in result.problems if "cannot parse as Python" in p.message] == [205]
+
+
+def test_what_the_walk_reads_and_a_judged_function_does_not(tmp_path):
+    """The two things that differ, both as for a function with no SQL at all, whose body was
+    already left out of the parse: a syntax error inside a function whose only SQL was
+    cleared is not reported (Python's, or flake8's E999, is), and an expression too deep to
+    walk in a call that was cleared gives no warning (the call is not walked)."""
+    hidden = ('def f(cur):\n    cur.execute("SELECT * FROM orders.o WHERE id = %s", (1,))\n'
+              + FILLER + "    y = 1 +* 2\n")
+    result = pipeline.check_source(hidden.encode(), Path("svc.py"), "svc.py", REGISTRY, "orders")
+    assert result.problems == [] and result.coverage == {"sql_sites": 1, "parsed": 1}
+    deep = 'cur.execute("SELECT 1", ' + " + ".join(["1"] * 800) + ')\ncur.execute("SELECT * FROM billing.x")\n'
+    result = pipeline.check_source(deep.encode(), Path("svc.py"), "svc.py", REGISTRY, "orders")
+    assert result.problems == [] and [(f.code, f.line) for f in result.findings] == [("BND100", 2)]
 
 
 def test_a_transaction_writing_elsewhere_counts_the_writes_judged_before_the_walk():
