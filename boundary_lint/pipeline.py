@@ -92,8 +92,8 @@ def check_python_source(
             stats = new_stats()
             refs, problems = python_references(path, source, tree, lines, registry.settings, interesting, context,
                                                stats, proof, proven)
-            stats["sql_sites"] += len(proven)  # each one SQL site, parsed as far as it needed
-            stats["parsed"] += len(proven)
+            stats["sql_sites"] += len(proven)  # each one SQL site whose statements needed no parse,
+            stats["parsed"] += len(proven)  # counted parsed as site_references counts such a site
             return refs, problems, stats
 
         if proven:
@@ -102,6 +102,7 @@ def check_python_source(
             except ProvenLiteralComposed:  # the walk found one composed after all
                 refs = None
             if refs is None or writes_elsewhere(refs, registry, service):  # BND108 counts every write:
+                # the file the ordinary way, every sink call walked and every function parsed
                 return check_python_source(path, source, registry, service, given_tree, lines, given_interesting,
                                            models, file_path, orm, prove, prove_sink_literals=False)
             transactions = ()
