@@ -54,9 +54,9 @@ _CONTENT_START = (r"(?:" + BLANK + "|" + ESCAPE + r"|--(?:[^\n\\]|\\(?!n))*(?:\n
                   r"([A-Za-z]+)(?![A-Za-z0-9_])")
 # Python's comments and strings, in the order a tokenizer meets them. A prefix changes
 # nothing here: a backslash never ends a string, raw or not.
-_STRINGS_AND_COMMENTS = (
-    r"""#[^\n]*|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)"""
-    r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\""""
+_STRINGS_AND_COMMENTS = (  # each body a run of plain characters at a time: C speed on a 4 MB string
+    r"""#[^\n]*|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'''|\Z)|\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:\"\"\"|\Z)"""
+    r"""|'[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*\""""
 )
 # After a literal holding only a keyword: what joins more text to it (an operator,
 # ``.format``, the next string of an implicit concatenation), past ")", comments, lines.
