@@ -12,10 +12,11 @@ the text leaves no doubt, else left to the walk as before:
 - it is the call's first argument, the callee a sink (``name(`` after ``.`` or a
   non-identifier), and no keyword argument follows (``sql=`` would be the SQL);
 - the call stands alone in its expression: on its line only an assignment, ``return`` or
-  ``await`` and a receiver (``self.db.cursor().``) come before it; after it only calls of a
-  method (``.fetchall()``), then the line's or the bracket's end, and no operator opens the
-  next line (``+ t`` would compose it). ``text("...")`` may also be the first argument of a
-  sink standing so (``session.execute(text("..."), {"id": id})``): the walk sees through it.
+  ``await`` and a receiver (``self.db.cursor().``) come before it; after it only methods of
+  a result (``.fetchall()``, never ``.format``), then the line's or the bracket's end, and no
+  operator opens the next line (``+ t`` would compose it). ``text("...")``, with no method
+  after it, may also be the first argument of a sink standing so
+  (``session.execute(text("..."), {"id": id})``): the walk sees through it.
 """
 
 from __future__ import annotations
