@@ -55,7 +55,12 @@ def _record_of_path(item: Tuple[str, str]) -> Optional[dict]:
             data = read_at_most(handle, 5_000_001, os.fstat(handle.fileno()).st_size)
     except OSError:
         return None
-    return file_record(data, relative) if len(data) <= 5_000_000 else None
+    if len(data) > 5_000_000:
+        return None
+    try:
+        return file_record(data, relative)
+    except Exception:  # a bug of ours in one file's reading must not stop every run: its models go unknown
+        return None
 
 
 MIN_FILES_PER_JOB = 64

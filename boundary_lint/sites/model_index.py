@@ -85,12 +85,17 @@ def module_name(relative: str) -> str:
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
+_MATCH_CASE = getattr(ast, "match_case", ())  # Python 3.10+: a case of ``match``, no statement (no line)
+
+
 def statements(tree: ast.AST):
-    """Every statement of a module, nested ones too, without walking into expressions."""
+    """Every statement of a module, nested ones too (a ``match``'s cases' bodies too), without
+    walking into expressions."""
     todo = list(getattr(tree, "body", []))
     while todo:
         node = todo.pop()
-        yield node
+        if not isinstance(node, _MATCH_CASE):
+            yield node
         for name in _BODIES:
             children = getattr(node, name, None)
             if children:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -368,3 +369,37 @@ def test_a_file_the_index_has_not_read_finds_the_uses_of_its_own_models(tmp_path
                      for p in (True, False))
     assert [(f.line, f.code, f.table) for f in pruned.findings if f.line == line] == [(line, "BND101", "billing.api_key")]
     assert pruned.findings == whole.findings
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="match is Python 3.10's")
+def test_a_model_file_with_a_match_statement_is_indexed(tmp_path, run_cli):
+    """A ``match`` statement's cases are no statements (``ast`` gives them no line): the index
+    used to sort them by line and the whole run stopped with a traceback."""
+    (tmp_path / "billing").mkdir()
+    (tmp_path / "orders").mkdir()
+    (tmp_path / "boundaries.toml").write_text(
+        '[services.billing]\nowns = ["billing.*"]\npaths = ["billing/**"]\n'
+        '[services.orders]\nowns = ["orders.*"]\npaths = ["orders/**"]\n')
+    (tmp_path / "billing" / "models.py").write_text(textwrap.dedent('''\
+        from django.db import models
+
+
+        class Invoice(models.Model):
+            class Meta:
+                db_table = 'billing"."invoices'
+
+
+        def kind(x):
+            match x:
+                case 1:
+                    return "one"
+                case _:
+                    return "other"
+    '''))
+    (tmp_path / "orders" / "service.py").write_text(
+        "from billing.models import Invoice\n\n\ndef unpaid():\n"
+        "    return Invoice.objects.filter(paid=False)\n")
+    result = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert result.code == 1
+    assert [(f["path"], f["code"], f["table"]) for f in result.json["findings"]] == [
+        ("orders/service.py", "BND100", "billing.invoices")]
