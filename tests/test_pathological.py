@@ -106,6 +106,20 @@ def test_cut_deep_expressions_keeps_positions_and_shallow_code():
     compile(tree, "m.py", "exec")  # still a valid tree
 
 
+@pytest.mark.parametrize("source", [
+    'cur.execute("SELECT 1",  ' + "#" * 60 + '\n    x=1)\n',  # each "#" doubled the time: 26 took 10 s
+    'cur.execute("SELECT 1 FROM orders.o",\n' + "".join(f"    a{n},  # comment {n}\n" for n in range(60))
+    + "    timeout=5)\n",
+    'cur.execute("SELECT 1", ' + ", ".join(['"""x"""'] * 60) + ", k=1)\n",  # a triple quote read as "" and "
+    'cur.execute("SELECT 1", ' + " ".join(['""'] * 200) + ", k=1)\n",
+])
+def test_a_sink_call_whose_arguments_hold_comments_or_quotes_is_read_in_bounded_time(source):
+    """Bug (found by fuzzing): the sink-literal finder's pattern could read a comment, or a
+    triple quote, in many ways, and ``re`` tried them all when the call was no plain one."""
+    result = check(source)
+    assert result.coverage == {"sql_sites": 1, "parsed": 1}
+
+
 # -- pathological SQL -------------------------------------------------------------------
 
 

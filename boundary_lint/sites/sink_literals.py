@@ -45,11 +45,14 @@ class SinkLiteral:
 
 _PREFIXES = frozenset(["", "r", "R", "u", "U"])
 _STRING = "|".join([r'"""[^"\\]*(?:"(?!"")[^"\\]*)*"""', r"'''[^'\\]*(?:'(?!'')[^'\\]*)*'''",
-                    r'"[^"\\\n]*"', r"'[^'\\\n]*'"])
+                    r'"(?!"")[^"\\\n]*"', r"'(?!'')[^'\\\n]*'"])
 """A string without a backslash (its value is the text between its quotes), from its quote; a
-triple-quoted one read a run of plain characters at a time (a 4 MB one: 2.4 s one by one)."""
-_GAP = r"(?:[ \t\n]|#[^\n]*)*"
-_FLAT = r"""[^'"#=\\()\[\]{}]|#[^\n]*|%s""" % _STRING
+triple-quoted one read a run of plain characters at a time (a 4 MB one: 2.4 s one by one). Each
+text is read one way only (a triple quote is never an empty string and a quote), and so is a
+comment (to its line's end): ``re`` backtracking over the ways took exponential time."""
+_COMMENT = r"#[^\n]*(?![^\n])"
+_GAP = r"(?:[ \t\n]|%s)*" % _COMMENT
+_FLAT = r"""[^'"#=\\()\[\]{}]|%s|%s""" % (_COMMENT, _STRING)
 _ARGUMENT = r"(?:%s|[(\[{](?:%s|[(\[{](?:%s)*[)\]}])*[)\]}])" % (_FLAT, _FLAT, _FLAT)
 """A piece of the other arguments: no keyword (no ``=``), brackets two deep."""
 RESULT_METHODS = ("fetchall", "fetchone", "fetchmany", "fetchval", "fetchrow", "scalar", "scalars", "scalar_one",
