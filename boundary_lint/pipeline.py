@@ -217,9 +217,8 @@ def proven_sink_literals(source: str, registry: Registry, words: Iterable[str], 
     with no statement parsed: one for which ``may_find`` is true leaves the call to the walk.
     """
     from boundary_lint.sites.sink_literals import blanked, plain_sink_literals
-    from boundary_lint.sql.refs import analyze_sql
-
     from boundary_lint.sql import memo
+    from boundary_lint.sql.refs import analyze_sql
 
     settings = registry.settings
     literals = plain_sink_literals(source, sink_names(settings.sinks))

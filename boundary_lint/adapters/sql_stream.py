@@ -16,6 +16,7 @@ from dataclasses import field, replace
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
 
+from boundary_lint.adapters.cache import stat_stamp
 from boundary_lint.value_classes import value_class
 from boundary_lint import suppress as noqa
 from boundary_lint.model import Problem
@@ -78,9 +79,9 @@ class Cuts:
 
 
 def file_stamp(path: Path) -> Tuple[int, int]:
-    """What tells a later pass that the file is the one an earlier pass cut."""
-    status = os.stat(path)
-    return status.st_size, status.st_mtime_ns
+    """What tells a later pass that the file is the one an earlier pass cut (the results
+    cache's stamp: size and mtime)."""
+    return tuple(stat_stamp(os.stat(path)))
 
 
 def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
@@ -92,8 +93,7 @@ def pieces(path: Path, block: int = BLOCK_BYTES, max_bytes: int = MAX_SQL_BYTES,
     decoder = codecs.getincrementaldecoder("utf-8")()
     buffer, line, column, consumed, first, size, hold = "", 1, 1, 0, True, block, ""
     with open(path, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        unchanged = cuts is not None and cuts.stamp == (status.st_size, status.st_mtime_ns)
+        unchanged = cuts is not None and cuts.stamp == tuple(stat_stamp(os.fstat(handle.fileno())))
         known = list(reversed(cuts.lengths)) if unchanged else None  # pop() gives the next
         if known == []:
             return  # the earlier pass gave no piece

@@ -226,11 +226,12 @@ def _passes_where_planned(tree: ast.AST, passes: Sequence[int]) -> bool:
             if len(body) == 1 and isinstance(body[0], ast.Pass) and body[0].lineno in expected:
                 found.add(body[0].lineno)
                 continue
-        for field in _BLOCKS:
+        for field in STATEMENT_BLOCKS:
             block = getattr(node, field, None)
             if block:
                 statements.extend(block)
     return found == expected
 
 
-_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+STATEMENT_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+"""The fields of a statement that hold statements (an ``except``'s and a ``match``'s too)."""

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from boundary_lint.value_classes import value_class
+from boundary_lint.prefilter.partial_parse import STATEMENT_BLOCKS
 from boundary_lint.prefilter.triggers import MODEL_HINT_BYTES
 from boundary_lint.registry import place_key
 
@@ -82,9 +83,6 @@ def module_name(relative: str) -> str:
     return ".".join(p for p in parts if p)
 
 
-_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
 _MATCH_CASE = getattr(ast, "match_case", ())  # Python 3.10+: a case of ``match``, no statement (no line)
 
 
@@ -96,7 +94,7 @@ def statements(tree: ast.AST):
         node = todo.pop()
         if not isinstance(node, _MATCH_CASE):
             yield node
-        for name in _BODIES:
+        for name in STATEMENT_BLOCKS:
             children = getattr(node, name, None)
             if children:
                 todo.extend(children)
